@@ -15,13 +15,17 @@ public static class Allocator
     /// <summary>glibc's upper bound for the mmap threshold on 64-bit (<c>DEFAULT_MMAP_THRESHOLD_MAX</c>).</summary>
     private const int MaxMmapThreshold = 32 * 1024 * 1024;
 
-    /// <summary>What <see cref="Configure"/> did: <c>mallopt</c>, <c>preloaded</c> (another allocator is in use), <c>environment</c> (the user set glibc's variables) or <c>unavailable</c>.</summary>
+    /// <summary>What <see cref="Configure"/> did: <c>mallopt</c>, <c>preloaded: NAME</c> (another allocator is in use), <c>environment</c> (the user set glibc's variables), glibc defaults, or <c>unavailable</c>.</summary>
     public static string Mode { get; private set; } = "not configured";
 
-    /// <summary>Applies the thresholds unless the user chose otherwise (an <c>LD_PRELOAD</c>ed allocator or <c>MALLOC_*_</c> variables).</summary>
+    /// <summary>
+    /// Applies the thresholds unless the user chose otherwise (an <c>LD_PRELOAD</c>ed allocator, <c>MALLOC_*_</c>
+    /// variables, or <c>SHUFFLENET_MALLOPT=0</c>, which keeps glibc's defaults for comparison).
+    /// </summary>
     public static void Configure()
     {
         if (!OperatingSystem.IsLinux()) { Mode = "unavailable"; return; }
+        if (Environment.GetEnvironmentVariable("SHUFFLENET_MALLOPT") == "0") { Mode = "glibc defaults (SHUFFLENET_MALLOPT=0)"; return; }
         var preload = Environment.GetEnvironmentVariable("LD_PRELOAD") ?? "";
         if (preload.Contains("malloc", StringComparison.Ordinal)) { Mode = "preloaded: " + Path.GetFileName(preload.Split(':', ' ')[0]); return; }
         if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null || Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") is not null)

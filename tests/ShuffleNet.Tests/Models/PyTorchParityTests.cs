@@ -32,7 +32,7 @@ public class PyTorchParityTests(ITestOutputHelper output)
         Weights.Load(backbone, backboneWeights, file);
         backbone.eval();
         var x = Ref("input");
-        var children = backbone.named_children().ToDictionary(c => c.name, c => (nn.Module<Tensor, Tensor>)c.module);
+        var children = backbone.named_children().Where(c => c.name is "conv1" or "maxpool").ToDictionary(c => c.name, c => (nn.Module<Tensor, Tensor>)c.module);
         Check("stem", children["maxpool"].call(children["conv1"].call(x)), Ref("stem"));
         var stages = backbone.call(x);
         var names = new[] { "stage2", "stage3", "stage4", "conv5" };

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine with the .NET 10 SDK lacks; quick and silent when all is there.
+#   dataset-fashion-mnist  the embedded default's data (/usr/share/datasets/fashion-mnist)
+#   libtcmalloc-minimal4   the allocator the launcher preloads (benchmarks/allocator.md)
+#   binutils               readelf, which the native-loading tests compare against
+set -euo pipefail
+packages=(dataset-fashion-mnist libtcmalloc-minimal4 binutils)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "setup: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
