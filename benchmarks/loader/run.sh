@@ -1,0 +1,11 @@
+#!/bin/sh
+# Side-by-side run: ours (C#) then Pillow + torchvision, same files, same machine, one after the other.
+# Usage: benchmarks/loader/run.sh [DIR=/tmp/loader-bench-jpegs] [PASSES=3]
+set -e
+here=$(dirname "$0"); dir=${1:-/tmp/loader-bench-jpegs}; passes=${2:-3}
+[ -d "$dir" ] || /usr/bin/python3 "$here/make_jpegs.py" "$dir" 200
+dotnet build -c Release -v q "$here/LoaderBench.csproj" >/dev/null
+echo "load before: $(uptime)"
+dotnet "$here/bin/Release/net10.0/linux-x64/LoaderBench.dll" "$dir" "$passes"
+/usr/bin/python3 "$here/pillow_bench.py" "$dir" "$passes"
+echo "load after: $(uptime)"

@@ -1,0 +1,143 @@
+using System.Buffers;
+using SkiaSharp;
+
+namespace ShuffleNet.Vision.Decoding;
+
+/// <summary>
+/// Decodes JPEG, PNG, BMP, WebP and GIF (first frame) with SkiaSharp into 8-bit RGB <see cref="ImageU8"/>,
+/// the way OpenCV's <c>imread(IMREAD_COLOR)</c> does: gray and palette expanded to RGB, alpha dropped
+/// (never premultiplied), 16-bit reduced to 8, CMYK converted, EXIF orientation applied.
+/// Thread-safe: every call creates its own codec.
+/// </summary>
+public sealed class ImageDecoder
+{
+    /// <summary>A decoder with <see cref="DecoderOptions.Default"/>.</summary>
+    public static ImageDecoder Default { get; } = new(DecoderOptions.Default);
+
+    /// <summary>Creates a decoder with the given limits.</summary>
+    public ImageDecoder(DecoderOptions options) => Options = options;
+
+    /// <summary>The limits this decoder applies.</summary>
+    public DecoderOptions Options { get; }
+
+    /// <summary>Decodes the file at <paramref name="path"/>.</summary>
+    /// <exception cref="ImageDecodeException">The file is missing, empty, not an image, too large or damaged.</exception>
+    public ImageU8 Decode(string path)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageDecodeException(path, e.Message, e);
+        }
+        return Decode(bytes, path);
+    }
+
+    /// <summary>Decodes an encoded image read to the end of <paramref name="stream"/>; <paramref name="name"/> appears in errors.</summary>
+    public ImageU8 Decode(Stream stream, string name = "<stream>")
+    {
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return Decode(copy.GetBuffer().AsSpan(0, (int)copy.Length), name);
+    }
+
+    /// <summary>Decodes an encoded image held in memory; <paramref name="name"/> appears in errors.</summary>
+    public ImageU8 Decode(ReadOnlySpan<byte> encoded, string name = "<bytes>")
+    {
+        using var codec = OpenCodec(encoded, name);
+        return DecodeCodec(codec, name);
+    }
+
+    /// <summary>Reads only the header: the upright (EXIF-oriented) width and height.</summary>
+    public (int Width, int Height) ReadSize(ReadOnlySpan<byte> encoded, string name = "<bytes>")
+    {
+        using var codec = OpenCodec(encoded, name);
+        var o = Orientation.For(Options.ApplyExifOrientation ? codec.EncodedOrigin : SKEncodedOrigin.TopLeft,
+            codec.Info.Width, codec.Info.Height);
+        return (o.Width, o.Height);
+    }
+
+    /// <summary>
+    /// Decodes only the part of the upright image that <paramref name="chooseBox"/> picks from the upright
+    /// (width, height): a JPEG is decoded just over that rectangle (fast, not bit-exact at the crop's side edges;
+    /// see the training fast path in <c>Pipeline.RunEncoded</c>); other formats and EXIF-rotated files are decoded
+    /// whole and cropped. Returns the crop and the box that was chosen.
+    /// </summary>
+    public (ImageU8 Image, Transforms.CropBox Box) DecodeRegion(ReadOnlySpan<byte> encoded, Func<int, int, Transforms.CropBox> chooseBox,
+        string name = "<bytes>")
+    {
+        using var codec = OpenCodec(encoded, name);
+        var o = Orientation.For(Options.ApplyExifOrientation ? codec.EncodedOrigin : SKEncodedOrigin.TopLeft, codec.Info.Width, codec.Info.Height);
+        var box = chooseBox(o.Width, o.Height);
+        if (!box.FitsIn(o.Width, o.Height))
+            throw new ArgumentOutOfRangeException(nameof(chooseBox), $"{box} does not fit in {o.Width}x{o.Height}");
+        if ((!Options.ApplyExifOrientation || o.IsIdentity)
+            && RegionDecoder.TryDecode(codec, box.X, box.Y, box.Width, box.Height, name) is { } region)
+            return (region, box);
+        using var whole = DecodeCodec(codec, name);
+        return (Transforms.PillowResize.Crop(whole, box), box);
+    }
+
+    private SKCodec OpenCodec(ReadOnlySpan<byte> encoded, string name)
+    {
+        if (encoded.Length == 0) throw new ImageDecodeException(name, "the file is empty (0 bytes)");
+        // Skia takes ownership of the stream (and frees it itself when it fails), which holds its own
+        // reference to the copied bytes: the stream must not be disposed here.
+        using var data = SKData.CreateCopy(encoded);
+        var codec = SKCodec.Create(new SKMemoryStream(data), out var result);
+        if (codec is null)
+        {
+            throw new ImageDecodeException(name,
+                $"not a recognized image (JPEG, PNG, BMP, WebP, GIF): Skia says {result}; the first bytes are {Preview(encoded)}");
+        }
+        var info = codec.Info;
+        long pixels = (long)info.Width * info.Height;
+        if (pixels > Options.MaxPixels)
+        {
+            codec.Dispose();
+            throw new ImageDecodeException(name,
+                $"the header claims {info.Width}x{info.Height} = {pixels:N0} pixels, above the limit of " +
+                $"{Options.MaxPixels:N0} (a guard against decompression bombs; raise DecoderOptions.MaxPixels if the image is genuine)");
+        }
+        return codec;
+    }
+
+    private ImageU8 DecodeCodec(SKCodec codec, string name)
+    {
+        int w = codec.Info.Width, h = codec.Info.Height;
+        // Unpremul: OpenCV and Pillow drop alpha from the stored colour, they never multiply by it.
+        // No colour space: no ICC or gamma conversion, as OpenCV and Pillow do not convert either.
+        // 16-bit PNGs: Skia offers 8-bit or half floats, no 16-bit integers; its 8-bit conversion matched
+        // OpenCV's high byte on the test files (tests allow 1 of difference).
+        var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        const int bytesPerPixel = 4;
+        byte[] raw = ArrayPool<byte>.Shared.Rent(checked(w * h * bytesPerPixel));
+        try
+        {
+            SKCodecResult result;
+            unsafe
+            {
+                fixed (byte* p = raw) result = codec.GetPixels(info, (IntPtr)p, w * bytesPerPixel, new SKCodecOptions(0));
+            }
+            if (result != SKCodecResult.Success)
+                throw new ImageDecodeException(name, result == SKCodecResult.IncompleteInput
+                    ? "the data ends early (truncated file): Skia decoded only part of the image"
+                    : $"the compressed data is damaged (Skia says {result})");
+            var o = Orientation.For(Options.ApplyExifOrientation ? codec.EncodedOrigin : SKEncodedOrigin.TopLeft, w, h);
+            var image = ImageU8.Rent(o.Width, o.Height);
+            PixelCopy.ToRgb(raw, w, h, image.Data, o);
+            return image;
+        }
+        finally { ArrayPool<byte>.Shared.Return(raw); }
+    }
+
+    private static string Preview(ReadOnlySpan<byte> b)
+    {
+        var head = b[..Math.Min(8, b.Length)];
+        bool text = true;
+        foreach (var c in head) text &= c is >= 0x20 and < 0x7F or (byte)'\n' or (byte)'\r' or (byte)'\t';
+        return text
+            ? $"\"{System.Text.Encoding.ASCII.GetString(head).ReplaceLineEndings(" ")}\" (text?)"
+            : Convert.ToHexString(head);
+    }
+}

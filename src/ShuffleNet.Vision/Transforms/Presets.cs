@@ -1,0 +1,31 @@
+namespace ShuffleNet.Vision.Transforms;
+
+/// <summary>The pipelines of mmpretrain's ShuffleNet V2 configs and of the Fashion-MNIST peer, as code.</summary>
+public static class Presets
+{
+    /// <summary>
+    /// mmcls test pipeline: <c>Resize(size=(resize, -1), backend='pillow')</c>, <c>CenterCrop(crop)</c>, ImageNet
+    /// normalization. Byte-exact with Pillow 9.4 up to the normalization. Output [3, crop, crop].
+    /// </summary>
+    public static Pipeline ImageNetEval(int resize = 256, int crop = 224) =>
+        new([new ResizeEdge(resize, Resample.Bilinear), new CenterCrop(crop)], Normalize.ImageNet, crop, crop);
+
+    /// <summary>
+    /// mmcls train pipeline: <c>RandomResizedCrop(crop, backend='pillow')</c>, <c>RandomFlip(0.5)</c>, ImageNet
+    /// normalization. Output [3, crop, crop]. With <paramref name="regionDecode"/> (default) a JPEG is decoded only
+    /// over the sampled crop (see <see cref="Pipeline.RegionDecode"/>): same draws, much faster, not bit-exact.
+    /// </summary>
+    public static Pipeline ImageNetTrain(int crop = 224, bool regionDecode = true) =>
+        new([new RandomResizedCrop(crop, interpolation: Resample.Bilinear), new RandomFlip(0.5)], Normalize.ImageNet, crop, crop,
+            regionDecode: regionDecode);
+
+    /// <summary>
+    /// The Fashion-MNIST peer's training augmentation: normalize <c>(x/255 - 0.2860) / 0.3530</c>, pad 2 (zeros in
+    /// normalized units) + random 28 crop, horizontal flip. Output [1, 28, 28].
+    /// </summary>
+    public static Pipeline FashionMnistTrain() =>
+        new([], Normalize.FashionMnist, 28, 28, [new PaddedRandomCrop(2), new RandomFlip(0.5)]);
+
+    /// <summary>Fashion-MNIST evaluation: normalization only. Output [1, 28, 28].</summary>
+    public static Pipeline FashionMnistEval() => new([], Normalize.FashionMnist, 28, 28);
+}
