@@ -1,0 +1,39 @@
+namespace ShuffleNet.Onnx.Export;
+
+/// <summary>Which graph <see cref="OnnxExporter"/> writes.</summary>
+public enum ExportMode
+{
+    /// <summary>
+    /// BatchNorm folded into the convs, channel shuffles and splits folded into weight permutations:
+    /// only Conv, Relu, MaxPool, Split, Concat (one each per block), GlobalAveragePool, Flatten, Gemm.
+    /// </summary>
+    Optimized,
+
+    /// <summary>
+    /// The literal graph, as <c>torch.onnx.export</c> writes it: Conv, BatchNormalization, Relu, Split,
+    /// Concat and the Reshape/Transpose/Reshape channel shuffle. The tests' reference for the optimized graph.
+    /// </summary>
+    Naive,
+}
+
+/// <summary>Options of <see cref="OnnxExporter.Export(ShuffleNet.Checkpoints.StateDict, string, ExportOptions?)"/>.</summary>
+public sealed record ExportOptions
+{
+    /// <summary>Default ONNX opset: 13, the one <c>torch.onnx.export</c> used for the peer model.</summary>
+    public const int DefaultOpset = 13;
+
+    /// <summary>ONNX opset, 13 to 21.</summary>
+    public int Opset { get; init; } = DefaultOpset;
+
+    /// <summary>Fixed batch size, or null for a dynamic batch dimension named <c>N</c>.</summary>
+    public int? Batch { get; init; }
+
+    /// <summary>Fixed square input size (224), or null for dynamic <c>H</c> and <c>W</c> (multiples of 32).</summary>
+    public int? ImageSize { get; init; } = 224;
+
+    /// <summary>Class names in index order, stored as model metadata <c>classes</c> (newline-joined); null stores none.</summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+
+    /// <summary>Graph form; <see cref="ExportMode.Optimized"/> unless testing.</summary>
+    public ExportMode Mode { get; init; } = ExportMode.Optimized;
+}

@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+
+namespace ShuffleNet.Onnx.Export;
+
+/// <summary>
+/// Serialises an <see cref="OnnxGraph"/> as an ONNX <c>ModelProto</c> (field numbers from onnx/onnx.proto3).
+/// Input <c>input</c> [N, 3, H, W] float32, output <c>logits</c> [N, classes] float32.
+/// </summary>
+internal static class OnnxModelWriter
+{
+    private const int FloatType = 1, Int64Type = 7;
+    private const int AttrFloat = 1, AttrInt = 2, AttrInts = 7;
+
+    /// <summary>The IR version that goes with an opset (onnx/docs/Versioning.md).</summary>
+    public static long IrVersion(int opset) => opset switch { <= 14 => 7, <= 18 => 8, <= 20 => 9, _ => 10 };
+
+    public static byte[] Write(OnnxGraph graph, int opset, (long? Batch, long? Height, long? Width) inputDims, int numClasses,
+        IReadOnlyDictionary<string, string> metadata)
+    {
+        var g = new ProtoWriter();
+        foreach (var node in graph.Nodes) g.Message(1, Node(node));
+        g.String(2, "shufflenet_v2");
+        foreach (var init in graph.Initializers) g.Message(5, Tensor(init));
+        g.Message(11, ValueInfo("input", [Dim(inputDims.Batch, "N"), Dim(3, null), Dim(inputDims.Height, "H"), Dim(inputDims.Width, "W")]));
+        g.Message(12, ValueInfo("logits", [Dim(inputDims.Batch, "N"), Dim(numClasses, null)]));
+
+        var m = new ProtoWriter()
+            .Int64(1, IrVersion(opset))
+            .String(2, "ShuffleNet.Onnx")
+            .String(3, typeof(OnnxModelWriter).Assembly.GetName().Version?.ToString() ?? "0")
+            .Int64(5, 1)
+            .Message(7, g)
+            .Message(8, new ProtoWriter().String(1, "").Int64(2, opset));
+        foreach (var (key, value) in metadata) m.Message(14, new ProtoWriter().String(1, key).String(2, value));
+        return m.ToArray();
+    }
+
+    private static ProtoWriter Dim(long? value, string? param) =>
+        value is { } v ? new ProtoWriter().Int64(1, v) : new ProtoWriter().String(2, param!);
+
+    private static ProtoWriter ValueInfo(string name, ProtoWriter[] dims)
+    {
+        var shape = new ProtoWriter();
+        foreach (var d in dims) shape.Message(1, d);
+        var tensorType = new ProtoWriter().Int64(1, FloatType).Message(2, shape);
+        return new ProtoWriter().String(1, name).Message(2, new ProtoWriter().Message(1, tensorType));
+    }
+
+    private static ProtoWriter Node(OnnxNode node)
+    {
+        var w = new ProtoWriter();
+        foreach (var i in node.Inputs) w.String(1, i);
+        foreach (var o in node.Outputs) w.String(2, o);
+        w.String(3, node.Name).String(4, node.OpType);
+        foreach (var a in node.Attributes) w.Message(5, Attribute(a));
+        return w;
+    }
+
+    private static ProtoWriter Attribute(OnnxAttribute a)
+    {
+        var w = new ProtoWriter().String(1, a.Name);
+        if (a.Float is { } f) w.Float(2, f).Int64(20, AttrFloat);
+        else if (a.Int is { } i) w.Int64(3, i).Int64(20, AttrInt);
+        else if (a.Ints is { } ints) w.PackedInt64(8, ints).Int64(20, AttrInts);
+        else throw new InvalidOperationException($"attribute '{a.Name}' has no value");
+        return w;
+    }
+
+    // raw_data, little-endian, as torch.onnx.export writes initializers
+    private static ProtoWriter Tensor(OnnxInitializer t)
+    {
+        var w = new ProtoWriter().PackedInt64(1, t.Dims);
+        if (t.Floats is { } f) w.Int64(2, FloatType).String(8, t.Name).Bytes(9, MemoryMarshal.AsBytes(f.AsSpan()));
+        else w.Int64(2, Int64Type).String(8, t.Name).Bytes(9, MemoryMarshal.AsBytes(t.Longs!.AsSpan()));
+        return w;
+    }
+}

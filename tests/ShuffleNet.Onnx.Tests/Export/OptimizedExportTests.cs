@@ -1,0 +1,72 @@
+using ShuffleNet.Checkpoints;
+using ShuffleNet.Onnx.Export;
+using ShuffleNet.Onnx.Runtime;
+
+namespace ShuffleNet.Onnx.Tests.Export;
+
+public class OptimizedExportTests
+{
+    public static TheoryData<Width, int> WidthsAndBatches()
+    {
+        var data = new TheoryData<Width, int>();
+        foreach (var w in Enum.GetValues<Width>())
+            foreach (var batch in new[] { 1, 3 }) data.Add(w, batch);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(WidthsAndBatches))]
+    public void Optimized_export_gives_the_naive_exports_logits_within_1e_4(Width width, int batch)
+    {
+        var sd = TestData.RandomStateDict(width, numClasses: 10, seed: (int)width);
+        // dynamic size, 64x64: every stage still sees 2x2 or more, and the test stays fast
+        var options = new ExportOptions { ImageSize = null, Batch = null };
+        var runtime = new OrtOptions { ImageSize = 64 };
+        using var optimized = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, options), runtime);
+        using var naive = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, options with { Mode = ExportMode.Naive }), runtime);
+        var input = TestData.RandomInput(batch * 3 * 64 * 64, seed: batch);
+
+        var expected = naive.Run(input, batch);
+        var actual = optimized.Run(input, batch);
+
+        Assert.InRange(expected.Select(Math.Abs).Max(), 0.1, 1e3); // a live network, not all zeros
+        Assert.InRange(TestData.MaxAbsDiff(expected, actual), 0, 1e-4);
+    }
+
+    [Fact]
+    public void Optimized_export_at_224_with_a_fixed_batch_matches_the_naive_export()
+    {
+        var sd = TestData.RandomStateDict(Width.X1_0, numClasses: 1000, seed: 7);
+        using var optimized = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, new ExportOptions { Batch = 2 }));
+        using var naive = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, new ExportOptions { Batch = 2, Mode = ExportMode.Naive }));
+        var input = TestData.RandomInput(2 * 3 * 224 * 224);
+
+        Assert.InRange(TestData.MaxAbsDiff(naive.Run(input, 2), optimized.Run(input, 2)), 0, 1e-4);
+        Assert.Equal(2, optimized.FixedBatch);
+    }
+
+    [Theory]
+    [InlineData(Width.X0_5)]
+    [InlineData(Width.X1_0)]
+    [InlineData(Width.X2_0)]
+    public void Optimized_graph_has_no_shuffle_or_batchnorm_and_a_split_and_concat_per_block(Width width)
+    {
+        var info = OnnxModelInfo.Read(OnnxExporter.ExportToBytes(TestData.RandomStateDict(width)));
+        var counts = info.OpTypes.GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
+
+        Assert.Subset(new HashSet<string> { "Conv", "Relu", "MaxPool", "Split", "Concat", "GlobalAveragePool", "Flatten", "Gemm" }, counts.Keys.ToHashSet());
+        Assert.Equal(16, counts["Split"]);           // each branch output by consumer; the last f of a stage needs none
+        Assert.Equal(16, counts["Concat"]);          // each stride-1 block's x2, each stage's output
+        Assert.Equal(56, counts["Conv"]);
+    }
+
+    [Fact]
+    public void Naive_graph_is_the_literal_one_with_batchnorm_and_reshape_transpose_shuffle()
+    {
+        var info = OnnxModelInfo.Read(OnnxExporter.ExportToBytes(TestData.RandomStateDict(Width.X1_0), new ExportOptions { Mode = ExportMode.Naive }));
+
+        Assert.Equal(56, info.OpTypes.Count(t => t == "BatchNormalization"));
+        Assert.Equal(16, info.OpTypes.Count(t => t == "Transpose"));
+        Assert.Equal(13, info.OpTypes.Count(t => t == "Split"));
+    }
+}

@@ -1,0 +1,48 @@
+using Google.Protobuf;
+
+namespace ShuffleNet.Onnx.Tests;
+
+/// <summary>
+/// Reads back the top-level fields of an ONNX ModelProto with a plain protobuf reader, independent of the
+/// exporter's writer: IR version, opsets, metadata and the graph's node operator types.
+/// </summary>
+internal sealed record OnnxModelInfo(long IrVersion, Dictionary<string, long> Opsets, Dictionary<string, string> Metadata, List<string> OpTypes)
+{
+    public static OnnxModelInfo Read(byte[] model)
+    {
+        var info = new OnnxModelInfo(0, [], [], []);
+        long ir = 0;
+        foreach (var (field, value) in Fields(model))
+        {
+            if (field == 1) ir = (long)value.Varint;
+            else if (field == 8) { var f = Fields(value.Bytes).ToDictionary(x => x.Field, x => x.Value); info.Opsets[f.TryGetValue(1, out var d) ? d.Text : ""] = (long)f[2].Varint; }
+            else if (field == 14) { var f = Fields(value.Bytes).ToDictionary(x => x.Field, x => x.Value); info.Metadata[f[1].Text] = f[2].Text; }
+            else if (field == 7)
+                foreach (var (gf, node) in Fields(value.Bytes))
+                    if (gf == 1) info.OpTypes.Add(Fields(node.Bytes).First(x => x.Field == 4).Value.Text);
+        }
+        return info with { IrVersion = ir };
+    }
+
+    internal readonly record struct Value(ulong Varint, byte[] Bytes)
+    {
+        public string Text => System.Text.Encoding.UTF8.GetString(Bytes);
+    }
+
+    private static IEnumerable<(int Field, Value Value)> Fields(byte[] message)
+    {
+        var input = new CodedInputStream(message);
+        var result = new List<(int, Value)>();
+        for (uint tag; (tag = input.ReadTag()) != 0;)
+        {
+            int field = WireFormat.GetTagFieldNumber(tag);
+            switch (WireFormat.GetTagWireType(tag))
+            {
+                case WireFormat.WireType.Varint: result.Add((field, new Value(input.ReadUInt64(), []))); break;
+                case WireFormat.WireType.LengthDelimited: result.Add((field, new Value(0, input.ReadBytes().ToByteArray()))); break;
+                default: input.SkipLastField(); break;
+            }
+        }
+        return result;
+    }
+}
