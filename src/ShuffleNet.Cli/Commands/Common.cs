@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ShuffleNet.Checkpoints;
+using Spectre.Console;
 
 namespace ShuffleNet.Cli.Commands;
 
@@ -24,9 +25,40 @@ internal static class Common
 
     public static Option<string> Checkpoint(bool required = false) => new("--checkpoint")
     {
-        Description = "A checkpoint file (.pth): mmpretrain/mmcls or torchvision layout, zip or legacy torch.save format.",
+        Description = "A checkpoint file (.pth: mmpretrain/mmcls or torchvision layout, zip or legacy torch.save format), " +
+                      "or a model name from `shufflenet models` (downloaded once, then cached).",
         Required = required,
     };
+
+    /// <summary>
+    /// What every <c>--checkpoint</c> goes through: an existing file is itself, a model zoo name is its cached file,
+    /// downloaded first with a progress bar on stderr (a plain line when stderr is not a terminal).
+    /// </summary>
+    public static string ResolveCheckpoint(string nameOrPath)
+    {
+        var zoo = ModelZoo.Default;
+        if (File.Exists(nameOrPath) || zoo.Find(nameOrPath) is not { } entry || zoo.IsCached(entry))
+            return CheckpointResolver.Resolve(nameOrPath, zoo);
+        if (Console.IsErrorRedirected)
+        {
+            Console.Error.WriteLine($"downloading {entry.Name} from {entry.Url} to {zoo.CachePath(entry)}");
+            return CheckpointResolver.Resolve(nameOrPath, zoo);
+        }
+        var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        return stderr.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+            .Start(ctx => CheckpointResolver.Resolve(nameOrPath, zoo, new TaskProgress(ctx.AddTask(Markup.Escape(entry.Name), maxValue: 1))));
+    }
+
+    /// <summary>Moves a Spectre progress task as bytes arrive (synchronously: <see cref="Progress{T}"/> would post to the thread pool).</summary>
+    private sealed class TaskProgress(ProgressTask task) : IProgress<(long Done, long? Total)>
+    {
+        public void Report((long Done, long? Total) value)
+        {
+            task.IsIndeterminate = value.Total is null;
+            if (value.Total is { } total) task.MaxValue = total;
+            task.Value = value.Done;
+        }
+    }
 
     public static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -18,7 +18,7 @@ internal static class ConvertCommand
         };
         command.SetAction(r => Common.Run(() =>
         {
-            var input = r.GetValue(checkpoint)!;
+            var input = Common.ResolveCheckpoint(r.GetValue(checkpoint)!);
             var ckpt = CheckpointFile.Load(input);
             var (width, numClasses) = LayoutCheck.Validate(ckpt.StateDict, input);
             var target = r.GetValue(to);

@@ -29,6 +29,7 @@ internal static class InfoCommand
         Width width = arch ?? Width.X1_0;
         if (checkpointPath is not null)
         {
+            checkpointPath = Common.ResolveCheckpoint(checkpointPath);
             ckpt = CheckpointFile.Load(checkpointPath);
             var (w, n) = LayoutCheck.Validate(ckpt.StateDict, checkpointPath, arch);
             width = w;
