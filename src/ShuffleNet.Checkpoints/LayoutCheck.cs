@@ -33,7 +33,9 @@ public static class LayoutCheck
         if (numClasses is not null && expectedNumClasses is { } want && numClasses != want)
             throw new CheckpointException($"checkpoint '{source}' has a head of {numClasses} classes; expected {want}. " +
                 "To fine-tune on other classes, drop the head.fc.* keys and load the backbone only.");
-        var expected = ShuffleNetV2Layout.Keys(width, numClasses ?? 0);
+        // grayscale models (1-channel conv1) are ShuffleNet V2 too; any other count is caught as a shape mismatch
+        var inChannels = ShuffleNetV2Layout.InferInChannels(stateDict) is 1 ? 1 : 3;
+        var expected = ShuffleNetV2Layout.Keys(width, numClasses ?? 0, inChannels);
         var expectedKeys = expected.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         var what = numClasses is null ? $"{name} backbone (no head)" : $"{name} with {numClasses} classes";
 

@@ -65,9 +65,10 @@ public static class ShuffleNetV2Layout
 
     /// <summary>
     /// Every state-dict key of <c>ImageClassifier(ShuffleNetV2, GlobalAveragePooling, LinearClsHead)</c> with its shape,
-    /// in mmpretrain's order (338 entries). <paramref name="numClasses"/> 0 omits the head.
+    /// in mmpretrain's order (338 entries). <paramref name="numClasses"/> 0 omits the head; <paramref name="inChannels"/>
+    /// is 3 for RGB models, 1 for grayscale ones (Fashion-MNIST).
     /// </summary>
-    public static IReadOnlyList<(string Key, long[] Shape)> Keys(Width width, int numClasses = 1000)
+    public static IReadOnlyList<(string Key, long[] Shape)> Keys(Width width, int numClasses = 1000, int inChannels = 3)
     {
         var spec = Widths[width];
         var keys = new List<(string, long[])>();
@@ -77,7 +78,7 @@ public static class ShuffleNetV2Layout
             foreach (var p in new[] { "weight", "bias", "running_mean", "running_var" }) keys.Add(($"{prefix}.bn.{p}", [cout]));
             keys.Add(($"{prefix}.bn.num_batches_tracked", []));
         }
-        ConvModule("backbone.conv1", 3, spec.StemChannels, 3, 1);
+        ConvModule("backbone.conv1", inChannels, spec.StemChannels, 3, 1);
         int cin = spec.StemChannels;
         for (int s = 0; s < spec.Repeats.Length; s++)
         {
@@ -116,6 +117,10 @@ public static class ShuffleNetV2Layout
             if (spec.Channels[1] / 2 == t.Shape[0]) return w;
         return null;
     }
+
+    /// <summary>Image channels <c>conv1</c> takes (3 for RGB, 1 for grayscale), or null when it is missing.</summary>
+    public static int? InferInChannels(StateDict stateDict) =>
+        stateDict.TryGetValue("backbone.conv1.conv.weight", out var t) && t.Shape.Length == 4 ? (int)t.Shape[1] : null;
 
     /// <summary>Number of classes of the head in <paramref name="stateDict"/>, or null when it has no head.</summary>
     public static int? InferNumClasses(StateDict stateDict) =>

@@ -6,5 +6,7 @@ var root = new RootCommand("ShuffleNet V2 (Ma et al., ECCV 2018) for .NET: inspe
     InfoCommand.Create(),
     ConvertCommand.Create(),
     ModelsCommand.Create(),
+    PredictCommand.Create(),
+    BenchmarkCommand.Create(),
 };
 return root.Parse(args).Invoke();

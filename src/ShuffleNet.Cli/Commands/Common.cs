@@ -68,6 +68,9 @@ internal static class Common
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>Compact JSON, one object per line (for streams of results such as predictions).</summary>
+    public static readonly JsonSerializerOptions JsonLineOptions = new(JsonOptions) { WriteIndented = false };
+
     public static void PrintJson(object value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 
     /// <summary>

@@ -7,18 +7,15 @@ namespace ShuffleNet.Vision.Datasets;
 /// <c>relative/path.JPEG label</c> per line (split at the last whitespace, so paths may hold spaces), paths
 /// relative to <see cref="DataPrefix"/>. Everything is validated up front: labels, and that every file exists.
 /// </summary>
-public sealed class AnnotationListDataset : IEncodedImageDataset
+public sealed class AnnotationListDataset : FileListDataset
 {
-    private readonly string[] _files;
-    private readonly int[] _labels;
-    private readonly ImageDecoder _decoder;
-
     /// <summary>Reads <paramref name="annotationFile"/>; without <paramref name="classes"/> the classes are "0" .. "max label".</summary>
     /// <exception cref="DatasetException">Missing file, malformed line (with its number), bad label, or listed images that do not exist.</exception>
     public AnnotationListDataset(string annotationFile, string dataPrefix, IReadOnlyList<string>? classes = null, ImageDecoder? decoder = null)
+        : base(Read(annotationFile, dataPrefix, classes), decoder) => DataPrefix = dataPrefix;
+
+    private static FileList Read(string annotationFile, string dataPrefix, IReadOnlyList<string>? classes)
     {
-        DataPrefix = dataPrefix;
-        _decoder = decoder ?? ImageDecoder.Default;
         if (!File.Exists(annotationFile)) throw new DatasetException(annotationFile, "annotation file not found");
         var files = new List<string>();
         var labels = new List<int>();
@@ -44,35 +41,10 @@ public sealed class AnnotationListDataset : IEncodedImageDataset
         if (missing.Count > 0)
             throw new DatasetException(annotationFile,
                 $"{missing.Count} listed image(s) do not exist under '{dataPrefix}', first: {string.Join(", ", missing.Take(5).Select(m => $"'{m}'"))}");
-        Classes = classes ?? Enumerable.Range(0, labels.Max() + 1).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        _files = files.ToArray();
-        _labels = labels.ToArray();
+        return new FileList(files.ToArray(), labels.ToArray(),
+            classes ?? Enumerable.Range(0, labels.Max() + 1).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
     }
 
     /// <summary>The folder the listed paths are relative to.</summary>
     public string DataPrefix { get; }
-
-    /// <inheritdoc/>
-    public int Count => _files.Length;
-
-    /// <inheritdoc/>
-    public int NumClasses => Classes.Count;
-
-    /// <inheritdoc/>
-    public IReadOnlyList<string> Classes { get; }
-
-    /// <inheritdoc/>
-    public int GetLabel(int index) => _labels[index];
-
-    /// <inheritdoc/>
-    public string Describe(int index) => _files[index];
-
-    /// <inheritdoc/>
-    public ImageU8 Load(int index) => _decoder.Decode(_files[index]);
-
-    /// <inheritdoc/>
-    public ImageDecoder Decoder => _decoder;
-
-    /// <inheritdoc/>
-    public byte[] ReadEncoded(int index) => EncodedFile.Read(_files[index]);
 }

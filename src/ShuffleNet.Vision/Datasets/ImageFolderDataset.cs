@@ -7,22 +7,19 @@ namespace ShuffleNet.Vision.Datasets;
 /// <c>root/&lt;class&gt;/**/&lt;image&gt;</c>, classes are the sub-folder names sorted ordinally (label = position),
 /// files are found recursively, sorted ordinally, and filtered by extension (case-insensitive).
 /// </summary>
-public sealed class ImageFolderDataset : IEncodedImageDataset
+public sealed class ImageFolderDataset : FileListDataset
 {
     /// <summary>Extensions SkiaSharp decodes.</summary>
     public static readonly IReadOnlyList<string> DefaultExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif"];
 
-    private readonly string[] _files;
-    private readonly int[] _labels;
-    private readonly ImageDecoder _decoder;
-
     /// <summary>Scans <paramref name="root"/>.</summary>
     /// <exception cref="DatasetException">The folder is missing, has no class folders, or a class folder has no images.</exception>
     public ImageFolderDataset(string root, IReadOnlyList<string>? extensions = null, ImageDecoder? decoder = null)
+        : base(Scan(root, extensions ?? DefaultExtensions), decoder) => Root = root;
+
+    private static FileList Scan(string root, IReadOnlyList<string> extensions)
     {
-        Root = root;
-        _decoder = decoder ?? ImageDecoder.Default;
-        var exts = new HashSet<string>(extensions ?? DefaultExtensions, StringComparer.OrdinalIgnoreCase);
+        var exts = new HashSet<string>(extensions, StringComparer.OrdinalIgnoreCase);
         if (!Directory.Exists(root)) throw new DatasetException(root, "folder not found");
         var classes = Directory.GetDirectories(root).Select(Path.GetFileName).Cast<string>().Order(StringComparer.Ordinal).ToArray();
         if (classes.Length == 0)
@@ -39,35 +36,9 @@ public sealed class ImageFolderDataset : IEncodedImageDataset
             files.AddRange(found);
             labels.AddRange(Enumerable.Repeat(c, found.Count));
         }
-        Classes = classes;
-        _files = files.ToArray();
-        _labels = labels.ToArray();
+        return new FileList(files.ToArray(), labels.ToArray(), classes);
     }
 
     /// <summary>The scanned folder.</summary>
     public string Root { get; }
-
-    /// <inheritdoc/>
-    public int Count => _files.Length;
-
-    /// <inheritdoc/>
-    public int NumClasses => Classes.Count;
-
-    /// <inheritdoc/>
-    public IReadOnlyList<string> Classes { get; }
-
-    /// <inheritdoc/>
-    public int GetLabel(int index) => _labels[index];
-
-    /// <inheritdoc/>
-    public string Describe(int index) => _files[index];
-
-    /// <inheritdoc/>
-    public ImageU8 Load(int index) => _decoder.Decode(_files[index]);
-
-    /// <inheritdoc/>
-    public ImageDecoder Decoder => _decoder;
-
-    /// <inheritdoc/>
-    public byte[] ReadEncoded(int index) => EncodedFile.Read(_files[index]);
 }

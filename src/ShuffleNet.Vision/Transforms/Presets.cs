@@ -26,6 +26,12 @@ public static class Presets
     public static Pipeline FashionMnistTrain() =>
         new([], Normalize.FashionMnist, 28, 28, [new PaddedRandomCrop(2), new RandomFlip(0.5)]);
 
+    /// <summary>
+    /// Any image file for a Fashion-MNIST model: Pillow's grayscale conversion, bilinear resize to 28x28, the
+    /// dataset's normalization. Output [1, 28, 28].
+    /// </summary>
+    public static Pipeline FashionMnistPredict() => new([new Grayscale(), new Resize(28, 28, Resample.Bilinear)], Normalize.FashionMnist, 28, 28);
+
     /// <summary>Fashion-MNIST evaluation: normalization only. Output [1, 28, 28].</summary>
     public static Pipeline FashionMnistEval() => new([], Normalize.FashionMnist, 28, 28);
 }

@@ -196,4 +196,21 @@ public sealed record StemOptions(int InChannels, int Stride, bool MaxPool)
 
     /// <summary>Grayscale 28x28: 1 channel, stride 1, no max-pool.</summary>
     public static readonly StemOptions SmallImages = new(1, 1, false);
+
+    /// <summary>The <c>meta.stem</c> entry checkpoints of this project carry: <c>{'in_channels', 'stride', 'max_pool'}</c>.</summary>
+    public OrderedDictionary<object, object?> ToMeta() =>
+        new() { ["in_channels"] = (long)InChannels, ["stride"] = (long)Stride, ["max_pool"] = MaxPool };
+
+    /// <summary>
+    /// The stem a checkpoint was trained with: its <c>meta.stem</c> when present; otherwise the paper's stem, or
+    /// <see cref="SmallImages"/> when <c>conv1</c> takes one channel (the stem's stride and pooling hold no weights, so
+    /// files from elsewhere cannot say).
+    /// </summary>
+    public static StemOptions FromCheckpoint(Checkpoint checkpoint)
+    {
+        if (checkpoint.Meta.GetValueOrDefault("stem") is OrderedDictionary<object, object?> s &&
+            s.GetValueOrDefault("in_channels") is long c && s.GetValueOrDefault("stride") is long stride && s.GetValueOrDefault("max_pool") is bool pool)
+            return new StemOptions((int)c, (int)stride, pool);
+        return ShuffleNetV2Layout.InferInChannels(checkpoint.StateDict) == 1 ? SmallImages : ImageNet;
+    }
 }

@@ -16,19 +16,22 @@ public static class ShuffleNetV2Builder
 
     /// <summary>
     /// Loads a checkpoint file (mmpretrain or torchvision layout, zip or legacy format) into a classifier in eval mode.
-    /// The width and class count come from the tensors unless <paramref name="width"/> is given, in which case it must match.
+    /// The width and class count come from the tensors unless <paramref name="width"/> is given, in which case it must match;
+    /// the stem from the file (see <see cref="StemOptions.FromCheckpoint"/>).
     /// </summary>
     /// <exception cref="CheckpointException">The file is missing, unreadable or not this architecture; the message says which and why.</exception>
-    public static ImageClassifier FromCheckpoint(string path, Width? width = null, StemOptions? stem = null)
+    public static ImageClassifier FromCheckpoint(string path, Width? width = null) => FromCheckpoint(CheckpointFile.Load(path), path, width);
+
+    /// <summary>Builds the classifier <paramref name="checkpoint"/> (read from <paramref name="source"/>) holds, in eval mode.</summary>
+    /// <exception cref="CheckpointException">Not this architecture, or no classification head.</exception>
+    public static ImageClassifier FromCheckpoint(Checkpoint checkpoint, string source, Width? width = null)
     {
-        var checkpoint = CheckpointFile.Load(path);
-        var (w, numClasses) = LayoutCheck.Validate(checkpoint.StateDict, path, width);
+        var (w, numClasses) = LayoutCheck.Validate(checkpoint.StateDict, source, width);
         if (numClasses is null)
-            throw new CheckpointException($"checkpoint '{path}' holds a backbone without a classification head (no 'head.fc.weight'); " +
+            throw new CheckpointException($"checkpoint '{source}' holds a backbone without a classification head (no 'head.fc.weight'); " +
                                           "predicting needs a classifier checkpoint");
-        stem ??= StemOptions.ImageNet;
-        var model = Create(w, numClasses.Value, stem);
-        Weights.Load(model, checkpoint.StateDict, path);
+        var model = Create(w, numClasses.Value, StemOptions.FromCheckpoint(checkpoint));
+        Weights.Load(model, checkpoint.StateDict, source);
         model.Classes = checkpoint.Classes;
         model.eval();
         return model;

@@ -1,0 +1,81 @@
+using ShuffleNet.Checkpoints;
+using ShuffleNet.Inference;
+using ShuffleNet.Models;
+using ShuffleNet.Onnx.Export;
+using ShuffleNet.Onnx.Runtime;
+
+namespace ShuffleNet.Cli.Commands;
+
+/// <summary>One inference engine behind the call shape both classifiers share: normalised NCHW floats in, logits out.</summary>
+internal interface IBackend : IDisposable
+{
+    int ImageSize { get; }
+    int NumClasses { get; }
+    IReadOnlyList<string>? Classes { get; }
+    void Run(ReadOnlySpan<float> nchw, int batch, Span<float> logits);
+}
+
+/// <summary>A backend opened from a file, with the input channels its preprocessing must produce.</summary>
+internal sealed record OpenedModel(IBackend Backend, int InChannels) : IDisposable
+{
+    public void Dispose() => Backend.Dispose();
+}
+
+/// <summary>Builds the backends the commands can run on: TorchSharp, or ONNX Runtime on our export or on any ONNX file.</summary>
+internal static class Backends
+{
+    /// <summary>
+    /// Opens <paramref name="path"/> for inference: an <c>.onnx</c> file runs in ONNX Runtime; a checkpoint runs in TorchSharp
+    /// (<c>torch</c>) or is exported on the fly and runs in ONNX Runtime (<c>ort</c>).
+    /// </summary>
+    public static OpenedModel Open(string path, string backend, Width? width, int threads)
+    {
+        if (threads < 1) throw new ArgumentException($"--threads must be at least 1 (got {threads})");
+        if (backend is not ("torch" or "ort")) throw new ArgumentException($"--backend '{backend}' is not known; use torch or ort");
+        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            if (backend == "torch") throw new ArgumentException($"'{path}' is an ONNX model; run it with --backend ort");
+            var ort = OrtClassifier.Open(path, new OrtOptions { Threads = threads });
+            return new OpenedModel(new OrtBackend(ort), ort.ImageShape[0]);
+        }
+        var model = ShuffleNetV2Builder.FromCheckpoint(path, width);
+        int channels = model.Backbone.Stem.InChannels, size = channels == 1 ? 28 : 224;
+        if (backend == "torch") return new OpenedModel(Torch(model, size, threads), channels);
+        if (channels != 3) throw new ArgumentException($"checkpoint '{path}' has a {channels}-channel stem; the ONNX export covers the ImageNet stem only: use --backend torch");
+        var backendOrt = OrtExport(Weights.ToStateDict(model), model.Classes, size, threads);
+        model.Dispose();
+        return new OpenedModel(backendOrt, channels);
+    }
+
+    public static IBackend Torch(ImageClassifier model, int imageSize, int threads)
+    {
+        TorchSharp.torch.set_num_threads(threads);
+        return new TorchBackend(new TorchClassifier(model, imageSize));
+    }
+
+    public static IBackend OrtExport(StateDict stateDict, IReadOnlyList<string>? classes, int imageSize, int threads) =>
+        new OrtBackend(OrtClassifier.FromBytes(
+            OnnxExporter.ExportToBytes(stateDict, new ExportOptions { ImageSize = imageSize, Classes = classes }),
+            new OrtOptions { Threads = threads, ImageSize = imageSize }));
+
+    public static IBackend OrtFile(string path, int imageSize, int threads) =>
+        new OrtBackend(OrtClassifier.Open(path, new OrtOptions { Threads = threads, ImageSize = imageSize }));
+
+    private sealed class TorchBackend(TorchClassifier c) : IBackend
+    {
+        public int ImageSize => c.ImageSize;
+        public int NumClasses => c.NumClasses;
+        public IReadOnlyList<string>? Classes => c.Classes;
+        public void Run(ReadOnlySpan<float> nchw, int batch, Span<float> logits) => c.Run(nchw, batch, logits);
+        public void Dispose() => c.Dispose();
+    }
+
+    private sealed class OrtBackend(OrtClassifier c) : IBackend
+    {
+        public int ImageSize => c.ImageSize;
+        public int NumClasses => c.NumClasses;
+        public IReadOnlyList<string>? Classes => c.Classes;
+        public void Run(ReadOnlySpan<float> nchw, int batch, Span<float> logits) => c.Run(nchw, batch, logits);
+        public void Dispose() => c.Dispose();
+    }
+}

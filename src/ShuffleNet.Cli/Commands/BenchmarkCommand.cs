@@ -1,0 +1,109 @@
+using System.CommandLine;
+using ShuffleNet.Analysis;
+using ShuffleNet.Checkpoints;
+using ShuffleNet.Inference;
+using ShuffleNet.Models;
+using ShuffleNet.Onnx.Export;
+using ShuffleNet.Onnx.Runtime;
+using ShuffleNet.Platform;
+using Spectre.Console;
+
+namespace ShuffleNet.Cli.Commands;
+
+/// <summary>
+/// <c>shufflenet benchmark</c>: latency (median, p90) and throughput per batch size, the paper's direct metric. Every case
+/// (each backend, each <c>--onnx</c> file) is timed interleaved in one run, so their ratios survive a noisy machine.
+/// </summary>
+internal static class BenchmarkCommand
+{
+    public static Command Create()
+    {
+        var arch = Common.Arch("Width to time with fresh weights (default 1.0x) when no --checkpoint is given.");
+        var checkpoint = Common.Checkpoint();
+        var onnx = new Option<string[]>("--onnx") { Description = "ONNX file(s) to time in ONNX Runtime (e.g. a PyTorch export, to compare with ours).", AllowMultipleArgumentsPerToken = true };
+        var backend = new Option<string[]>("--backend") { Description = "torch, ort, or both (torch,ort) for the --arch/--checkpoint model; none with --onnx alone.", AllowMultipleArgumentsPerToken = true };
+        var batch = new Option<string>("--batch") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => "1,8,32" };
+        var threads = new Option<int>("--threads") { Description = "Threads for each backend.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed calls per case and batch size.", DefaultValueFactory = _ => 10 };
+        var iterations = new Option<int>("--iterations") { Description = "Timed calls per case and batch size.", DefaultValueFactory = _ => 50 };
+        var size = new Option<int>("--image-size") { Description = "Input height and width.", DefaultValueFactory = _ => 224 };
+        var json = Common.Json();
+        var command = new Command("benchmark", "Time inference per batch size: TorchSharp, our ONNX export in ONNX Runtime, or any ONNX file.")
+        {
+            arch, checkpoint, onnx, backend, batch, threads, warmup, iterations, size, json,
+        };
+        command.SetAction(r => Common.Run(() =>
+        {
+            var batches = ParseBatches(r.GetValue(batch)!);
+            int n = r.GetValue(threads), imageSize = r.GetValue(size);
+            if (n < 1) throw new ArgumentException($"--threads must be at least 1 (got {n})");
+            if (r.GetValue(iterations) < 1 || r.GetValue(warmup) < 0) throw new ArgumentException("--iterations must be at least 1 and --warmup at least 0");
+            var onnxFiles = r.GetValue(onnx) ?? [];
+            var backends = (r.GetValue(backend) ?? []).SelectMany(b => b.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(b => b.Trim().ToLowerInvariant()).ToList();
+            if (backends.Count == 0 && onnxFiles.Length == 0) backends.Add("torch");
+            foreach (var b in backends)
+                if (b is not ("torch" or "ort")) throw new ArgumentException($"--backend '{b}' is not known; use torch or ort");
+
+            var cases = new List<(string Name, IBackend Backend)>();
+            try
+            {
+                var model = backends.Count > 0 ? LoadModel(r.GetValue(checkpoint), r.GetValue(arch)) : null;
+                foreach (var b in backends)
+                    cases.Add(b == "torch"
+                        ? ($"torch {ShuffleNetV2Layout.Name(model!.Width)}", Backends.Torch(model!, imageSize, n))
+                        : ($"ort (our export) {ShuffleNetV2Layout.Name(model!.Width)}", Backends.OrtExport(Weights.ToStateDict(model!), model!.Classes, imageSize, n)));
+                foreach (var f in onnxFiles) cases.Add(($"ort {Path.GetFileName(f)}", Backends.OrtFile(f, imageSize, n)));
+
+                var bench = new LatencyBenchmark { Warmup = r.GetValue(warmup), Iterations = r.GetValue(iterations) };
+                var results = new List<LatencyResult>();
+                foreach (var bs in batches)
+                {
+                    var input = RandomInput(bs * cases[0].Backend.ImageSize);
+                    var outputs = cases.Select(c => new float[bs * c.Backend.NumClasses]).ToArray();
+                    results.AddRange(bench.MeasureInterleaved(bs, cases.Select((c, i) => (c.Name, (Action)(() => c.Backend.Run(input, bs, outputs[i])))).ToList()));
+                }
+                Report(results, model?.Width ?? Width.X1_0, imageSize, n, r.GetValue(json));
+            }
+            finally
+            {
+                foreach (var c in cases) c.Backend.Dispose();
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    private static ImageClassifier LoadModel(string? checkpoint, Width? arch) =>
+        checkpoint is null ? ShuffleNetV2Builder.Create(arch ?? Width.X1_0) : ShuffleNetV2Builder.FromCheckpoint(checkpoint, arch);
+
+    private static int[] ParseBatches(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var result = parts.Select(p => int.TryParse(p, out var b) && b > 0 ? b : throw new ArgumentException($"--batch '{text}': '{p}' is not a positive integer")).ToArray();
+        return result.Length > 0 ? result : throw new ArgumentException("--batch needs at least one batch size");
+    }
+
+    private static float[] RandomInput(int count)
+    {
+        var rng = new Random(0);
+        var x = new float[count];
+        for (int i = 0; i < count; i++) x[i] = (float)(rng.NextDouble() * 4 - 2);
+        return x;
+    }
+
+    private static void Report(List<LatencyResult> results, Width width, int imageSize, int threads, bool json)
+    {
+        // 2 FLOPs per multiply-add, the figure peak GFLOP/s are quoted in
+        double gflopPerImage = 2.0 * ModelComplexity.Of(width, imageSize).ConvFcMacs / 1e9;
+        if (json)
+        {
+            Common.PrintJson(new { Threads = threads, ImageSize = imageSize, Allocator = Allocator.Mode, GflopPerImage = gflopPerImage, Results = results });
+            return;
+        }
+        var table = new Table().AddColumns("case", "batch", "median ms", "p90 ms", "min ms", "img/s", "GFLOP/s");
+        foreach (var x in results)
+            table.AddRow(Markup.Escape(x.Name), x.Batch.ToString(), $"{x.MedianMs:F2}", $"{x.P90Ms:F2}", $"{x.MinMs:F2}", $"{x.ImagesPerSecond:F0}", $"{x.ImagesPerSecond * gflopPerImage:F0}");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"{threads} threads, {imageSize}x{imageSize}, allocator: {Markup.Escape(Allocator.Mode)}; GFLOP/s counts {gflopPerImage:F3} GFLOP per image ({ShuffleNetV2Layout.Name(width)} conv+fc, 2 per multiply-add)");
+    }
+}

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using ShuffleNet.Checkpoints;
+using ShuffleNet.Models;
+using ShuffleNet.Vision.Datasets;
+using ShuffleNet.Vision.Decoding;
+using ShuffleNet.Vision.Transforms;
+using Spectre.Console;
+
+namespace ShuffleNet.Cli.Commands;
+
+/// <summary>
+/// <c>shufflenet predict</c>: the mmcls test pipeline (decode, short side 256, center crop 224, normalize) and the top-k
+/// classes per image. A bad image is reported on stderr and skipped; the exit code is then 1, after all other images.
+/// </summary>
+internal static class PredictCommand
+{
+    private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif"];
+
+    public static Command Create()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A .pth checkpoint (mmpretrain or torchvision layout) or an .onnx model.", Required = true };
+        var arch = Common.Arch("Expected width; the checkpoint must match it (default: inferred from the tensors).");
+        var topk = new Option<int>("--topk") { Description = "Classes to print per image.", DefaultValueFactory = _ => 5 };
+        var classes = new Option<string?>("--classes") { Description = "Class names, one per line (default: the checkpoint's, else ImageNet-1k's for 1000 classes)." };
+        var backend = new Option<string>("--backend") { Description = "torch (TorchSharp) or ort (ONNX Runtime; a .pth is exported on the fly).", DefaultValueFactory = _ => "torch" };
+        var threads = new Option<int>("--threads") { Description = "Inference threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var json = Common.Json();
+        var images = new Argument<string[]>("images") { Description = "Image files or folders (searched recursively for .jpg, .png, .bmp, .webp, .gif).", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("predict", "Classify images with a ShuffleNet V2 checkpoint or ONNX model.")
+        {
+            checkpoint, arch, topk, classes, backend, threads, json, images,
+        };
+        command.SetAction(r => Common.Run(() =>
+        {
+            int k = r.GetValue(topk);
+            if (k < 1) throw new ArgumentException($"--topk must be at least 1 (got {k})");
+            var files = ExpandImages(r.GetValue(images)!);
+            using var model = Backends.Open(r.GetValue(checkpoint)!, r.GetValue(backend)!, r.GetValue(arch), r.GetValue(threads));
+            var names = r.GetValue(classes) is { } path ? ClassNames.Load(path) : model.Backend.Classes
+                ?? (model.Backend.NumClasses == 1000 ? ClassNames.ImageNet1k : null);
+            if (names is not null && names.Count != model.Backend.NumClasses)
+                throw new ArgumentException($"{names.Count} class names for a model of {model.Backend.NumClasses} classes; give --classes with one name per class");
+            var pipeline = model.InChannels == 1 ? Presets.FashionMnistPredict() : Presets.ImageNetEval(256, 224);
+            var input = new float[pipeline.SampleSize];
+            var logits = new float[model.Backend.NumClasses];
+            int failed = 0;
+            foreach (var file in files)
+            {
+                try
+                {
+                    pipeline.Run(ImageDecoder.Default.Decode(file), new Random(0), input);
+                }
+                catch (Exception e) when (e is ImageDecodeException or IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"error: {e.Message}");
+                    failed++;
+                    continue;
+                }
+                model.Backend.Run(input, 1, logits);
+                var top = TopK(logits, k).Select(t => new Prediction(t.Index, names?[t.Index] ?? $"class_{t.Index}", t.Score)).ToList();
+                if (r.GetValue(json)) Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { Image = file, Top = top }, Common.JsonLineOptions));
+                else Print(file, top);
+            }
+            return failed == 0 ? 0 : 1;
+        }));
+        return command;
+    }
+
+    /// <summary>One class of the top-k: index, name and softmax probability.</summary>
+    internal sealed record Prediction(int Index, string Label, double Score);
+
+    internal static IEnumerable<(int Index, double Score)> TopK(ReadOnlySpan<float> logits, int k)
+    {
+        // softmax in double, shifted by the max for stability
+        double max = double.NegativeInfinity;
+        foreach (var v in logits) max = Math.Max(max, v);
+        var p = new double[logits.Length];
+        double sum = 0;
+        for (int i = 0; i < p.Length; i++) sum += p[i] = Math.Exp(logits[i] - max);
+        return Enumerable.Range(0, p.Length).OrderByDescending(i => p[i]).ThenBy(i => i).Take(k).Select(i => (i, p[i] / sum)).ToList();
+    }
+
+    private static List<string> ExpandImages(string[] inputs)
+    {
+        var files = new List<string>();
+        foreach (var input in inputs)
+        {
+            if (Directory.Exists(input))
+                files.AddRange(Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
+                    .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal));
+            else
+                files.Add(input); // a missing file is reported with the others, by the decoder
+        }
+        return files;
+    }
+
+    private static void Print(string file, List<Prediction> top)
+    {
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(file)}[/]");
+        foreach (var t in top) AnsiConsole.MarkupLine($"  {t.Score,8:P2}  {t.Index,5}  {Markup.Escape(t.Label)}");
+    }
+}

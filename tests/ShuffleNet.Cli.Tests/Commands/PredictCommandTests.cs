@@ -1,0 +1,62 @@
+using System.Text.Json;
+
+namespace ShuffleNet.Cli.Tests.Commands;
+
+public class PredictCommandTests
+{
+    private static readonly JsonElement Expected =
+        JsonDocument.Parse(File.ReadAllText(CliRunner.Reference("expected_1.0.json"))).RootElement.GetProperty("images");
+
+    private static string Image(string name) => Path.Combine(CliRunner.RepoRoot, "..", "shared", "reference", "images", name);
+
+    [Theory]
+    [InlineData("torch")]
+    [InlineData("ort")]
+    public void Json_predictions_match_pytorch_top5_for_every_reference_photo(string backend)
+    {
+        var r = CliRunner.Run("predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--backend", backend, "--json",
+            Path.Combine(CliRunner.RepoRoot, "..", "shared", "reference", "images"));
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Stdout.Trim().Split('\n');
+        Assert.Equal(3, lines.Length);
+        foreach (var line in lines)
+        {
+            var j = JsonDocument.Parse(line).RootElement;
+            var name = Path.GetFileName(j.GetProperty("image").GetString()!);
+            var expected = Expected.GetProperty(name).GetProperty("top5").EnumerateArray().ToList();
+            var top = j.GetProperty("top").EnumerateArray().ToList();
+            Assert.Equal(5, top.Count);
+            for (int i = 0; i < 5; i++)
+            {
+                Assert.Equal(expected[i].GetProperty("index").GetInt32(), top[i].GetProperty("index").GetInt32());
+                Assert.Equal(expected[i].GetProperty("label").GetString(), top[i].GetProperty("label").GetString());
+                Assert.Equal(expected[i].GetProperty("score").GetDouble(), top[i].GetProperty("score").GetDouble(), 1e-3);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_bad_image_is_reported_and_the_others_are_still_predicted()
+    {
+        using var dir = new CliRunner.TempDir();
+        var bad = dir.File("broken.jpg");
+        File.WriteAllText(bad, "not a jpeg");
+        var r = CliRunner.Run("predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--json", "--topk", "2",
+            Image("chelsea.png"), bad, Image("coffee.png"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(2, r.Stdout.Trim().Split('\n').Length);
+        var error = Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.StartsWith("error: ", error);
+        Assert.Contains("broken.jpg", error);
+    }
+
+    [Fact]
+    public void Class_file_with_the_wrong_count_is_refused()
+    {
+        using var dir = new CliRunner.TempDir();
+        File.WriteAllLines(dir.File("classes.txt"), ["cat", "dog"]);
+        var r = CliRunner.Run("predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--classes", dir.File("classes.txt"), Image("chelsea.png"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("2 class names for a model of 1000 classes", r.Stderr);
+    }
+}
