@@ -8,5 +8,7 @@ var root = new RootCommand("ShuffleNet V2 (Ma et al., ECCV 2018) for .NET: inspe
     ModelsCommand.Create(),
     PredictCommand.Create(),
     BenchmarkCommand.Create(),
+    TrainCommand.Create(),
+    TestCommand.Create(),
 };
 return root.Parse(args).Invoke();

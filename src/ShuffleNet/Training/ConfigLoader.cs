@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ShuffleNet.Training;
+
+/// <summary>
+/// Reads <see cref="TrainConfig"/> from JSON strictly: a key the records do not declare is an error naming its dotted
+/// path, a value of the wrong type is an error naming path and value, and <c>--set a.b=v</c> overrides are typed against
+/// the same records before they are applied. The binding is by reflection over the records' constructors, so adding a
+/// parameter there is all it takes to add a key.
+/// </summary>
+public static class ConfigLoader
+{
+    /// <summary>Reads <paramref name="path"/>, applies <paramref name="overrides"/> (<c>key=value</c>), binds and validates.</summary>
+    /// <exception cref="ConfigException">The file is missing or malformed, a key is unknown, or a value is bad.</exception>
+    public static TrainConfig Load(string path, IEnumerable<string>? overrides = null)
+    {
+        if (!File.Exists(path)) throw new ConfigException($"config '{path}' does not exist; see configs/README.md for the recipes");
+        return Parse(File.ReadAllText(path), path, overrides);
+    }
+
+    /// <summary>Parses JSON text; <paramref name="source"/> names it in messages.</summary>
+    /// <exception cref="ConfigException">Malformed JSON, an unknown key, or a bad value.</exception>
+    public static TrainConfig Parse(string json, string source, IEnumerable<string>? overrides = null)
+    {
+        JsonNode? root;
+        try { root = JsonNode.Parse(json, documentOptions: new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
+        catch (JsonException e) { throw new ConfigException($"config '{source}' is not valid JSON: {e.Message}", e); }
+        var obj = root as JsonObject ?? throw new ConfigException($"config '{source}' must be a JSON object");
+        foreach (var o in overrides ?? []) ApplyOverride(obj, o);
+        var config = (TrainConfig)Bind(typeof(TrainConfig), obj, "", source);
+        ConfigChecks.Validate(config);
+        return config;
+    }
+
+    /// <summary>The config as JSON with every key spelled out (saved in checkpoints' meta and printed by <c>train</c>).</summary>
+    public static string ToJson(TrainConfig config) => ToNode(config)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    /// <summary>Applies one <c>dotted.key=value</c> to a parsed config, typed by the records.</summary>
+    /// <exception cref="ConfigException">No '=', an unknown key, a section instead of a value, or a value of the wrong type.</exception>
+    public static void ApplyOverride(JsonObject root, string assignment)
+    {
+        int eq = assignment.IndexOf('=');
+        if (eq <= 0) throw new ConfigException($"--set '{assignment}' is not key=value (e.g. --set optimizer.lr=0.25)");
+        string key = assignment[..eq].Trim(), text = assignment[(eq + 1)..].Trim();
+        var parts = key.Split('.');
+        var type = typeof(TrainConfig);
+        var node = root;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            var path = string.Join('.', parts[..(i + 1)]);
+            var param = Parameters(type).FirstOrDefault(p => Snake(p.Name!) == parts[i])
+                ?? throw new ConfigException($"--set {assignment}: unknown key '{path}' (known: {Known(type)})");
+            type = param.ParameterType;
+            if (i < parts.Length - 1)
+            {
+                if (!IsSection(type)) throw new ConfigException($"--set {assignment}: '{path}' is a value, not a section");
+                node = node[parts[i]] as JsonObject ?? (JsonObject)(node[parts[i]] = new JsonObject());
+            }
+            else if (IsSection(type)) throw new ConfigException($"--set {assignment}: '{key}' is a section; set one of its keys ({Known(type)})");
+            else node[parts[i]] = ParseScalar(type, text, key, $"--set {assignment}");
+        }
+    }
+
+    private static object Bind(Type type, JsonNode? node, string path, string source)
+    {
+        if (IsSection(type))
+        {
+            var obj = node is null ? [] : node as JsonObject ?? throw Bad(source, path, node, "a JSON object");
+            var ps = Parameters(type);
+            foreach (var (k, _) in obj)
+                if (!ps.Any(p => Snake(p.Name!) == k))
+                    throw new ConfigException($"config '{source}': unknown key '{Join(path, k)}' (known{(path == "" ? "" : $" in '{path}'")}: {Known(type)})");
+            var args = ps.Select(p => !obj.TryGetPropertyValue(Snake(p.Name!), out var v) ? p.DefaultValue
+                : v is null && p.ParameterType == typeof(string) && p.DefaultValue is null ? null   // optional paths (load_from) may be null
+                : Bind(p.ParameterType, v, Join(path, Snake(p.Name!)), source)).ToArray();
+            return Constructor(type).Invoke(args);
+        }
+        if (node is not JsonValue value) throw Bad(source, path, node, Describe(type));
+        object? result = type == typeof(string) ? (value.TryGetValue<string>(out var s) ? s : null)
+            : type == typeof(bool) ? (value.TryGetValue<bool>(out var b) ? b : null)
+            : type == typeof(int) ? (value.TryGetValue<int>(out var n) ? n : null)
+            : type == typeof(double) ? (value.TryGetValue<double>(out var d) ? d : null)
+            : throw new NotSupportedException(type.Name);
+        return result ?? throw Bad(source, path, node, Describe(type));
+    }
+
+    private static JsonNode? ParseScalar(Type type, string text, string key, string origin)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (type == typeof(string)) return text == "null" ? null : JsonValue.Create(text);
+        if (type == typeof(bool) && bool.TryParse(text, out var b)) return JsonValue.Create(b);
+        if (type == typeof(int) && int.TryParse(text, NumberStyles.Integer, inv, out var n)) return JsonValue.Create(n);
+        if (type == typeof(double) && double.TryParse(text, NumberStyles.Float, inv, out var d)) return JsonValue.Create(d);
+        throw new ConfigException($"{origin}: '{key}' must be {Describe(type)}, not '{text}'");
+    }
+
+    private static JsonNode? ToNode(object? value)
+    {
+        switch (value)
+        {
+            case null: return null;
+            case string s: return JsonValue.Create(s);
+            case bool b: return JsonValue.Create(b);
+            case int n: return JsonValue.Create(n);
+            case double d: return JsonValue.Create(d);
+        }
+        var obj = new JsonObject();
+        foreach (var p in Parameters(value.GetType()))
+            obj[Snake(p.Name!)] = ToNode(value.GetType().GetProperty(p.Name!)!.GetValue(value));
+        return obj;
+    }
+
+    private static bool IsSection(Type t) => t.Namespace == typeof(TrainConfig).Namespace && t.Name.EndsWith("Config", StringComparison.Ordinal);
+    private static ConstructorInfo Constructor(Type t) => t.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+    private static ParameterInfo[] Parameters(Type t) => Constructor(t).GetParameters();
+    private static string Known(Type t) => string.Join(", ", Parameters(t).Select(p => Snake(p.Name!)));
+    private static string Join(string path, string key) => path == "" ? key : path + "." + key;
+
+    private static string Describe(Type t) =>
+        t == typeof(int) ? "an integer" : t == typeof(double) ? "a number" : t == typeof(bool) ? "true or false" : "a string";
+
+    private static ConfigException Bad(string source, string path, JsonNode? node, string what) =>
+        new($"config '{source}': '{path}' must be {what}, not {node?.ToJsonString() ?? "null"}");
+
+    /// <summary><c>NumClasses</c> → <c>num_classes</c>.</summary>
+    internal static string Snake(string pascal) =>
+        string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+}

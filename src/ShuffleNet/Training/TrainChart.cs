@@ -1,0 +1,59 @@
+using System.Text.Json;
+using ScottPlot;
+
+namespace ShuffleNet.Training;
+
+/// <summary>Draws <c>log.json</c> as a PNG of three stacked panels against epochs: training loss, learning rate, validation accuracy.</summary>
+public static class TrainChart
+{
+    /// <summary>Reads <paramref name="logPath"/> and writes <paramref name="pngPath"/> (1000x900).</summary>
+    public static void Write(string logPath, string pngPath, int itersPerEpoch, string title)
+    {
+        List<double> tx = [], loss = [], lr = [], vx = [], top1 = [], top5 = [];
+        foreach (var line in File.ReadLines(logPath))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            using var doc = JsonDocument.Parse(line);
+            var e = doc.RootElement;
+            double epoch = e.GetProperty("epoch").GetDouble();
+            if (e.GetProperty("mode").GetString() == "train")
+            {
+                tx.Add(epoch - 1 + e.GetProperty("iter").GetDouble() / itersPerEpoch);
+                loss.Add(e.GetProperty("loss").GetDouble());
+                lr.Add(e.GetProperty("lr").GetDouble());
+            }
+            else
+            {
+                vx.Add(epoch);
+                top1.Add(e.GetProperty("accuracy_top-1").GetDouble());
+                top5.Add(e.GetProperty("accuracy_top-5").GetDouble());
+            }
+        }
+        var multiplot = new Multiplot();
+        while (multiplot.Count() < 3) multiplot.AddPlot();
+        var (pLoss, pLr, pAcc) = (multiplot.GetPlot(0), multiplot.GetPlot(1), multiplot.GetPlot(2));
+        pLoss.Title(title);
+        Line(pLoss, tx, loss, "training loss", Colors.Blue);
+        Line(pLr, tx, lr, "learning rate", Colors.Orange);
+        Line(pAcc, vx, top1, "val top-1 %", Colors.Green, markers: true);
+        Line(pAcc, vx, top5, "val top-5 %", Colors.Gray, markers: true);
+        pLoss.YLabel("loss");
+        pLr.YLabel("lr");
+        pAcc.YLabel("accuracy %");
+        pAcc.XLabel("epoch");
+        foreach (var p in new[] { pLoss, pLr, pAcc })
+        {
+            p.ShowLegend(p == pAcc ? Alignment.LowerRight : Alignment.UpperRight);   // accuracy rises toward the top right
+            if (tx.Count + vx.Count > 0) p.Axes.SetLimitsX(0, Math.Max(tx.DefaultIfEmpty(0).Max(), vx.DefaultIfEmpty(0).Max()));
+        }
+        multiplot.SavePng(pngPath, 1000, 900);
+    }
+
+    private static void Line(Plot plot, List<double> x, List<double> y, string label, Color color, bool markers = false)
+    {
+        if (x.Count == 0) return;
+        var s = plot.Add.Scatter(x.ToArray(), y.ToArray(), color);
+        s.LegendText = label;
+        s.MarkerSize = markers ? 6 : 0;
+    }
+}

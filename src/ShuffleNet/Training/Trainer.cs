@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using ShuffleNet.Checkpoints;
+using ShuffleNet.Evaluation;
+using ShuffleNet.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ShuffleNet.Training;
+
+/// <summary>
+/// mmengine's epoch-based train loop for one process: per iteration the learning rate of <see cref="LrSchedule"/>, cross-entropy
+/// (optionally label-smoothed), backward and <see cref="Sgd"/>; every <c>log_interval</c> a <c>log.json</c> line; after every
+/// epoch a validation, <c>latest.pth</c> (+ <c>epoch_N.pth</c>, and <c>best.pth</c> when top-1 improves). Cancelling the token
+/// saves <c>latest.pth</c> at the current iteration and returns; a resumed run reproduces the uninterrupted one exactly,
+/// because the data's randomness is a function of (seed, epoch, batch) and the optimizer state is in the checkpoint.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly TrainConfig _c;
+    private readonly IBatchSource _train;
+    private readonly IBatchSource? _val;
+    private readonly ITrainListener _listener;
+
+    /// <summary>A trainer writing to <paramref name="workDir"/>; <paramref name="val"/> null skips validation.</summary>
+    public Trainer(TrainConfig config, string workDir, IBatchSource train, IBatchSource? val, ITrainListener? listener = null)
+    {
+        (_c, WorkDir, _train, _val, _listener) = (config, workDir, train, val, listener ?? new SilentListener());
+    }
+
+    /// <summary>Folder of <c>log.json</c>, the chart and the checkpoints.</summary>
+    public string WorkDir { get; }
+
+    /// <summary>Trains from scratch, from <c>model.load_from</c>, or from <paramref name="resumeFrom"/> (a checkpoint this trainer wrote).</summary>
+    /// <exception cref="TrainingException">Unwritable work dir, labels beyond <c>num_classes</c>, or a non-finite loss.</exception>
+    /// <exception cref="CheckpointException">The resume or load_from checkpoint is unusable.</exception>
+    public TrainResult Run(string? resumeFrom = null, CancellationToken cancel = default)
+    {
+        var watch = Stopwatch.StartNew();
+        PrepareWorkDir();
+        int numClasses = _c.Model.NumClasses;
+        foreach (var (data, what) in new[] { (_train, "training"), (_val, "validation") })
+            if (data is not null && data.MaxLabel >= numClasses)
+                throw new TrainingException($"the {what} data has labels up to {data.MaxLabel} but model.num_classes is {numClasses}; " +
+                                            $"use --set model.num_classes={data.MaxLabel + 1} or more");
+        torch.set_num_threads(_c.Run.Threads);
+        torch.manual_seed(_c.Run.Seed);
+        var stem = new StemOptions(_c.Model.Stem.InChannels, _c.Model.Stem.Stride, _c.Model.Stem.MaxPool);
+        using var model = ShuffleNetV2Builder.Create(ShuffleNetV2Layout.TryParse(_c.Model.Width)!.Value, numClasses, stem,
+            _c.Model.FrozenStages, _c.Model.NormEval);
+        if (resumeFrom is null && _c.Model.LoadFrom is { } from) FineTuning.LoadPretrained(model, from, _listener);
+        using var sgd = new Sgd(ParamGroups.Split(model, _c.Optimizer.WeightDecay, _c.Optimizer.NormDecayMult), _c.Optimizer.Momentum);
+        int ipe = _train.BatchesPerEpoch;
+        var schedule = new LrSchedule(_c.Schedule, LrSchedule.ScaledLr(_c.Optimizer, _c.Data.BatchSize), (long)ipe * _c.Schedule.Epochs);
+        var pos = resumeFrom is null ? new TrainPosition(0, 0, -1) : TrainingCheckpoint.Restore(resumeFrom, model, sgd, ipe);
+        if (resumeFrom is not null) _listener.Note($"resumed from '{resumeFrom}' at epoch {pos.Epoch}, iteration {pos.Iter}");
+        string latest = Path.Combine(WorkDir, "latest.pth"), best = Path.Combine(WorkDir, "best.pth");
+        string logPath = Path.Combine(WorkDir, "log.json");
+        EvalResult? lastVal = null;
+        long trainImages = 0;
+        double trainSeconds = 0;
+        _listener.Started(new TrainPlan(pos.Iter, schedule.MaxIters, ipe, _c.Schedule.Epochs, _c.Data.BatchSize, schedule.BaseLr, WorkDir));
+        using (var log = new TrainLog(logPath))
+        {
+            model.train();
+            for (int epoch = (int)(pos.Iter / ipe); epoch < _c.Schedule.Epochs; epoch++)
+            {
+                var interval = new IntervalStats();
+                var tick = Stopwatch.StartNew();
+                foreach (var batch in _train.Epoch(epoch, (int)(pos.Iter % ipe)))
+                {
+                    double dataTime = tick.Elapsed.TotalSeconds;
+                    double lr = schedule.At(pos.Iter);
+                    double loss = Step(model, sgd, batch, lr);
+                    pos = pos with { Iter = pos.Iter + 1 };
+                    if (!double.IsFinite(loss))
+                        throw new TrainingException($"the loss is {loss} at epoch {epoch + 1}, iteration {pos.Iter} (lr {lr:G4}): training diverged. " +
+                            $"Lower optimizer.lr (now {_c.Optimizer.Lr}) or check the data; the last good checkpoint is {(File.Exists(latest) ? latest : "none")}");
+                    double time = tick.Elapsed.TotalSeconds;
+                    tick.Restart();
+                    interval.Add(batch.Labels.Length, time, dataTime, loss);
+                    (trainImages, trainSeconds) = (trainImages + batch.Labels.Length, trainSeconds + time);
+                    int inEpoch = (int)((pos.Iter - 1) % ipe) + 1;
+                    bool logNow = inEpoch % _c.Run.LogInterval == 0 || inEpoch == ipe;
+                    if (logNow) log.Train(epoch + 1, inEpoch, lr, interval.Loss, interval.Time, interval.DataTime);
+                    _listener.Stepped(new StepInfo(epoch + 1, pos.Iter, lr, loss, interval.ImagesPerSecond, logNow));
+                    if (logNow) interval = new IntervalStats();
+                    if (cancel.IsCancellationRequested)
+                    {
+                        Save(latest, model, sgd, pos, ipe);
+                        _listener.Note($"stopped at epoch {epoch + 1}, iteration {pos.Iter}; saved '{latest}'");
+                        return Finish(true, pos, lastVal, latest, null, watch, trainImages, trainSeconds, logPath, ipe);
+                    }
+                }
+                pos = pos with { Epoch = epoch + 1 };
+                bool isBest = false;
+                if (_val is not null && ((epoch + 1) % _c.Run.ValInterval == 0 || epoch + 1 == _c.Schedule.Epochs))
+                {
+                    lastVal = Evaluator.Run(model, _val, numClasses);   // not cancelled: a few seconds, and the epoch is complete
+                    log.Val(epoch + 1, ipe, schedule.At(pos.Iter - 1), lastVal.Top1, lastVal.Top5);
+                    isBest = lastVal.Top1 > pos.BestTop1;
+                    if (isBest) pos = pos with { BestTop1 = lastVal.Top1 };
+                    _listener.Validated(new ValidationInfo(epoch + 1, lastVal, isBest));
+                }
+                Save(latest, model, sgd, pos, ipe);
+                if (isBest) SaveBest(best, model, pos, ipe);
+                if ((epoch + 1) % _c.Run.CheckpointInterval == 0) KeepEpochCheckpoint(latest, epoch + 1);
+            }
+        }
+        return Finish(false, pos, lastVal, latest, File.Exists(best) ? best : null, watch, trainImages, trainSeconds, logPath, ipe);
+    }
+
+    // TorchSharp 0.107 hands implicitly converted Scalars to libtorch without keeping them alive (BatchNorm's
+    // num_batches_tracked.add_(1) in every training forward): a GC during that call can finalize the Scalar under libtorch,
+    // which failed a default run after ~5,100 steps with "Unknown scalar type" (dotnet/TorchSharp#1434, #1496). No GC inside
+    // the step, no race; the budget covers a step's managed wrappers many times over, and the GC runs between steps instead.
+    private const long NoGcBudget = 32L << 20;
+
+    private double Step(ImageClassifier model, Sgd sgd, TrainBatch batch, double lr)
+    {
+        bool noGc = GC.TryStartNoGCRegion(NoGcBudget);
+        try { return StepCore(model, sgd, batch, lr); }
+        finally
+        {
+            if (noGc && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+        }
+    }
+
+    private double StepCore(ImageClassifier model, Sgd sgd, TrainBatch batch, double lr)
+    {
+        using var scope = NewDisposeScope();
+        var x = tensor(batch.Images, batch.Shape);
+        var y = tensor(batch.Labels);
+        var loss = nn.functional.cross_entropy(model.call(x), y, label_smoothing: _c.Model.LabelSmoothing);
+        double value = loss.item<float>();
+        if (!double.IsFinite(value)) return value;   // no update: the weights stay those of the last good step
+        model.zero_grad();
+        loss.backward();
+        sgd.Lr = lr;
+        sgd.Step();
+        return value;
+    }
+
+    private void PrepareWorkDir()
+    {
+        try
+        {
+            Directory.CreateDirectory(WorkDir);
+            var probe = Path.Combine(WorkDir, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TrainingException($"work dir '{WorkDir}' is not writable ({e.Message}); choose another with --work-dir", e);
+        }
+    }
+
+    private void Save(string path, ImageClassifier model, Sgd sgd, TrainPosition pos, int ipe) =>
+        TrainingCheckpoint.Save(path, model, sgd, TrainingCheckpoint.Meta(_c, model, pos, ipe), _train.Classes);
+
+    private void SaveBest(string path, ImageClassifier model, TrainPosition pos, int ipe) =>
+        CheckpointFile.Save(path, new Checkpoint(Weights.ToStateDict(model), _train.Classes, TrainingCheckpoint.Meta(_c, model, pos, ipe)));
+
+    // epoch_N.pth is a copy of latest.pth; only the newest KeepCheckpoints are kept (mmengine's max_keep_ckpts)
+    private void KeepEpochCheckpoint(string latest, int epoch)
+    {
+        File.Copy(latest, Path.Combine(WorkDir, $"epoch_{epoch}.pth"), overwrite: true);
+        if (_c.Run.KeepCheckpoints < 0) return;
+        var old = Directory.GetFiles(WorkDir, "epoch_*.pth")
+            .Select(f => (File: f, N: int.TryParse(Path.GetFileNameWithoutExtension(f)["epoch_".Length..], out var n) ? n : -1))
+            .Where(f => f.N >= 0).OrderByDescending(f => f.N).Skip(_c.Run.KeepCheckpoints);
+        foreach (var (file, _) in old) File.Delete(file);
+    }
+
+    private TrainResult Finish(bool stopped, TrainPosition pos, EvalResult? lastVal, string latest, string? best, Stopwatch watch,
+        long images, double seconds, string logPath, int ipe)
+    {
+        string? chart = Path.Combine(WorkDir, "log.png");
+        try { TrainChart.Write(logPath, chart, ipe, $"ShuffleNet V2 {_c.Model.Width}: {Path.GetFileName(WorkDir)}"); }
+        catch (Exception e) when (e is IOException or TypeInitializationException or DllNotFoundException or InvalidOperationException)
+        {
+            _listener.Note($"could not draw the chart: {e.Message}");
+            chart = null;
+        }
+        return new TrainResult(stopped, pos, lastVal, latest, best, watch.Elapsed.TotalSeconds, seconds > 0 ? images / seconds : 0, logPath, chart);
+    }
+
+    private sealed class IntervalStats
+    {
+        private int _n, _images;
+        private double _time, _data, _loss;
+        public void Add(int images, double time, double data, double loss) => (_n, _images, _time, _data, _loss) = (_n + 1, _images + images, _time + time, _data + data, _loss + loss);
+        public double Loss => _n == 0 ? 0 : _loss / _n;
+        public double Time => _n == 0 ? 0 : _time / _n;
+        public double DataTime => _n == 0 ? 0 : _data / _n;
+        public double ImagesPerSecond => _time > 0 ? _images / _time : 0;
+    }
+}
