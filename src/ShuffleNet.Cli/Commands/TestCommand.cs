@@ -2,6 +2,9 @@ using System.CommandLine;
 using ShuffleNet.Checkpoints;
 using ShuffleNet.Evaluation;
 using ShuffleNet.Training;
+using ShuffleNet.Vision.Datasets;
+using ShuffleNet.Vision.Loading;
+using ShuffleNet.Vision.Transforms;
 using Spectre.Console;
 
 namespace ShuffleNet.Cli.Commands;
@@ -14,36 +17,42 @@ internal static class TestCommand
         var checkpoint = Common.Checkpoint(required: true);
         var data = new Option<string>("--data")
         {
-            Description = "'fashion-mnist' (Debian's dataset-fashion-mnist) or a folder holding Fashion-MNIST's t10k-*-ubyte.gz files.",
+            Description = "'fashion-mnist' (Debian's dataset-fashion-mnist), a folder with Fashion-MNIST's t10k-*-ubyte(.gz) files, " +
+                          "or an image folder (<class>/<image>, sorted class names = labels) evaluated with the mmcls test pipeline.",
             Required = true,
         };
+        var backend = new Option<string>("--backend") { Description = "torch (TorchSharp) or ort (ONNX Runtime; a .pth is exported on the fly).", DefaultValueFactory = _ => "torch" };
+        var threads = new Option<int>("--threads") { Description = "Inference threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var perClass = new Option<bool>("--per-class") { Description = "Also print top-1 for every class." };
         var json = Common.Json();
-        var command = new Command("test", "Evaluate a classifier checkpoint: top-1 and top-5 accuracy on a test set.") { checkpoint, data, perClass, json };
-        command.SetAction(r => Common.Run(() => Execute(r.GetValue(checkpoint)!, r.GetValue(data)!, r.GetValue(perClass), r.GetValue(json))));
+        var command = new Command("test", "Evaluate a classifier checkpoint (or .onnx model): top-1 and top-5 accuracy on a test set.")
+        {
+            checkpoint, data, backend, threads, perClass, json,
+        };
+        command.SetAction(r => Common.Run(() => Execute(Common.ResolveCheckpoint(r.GetValue(checkpoint)!), r.GetValue(data)!,
+            r.GetValue(backend)!, r.GetValue(threads), r.GetValue(perClass), r.GetValue(json))));
         return command;
     }
 
-    private static int Execute(string checkpointPath, string data, bool perClass, bool json)
+    private static int Execute(string checkpointPath, string data, string backend, int threads, bool perClass, bool json)
     {
-        using var model = CheckpointModel.Load(checkpointPath).Model;
-        var root = data is "fashion-mnist" or "fashion_mnist" ? FashionMnist.DefaultRoot : data;
-        if (!File.Exists(Path.Combine(root, "t10k-images-idx3-ubyte.gz")) && !File.Exists(Path.Combine(root, "t10k-images-idx3-ubyte")) && Directory.Exists(root))
-            throw new TrainingException($"'{root}' holds no Fashion-MNIST test files (t10k-images-idx3-ubyte.gz); evaluating image folders needs " +
-                                        "ShuffleNet.Vision's loader, which this build does not have yet");
-        if (model.Backbone.Stem.InChannels != 1)
-            throw new CheckpointException($"checkpoint '{checkpointPath}' takes {model.Backbone.Stem.InChannels}-channel images; Fashion-MNIST is grayscale (1 channel)");
-        TorchSharp.torch.set_num_threads(Math.Min(Environment.ProcessorCount, 2));
-        var source = FashionMnist.Load(root, train: false, TrainData.EvalBatchSize, seed: 0);
-        var result = Evaluator.Run(model, source, model.NumClasses);
-        var classes = model.Classes ?? source.Classes;
+        using var model = Backends.Open(checkpointPath, backend, null, threads);
+        var (source, root) = TestData(data, model.InChannels, checkpointPath);
+        int numClasses = model.Backend.NumClasses;
+        var result = Evaluator.Run(batch =>
+        {
+            var logits = new float[batch.Labels.Length * numClasses];
+            model.Backend.Run(batch.Images, batch.Labels.Length, logits);
+            return logits;
+        }, source, numClasses);
+        var classes = model.Backend.Classes ?? source.Classes;
         var rows = result.PerClass.Select(c => c with { Name = c.Index < classes.Count ? classes[c.Index] : c.Name }).ToList();
         if (json)
         {
             Common.PrintJson(new
             {
                 Checkpoint = checkpointPath,
-                Arch = ShuffleNetV2Layout.Name(model.Width),
+                Backend = backend,
                 Data = root,
                 Images = result.Count,
                 AccuracyTop1 = Math.Round(result.Top1, 4),
@@ -54,7 +63,7 @@ internal static class TestCommand
             });
             return 0;
         }
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(checkpointPath)}[/] (ShuffleNetV2 {ShuffleNetV2Layout.Name(model.Width)}, {model.NumClasses} classes) on {Markup.Escape(root)}: {result.Count:N0} images");
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(checkpointPath)}[/] ({numClasses} classes, {backend}) on {Markup.Escape(root)}: {result.Count:N0} images");
         AnsiConsole.MarkupLine($"top-1 [bold]{result.Top1:F2}%[/]  top-5 [bold]{result.Top5:F2}%[/]  loss {result.Loss:F4}  ({result.Seconds:F1} s, {result.Count / result.Seconds:F0} img/s)");
         if (perClass)
         {
@@ -63,5 +72,23 @@ internal static class TestCommand
             AnsiConsole.Write(table);
         }
         return 0;
+    }
+
+    // Fashion-MNIST (by name or a folder of its IDX files) for grayscale models; an image folder for RGB ones
+    private static (IBatchSource Source, string Root) TestData(string data, int inChannels, string checkpointPath)
+    {
+        var root = data is "fashion-mnist" or "fashion_mnist" ? FashionMnist.DefaultRoot : data;
+        bool idx = File.Exists(Path.Combine(root, "t10k-images-idx3-ubyte.gz")) || File.Exists(Path.Combine(root, "t10k-images-idx3-ubyte"));
+        if (idx || !Directory.Exists(root))
+        {
+            if (inChannels != 1)
+                throw new CheckpointException($"checkpoint '{checkpointPath}' takes {inChannels}-channel images; Fashion-MNIST is grayscale (1 channel)");
+            return (FashionMnist.Load(root, train: false, TrainData.EvalBatchSize, seed: 0), root);
+        }
+        if (inChannels != 3)
+            throw new CheckpointException($"checkpoint '{checkpointPath}' takes {inChannels}-channel images; image folders are evaluated as RGB");
+        var dataset = new ImageFolderDataset(root);
+        var loader = new DataLoader(dataset, Presets.ImageNetEval(256, 224), new LoaderOptions { BatchSize = 32, Shuffle = false, Workers = Environment.ProcessorCount });
+        return (new LoaderSource(loader), root);
     }
 }

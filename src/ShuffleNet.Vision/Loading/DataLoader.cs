@@ -45,12 +45,15 @@ public sealed class DataLoader
         : (Dataset.Count + Options.BatchSize - 1) / Options.BatchSize;
 
     /// <summary>
-    /// The batches of <paramref name="epoch"/>, produced while you consume them. Dispose the enumerator (a
+    /// The batches of <paramref name="epoch"/> from batch <paramref name="startBatch"/> on (to resume mid-epoch without
+    /// decoding what was already trained on), produced while you consume them. Dispose the enumerator (a
     /// <c>foreach</c> does) to stop the workers early; dispose each <see cref="Batch"/> to recycle its buffers.
+    /// Under <see cref="CorruptImagePolicy.Skip"/> a later start is exact only if no earlier sample was skipped.
     /// </summary>
-    public IEnumerable<Batch> GetEpoch(int epoch)
+    public IEnumerable<Batch> GetEpoch(int epoch, int startBatch = 0)
     {
-        using var reader = new EpochReader(this, epoch);
+        ArgumentOutOfRangeException.ThrowIfNegative(startBatch);
+        using var reader = new EpochReader(this, epoch, startBatch);
         while (reader.Next() is { } batch) yield return batch;
     }
 

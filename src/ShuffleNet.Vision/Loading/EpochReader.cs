@@ -25,10 +25,13 @@ internal sealed class EpochReader : IDisposable
     private int _claimed, _consumed, _batchIndex;
     private bool _stop, _disposed;
 
-    public EpochReader(DataLoader loader, int epoch)
+    public EpochReader(DataLoader loader, int epoch, int startBatch = 0)
     {
         _loader = loader; _epoch = epoch;
         _order = loader.Order(epoch);
+        // resuming mid-epoch: start at the first sample of batch startBatch (exact when no sample is skipped)
+        _claimed = _consumed = Math.Min(_order.Length, startBatch * loader.Options.BatchSize);
+        _batchIndex = startBatch;
         _sampleSize = loader.Pipeline.SampleSize;
         var o = loader.Options;
         _window = Math.Max(o.PrefetchBatches * o.BatchSize, o.BatchSize + o.Workers);

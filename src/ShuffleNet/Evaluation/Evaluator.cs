@@ -19,30 +19,43 @@ public static class Evaluator
     /// <exception cref="TrainingException">A label of the data is beyond the model's classes.</exception>
     public static EvalResult Run(nn.Module<Tensor, Tensor> model, IBatchSource data, int numClasses, CancellationToken cancel = default)
     {
-        if (data.MaxLabel >= numClasses)
-            throw new TrainingException($"the evaluation data has label {data.MaxLabel} but the model has {numClasses} classes (0..{numClasses - 1})");
         bool wasTraining = model.training;
         model.eval();
-        var meter = new AccuracyMeter(numClasses);
-        double lossSum = 0;
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             using var _ = no_grad();
-            foreach (var batch in data.Epoch(0))
+            return Run(batch =>
             {
-                cancel.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                var x = tensor(batch.Images, batch.Shape);
-                var y = tensor(batch.Labels);
-                var logits = model.call(x);
-                lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
-                meter.Update(logits, y);
-            }
+                return model.call(tensor(batch.Images, batch.Shape)).data<float>().ToArray();
+            }, data, numClasses, cancel);
         }
         finally
         {
             model.train(wasTraining);
+        }
+    }
+
+    /// <summary>
+    /// Evaluates any backend (TorchSharp, ONNX Runtime) given as <paramref name="logitsOf"/>: a batch in, its logits
+    /// <c>[N, numClasses]</c> row-major out.
+    /// </summary>
+    /// <exception cref="TrainingException">A label of the data is beyond the model's classes.</exception>
+    public static EvalResult Run(Func<TrainBatch, float[]> logitsOf, IBatchSource data, int numClasses, CancellationToken cancel = default)
+    {
+        if (data.MaxLabel >= numClasses)
+            throw new TrainingException($"the evaluation data has label {data.MaxLabel} but the model has {numClasses} classes (0..{numClasses - 1})");
+        var meter = new AccuracyMeter(numClasses);
+        double lossSum = 0;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var batch in data.Epoch(0))
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var logits = tensor(logitsOf(batch), [batch.Labels.Length, numClasses]);
+            var y = tensor(batch.Labels);
+            lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
+            meter.Update(logits, y);
         }
         return new EvalResult(meter.Top1, meter.Top5, meter.Count == 0 ? 0 : lossSum / meter.Count, meter.Count, watch.Elapsed.TotalSeconds, meter.PerClass(data.Classes));
     }

@@ -1,3 +1,7 @@
+using ShuffleNet.Vision.Datasets;
+using ShuffleNet.Vision.Loading;
+using ShuffleNet.Vision.Transforms;
+
 namespace ShuffleNet.Training;
 
 /// <summary>Builds the training and validation sources a config names.</summary>
@@ -18,9 +22,35 @@ public static class TrainData
             return (FashionMnist.Load(d.Root, train: true, d.BatchSize, config.Run.Seed, d.Pad, d.Flip),
                     FashionMnist.Load(d.Root, train: false, EvalBatchSize, config.Run.Seed));
         }
-        // The image-folder pipeline (decode, RandomResizedCrop + flip, ResizeEdge + CenterCrop) belongs to ShuffleNet.Vision's
-        // parallel loader; an IBatchSource over it plugs in here.
-        throw new TrainingException($"data.dataset '{d.Dataset}' needs ShuffleNet.Vision's image loader, which this build does not have yet; " +
-                                    "data.dataset 'fashion_mnist' works now");
+        if (d.Dataset == "image_folder") return ImageFolders(config);
+        throw new ConfigException($"data.dataset '{d.Dataset}' is not known; use 'image_folder' or 'fashion_mnist'");
+    }
+
+    /// <summary>
+    /// mmpretrain's ImageNet layout under <c>data.root</c>: <c>train/&lt;class&gt;/...</c>, and <c>val/&lt;class&gt;/...</c> or
+    /// <c>val/</c> with the annotation list <c>meta/val.txt</c>. Training: RandomResizedCrop + flip; validation: ResizeEdge +
+    /// CenterCrop (the test pipeline). Decoding runs on <c>data.workers</c> threads.
+    /// </summary>
+    private static (IBatchSource Train, IBatchSource Val) ImageFolders(TrainConfig config)
+    {
+        var d = config.Data;
+        if (config.Model.Stem.InChannels != 3)
+            throw new ConfigException($"image folders are decoded to RGB: 'model.stem.in_channels' must be 3, not {config.Model.Stem.InChannels}");
+        try
+        {
+            var train = new ImageFolderDataset(Path.Combine(d.Root, "train"));
+            var valDir = Path.Combine(d.Root, "val");
+            var annotations = Path.Combine(d.Root, "meta", "val.txt");
+            IImageDataset val = File.Exists(annotations) ? new AnnotationListDataset(annotations, valDir, train.Classes) : new ImageFolderDataset(valDir);
+            var trainLoader = new DataLoader(train, Presets.ImageNetTrain(d.CropSize),
+                new LoaderOptions { BatchSize = d.BatchSize, Workers = d.Workers, Seed = config.Run.Seed, Shuffle = true, DropLast = true });
+            var valLoader = new DataLoader(val, Presets.ImageNetEval(d.ResizeEdge, d.CropSize),
+                new LoaderOptions { BatchSize = d.BatchSize, Workers = d.Workers, Seed = config.Run.Seed, Shuffle = false, DropLast = false });
+            return (new LoaderSource(trainLoader), new LoaderSource(valLoader));
+        }
+        catch (DatasetException e)
+        {
+            throw new TrainingException($"data.root '{d.Root}': {e.Message}", e);
+        }
     }
 }

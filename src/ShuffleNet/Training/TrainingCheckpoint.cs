@@ -27,7 +27,7 @@ public static class TrainingCheckpoint
         ["best_accuracy_top-1"] = pos.BestTop1,
         ["seed"] = (long)config.Run.Seed,
         ["arch"] = ShuffleNetV2Layout.Name(model.Width),
-        ["stem"] = CheckpointModel.StemMeta(model.Backbone.Stem),
+        ["stem"] = model.Backbone.Stem.ToMeta(),
         ["config"] = ConfigLoader.ToJson(config),
         ["time"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
     };

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ShuffleNet.Checkpoints;
+using ShuffleNet.Models;
 using ShuffleNet.Training;
 
 namespace ShuffleNet.Tests.Training;
@@ -45,7 +46,7 @@ public class TrainerTests
         Assert.True(lines[4].TryGetProperty("accuracy_top-5", out _));
         Assert.NotNull(result.ChartPath);
         Assert.True(new FileInfo(result.ChartPath!).Length > 1000);
-        var (model, _) = CheckpointModel.Load(result.LatestCheckpoint);   // test/predict rebuild the small stem from meta.stem
+        var model = ShuffleNetV2Builder.FromCheckpoint(result.LatestCheckpoint);   // test/predict rebuild the small stem from meta.stem
         using (model) Assert.Equal(1, model.Backbone.Stem.InChannels);
     }
 

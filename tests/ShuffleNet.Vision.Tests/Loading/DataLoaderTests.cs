@@ -37,6 +37,23 @@ public class DataLoaderTests
     }
 
     [Fact]
+    public void Starting_at_a_later_batch_gives_the_same_batches_as_skipping_to_it()
+    {
+        var loader = new DataLoader(new SyntheticDataset(45), Train, new LoaderOptions { BatchSize = 8, Seed = 2, Workers = 2 });
+        var full = Collect(loader, 1);
+        var resumed = new List<(float[] Images, long[] Labels, int[] Indices, int Index)>();
+        foreach (var b in loader.GetEpoch(1, startBatch: 3))
+            using (b) resumed.Add((b.Images.ToArray(), b.Labels.ToArray(), b.Indices[..b.Count], b.Index));
+        Assert.Equal(full.Count - 3, resumed.Count);
+        for (int i = 0; i < resumed.Count; i++)
+        {
+            Assert.Equal(full[i + 3].Indices, resumed[i].Indices);
+            Assert.True(full[i + 3].Images.AsSpan().SequenceEqual(resumed[i].Images), $"batch {i + 3} differs");
+            Assert.Equal(i + 3, resumed[i].Index);
+        }
+    }
+
+    [Fact]
     public void Every_epoch_is_reshuffled_and_covers_each_sample_exactly_once_with_int64_labels()
     {
         var loader = new DataLoader(new SyntheticDataset(50), Train, new LoaderOptions { BatchSize = 16, Seed = 1, Workers = 2 });
