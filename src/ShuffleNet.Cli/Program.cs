@@ -7,6 +7,7 @@ var root = new RootCommand("ShuffleNet V2 (Ma et al., ECCV 2018) for .NET: inspe
     ConvertCommand.Create(),
     ModelsCommand.Create(),
     PredictCommand.Create(),
+    ExportCommand.Create(),
     BenchmarkCommand.Create(),
     TrainCommand.Create(),
     TestCommand.Create(),
