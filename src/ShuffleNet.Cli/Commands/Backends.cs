@@ -3,6 +3,7 @@ using ShuffleNet.Inference;
 using ShuffleNet.Models;
 using ShuffleNet.Onnx.Export;
 using ShuffleNet.Onnx.Runtime;
+using ShuffleNet.Platform;
 
 namespace ShuffleNet.Cli.Commands;
 
@@ -28,8 +29,11 @@ internal static class Backends
     /// Opens <paramref name="path"/> for inference: an <c>.onnx</c> file runs in ONNX Runtime; a checkpoint runs in TorchSharp
     /// (<c>torch</c>) or is exported on the fly and runs in ONNX Runtime (<c>ort</c>).
     /// </summary>
-    public static OpenedModel Open(string path, string backend, Width? width, int threads)
+    public static OpenedModel Open(string path, string backend, Width? width, int threads, string device = "cpu")
     {
+        var target = Devices.Parse(device);
+        if (backend == "ort" && target.type != TorchSharp.DeviceType.CPU)
+            throw new ArgumentException($"--device {device}: the ONNX Runtime backend of this build runs on the CPU; use --backend torch for CUDA");
         if (threads < 1) throw new ArgumentException($"--threads must be at least 1 (got {threads})");
         if (backend is not ("torch" or "ort")) throw new ArgumentException($"--backend '{backend}' is not known; use torch or ort");
         if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
@@ -40,17 +44,17 @@ internal static class Backends
         }
         var model = ShuffleNetV2Builder.FromCheckpoint(path, width);
         int channels = model.Backbone.Stem.InChannels, size = channels == 1 ? 28 : 224;
-        if (backend == "torch") return new OpenedModel(Torch(model, size, threads), channels);
+        if (backend == "torch") return new OpenedModel(Torch(model, size, threads, target), channels);
         if (channels != 3) throw new ArgumentException($"checkpoint '{path}' has a {channels}-channel stem; the ONNX export covers the ImageNet stem only: use --backend torch");
         var backendOrt = OrtExport(Weights.ToStateDict(model), model.Classes, size, threads);
         model.Dispose();
         return new OpenedModel(backendOrt, channels);
     }
 
-    public static IBackend Torch(ImageClassifier model, int imageSize, int threads)
+    public static IBackend Torch(ImageClassifier model, int imageSize, int threads, TorchSharp.torch.Device? device = null)
     {
         TorchSharp.torch.set_num_threads(threads);
-        return new TorchBackend(new TorchClassifier(model, imageSize));
+        return new TorchBackend(new TorchClassifier(model, imageSize, device));
     }
 
     public static IBackend OrtExport(StateDict stateDict, IReadOnlyList<string>? classes, int imageSize, int threads) =>

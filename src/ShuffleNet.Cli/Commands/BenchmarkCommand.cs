@@ -27,10 +27,11 @@ internal static class BenchmarkCommand
         var warmup = new Option<int>("--warmup") { Description = "Untimed calls per case and batch size.", DefaultValueFactory = _ => 10 };
         var iterations = new Option<int>("--iterations") { Description = "Timed calls per case and batch size.", DefaultValueFactory = _ => 50 };
         var size = new Option<int>("--image-size") { Description = "Input height and width.", DefaultValueFactory = _ => 224 };
+        var device = Common.Device();
         var json = Common.Json();
         var command = new Command("benchmark", "Time inference per batch size: TorchSharp, our ONNX export in ONNX Runtime, or any ONNX file.")
         {
-            arch, checkpoint, onnx, backend, batch, threads, warmup, iterations, size, json,
+            arch, checkpoint, onnx, backend, batch, threads, warmup, iterations, size, device, json,
         };
         command.SetAction(r => Common.Run(() =>
         {
@@ -47,10 +48,13 @@ internal static class BenchmarkCommand
             var cases = new List<(string Name, IBackend Backend)>();
             try
             {
-                var model = backends.Count > 0 ? LoadModel(r.GetValue(checkpoint), r.GetValue(arch)) : null;
+                var target = Devices.Parse(r.GetValue(device)!);
+                if (target.type != TorchSharp.DeviceType.CPU && (backends.Contains("ort") || onnxFiles.Length > 0))
+                    throw new ArgumentException("the ONNX Runtime cases of this build run on the CPU; time CUDA with --backend torch alone");
+                var model = backends.Count > 0 ? LoadModel(r.GetValue(checkpoint) is { } c ? Common.ResolveCheckpoint(c) : null, r.GetValue(arch)) : null;
                 foreach (var b in backends)
                     cases.Add(b == "torch"
-                        ? ($"torch {ShuffleNetV2Layout.Name(model!.Width)}", Backends.Torch(model!, imageSize, n))
+                        ? ($"torch {ShuffleNetV2Layout.Name(model!.Width)}", Backends.Torch(model!, imageSize, n, target))
                         : ($"ort (our export) {ShuffleNetV2Layout.Name(model!.Width)}", Backends.OrtExport(Weights.ToStateDict(model!), model!.Classes, imageSize, n)));
                 foreach (var f in onnxFiles) cases.Add(($"ort {Path.GetFileName(f)}", Backends.OrtFile(f, imageSize, n)));
 

@@ -23,6 +23,12 @@ internal static class Common
         },
     };
 
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "cpu, cuda or cuda:N (TorchSharp backend; CUDA needs a CUDA libtorch, see LIBTORCH_PATH in the README).",
+        DefaultValueFactory = _ => "cpu",
+    };
+
     public static Option<string> Checkpoint(bool required = false) => new("--checkpoint")
     {
         Description = "A checkpoint file (.pth: mmpretrain/mmcls or torchvision layout, zip or legacy torch.save format), " +

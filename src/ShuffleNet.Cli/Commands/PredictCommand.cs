@@ -24,18 +24,19 @@ internal static class PredictCommand
         var classes = new Option<string?>("--classes") { Description = "Class names, one per line (default: the checkpoint's, else ImageNet-1k's for 1000 classes)." };
         var backend = new Option<string>("--backend") { Description = "torch (TorchSharp) or ort (ONNX Runtime; a .pth is exported on the fly).", DefaultValueFactory = _ => "torch" };
         var threads = new Option<int>("--threads") { Description = "Inference threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var device = Common.Device();
         var json = Common.Json();
         var images = new Argument<string[]>("images") { Description = "Image files or folders (searched recursively for .jpg, .png, .bmp, .webp, .gif).", Arity = ArgumentArity.OneOrMore };
         var command = new Command("predict", "Classify images with a ShuffleNet V2 checkpoint or ONNX model.")
         {
-            checkpoint, arch, topk, classes, backend, threads, json, images,
+            checkpoint, arch, topk, classes, backend, threads, device, json, images,
         };
         command.SetAction(r => Common.Run(() =>
         {
             int k = r.GetValue(topk);
             if (k < 1) throw new ArgumentException($"--topk must be at least 1 (got {k})");
             var files = ExpandImages(r.GetValue(images)!);
-            using var model = Backends.Open(r.GetValue(checkpoint)!, r.GetValue(backend)!, r.GetValue(arch), r.GetValue(threads));
+            using var model = Backends.Open(Common.ResolveCheckpoint(r.GetValue(checkpoint)!), r.GetValue(backend)!, r.GetValue(arch), r.GetValue(threads), r.GetValue(device)!);
             var names = r.GetValue(classes) is { } path ? ClassNames.Load(path) : model.Backend.Classes
                 ?? (model.Backend.NumClasses == 1000 ? ClassNames.ImageNet1k : null);
             if (names is not null && names.Count != model.Backend.NumClasses)

@@ -23,20 +23,21 @@ internal static class TestCommand
         };
         var backend = new Option<string>("--backend") { Description = "torch (TorchSharp) or ort (ONNX Runtime; a .pth is exported on the fly).", DefaultValueFactory = _ => "torch" };
         var threads = new Option<int>("--threads") { Description = "Inference threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var device = Common.Device();
         var perClass = new Option<bool>("--per-class") { Description = "Also print top-1 for every class." };
         var json = Common.Json();
         var command = new Command("test", "Evaluate a classifier checkpoint (or .onnx model): top-1 and top-5 accuracy on a test set.")
         {
-            checkpoint, data, backend, threads, perClass, json,
+            checkpoint, data, backend, threads, device, perClass, json,
         };
         command.SetAction(r => Common.Run(() => Execute(Common.ResolveCheckpoint(r.GetValue(checkpoint)!), r.GetValue(data)!,
-            r.GetValue(backend)!, r.GetValue(threads), r.GetValue(perClass), r.GetValue(json))));
+            r.GetValue(backend)!, r.GetValue(threads), r.GetValue(device)!, r.GetValue(perClass), r.GetValue(json))));
         return command;
     }
 
-    private static int Execute(string checkpointPath, string data, string backend, int threads, bool perClass, bool json)
+    private static int Execute(string checkpointPath, string data, string backend, int threads, string device, bool perClass, bool json)
     {
-        using var model = Backends.Open(checkpointPath, backend, null, threads);
+        using var model = Backends.Open(checkpointPath, backend, null, threads, device);
         var (source, root) = TestData(data, model.InChannels, checkpointPath);
         int numClasses = model.Backend.NumClasses;
         var result = Evaluator.Run(batch =>

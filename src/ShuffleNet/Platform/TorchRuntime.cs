@@ -39,7 +39,8 @@ public static class TorchRuntime
             var shimDir = Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location)!;
             var libDir = Environment.GetEnvironmentVariable("LIBTORCH_PATH") is { Length: > 0 } env ? env : shimDir;
             // load by full path: the shim's NEEDED entries then bind to these by soname, not to whatever the search path finds
-            foreach (var lib in new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so" })
+            // the CUDA parts exist only in a CUDA libtorch (LIBTORCH_PATH): loading them lets TorchSharp find CUDA
+            foreach (var lib in new[] { "libc10.so", "libc10_cuda.so", "libtorch_cpu.so", "libtorch_cuda.so", "libtorch.so" })
             {
                 var path = Path.Combine(libDir, lib);
                 if (File.Exists(path)) NativeLibrary.Load(path);

@@ -60,3 +60,15 @@ public class PredictCommandTests
         Assert.Contains("2 class names for a model of 1000 classes", r.Stderr);
     }
 }
+
+public class DeviceOptionTests
+{
+    [Fact]
+    public void Cuda_on_a_machine_without_one_is_one_clear_error()
+    {
+        var r = CliRunner.Run("predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--device", "cuda", CliRunner.Reference("images/coffee.png"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("no CUDA device", r.Stderr);
+        Assert.Equal("", r.Stdout);
+    }
+}
