@@ -1,0 +1,14 @@
+using System.Runtime.CompilerServices;
+using ShuffleNet.Platform;
+
+namespace ShuffleNet.Tests;
+
+internal static class TestSetup
+{
+    // Tests call TorchSharp directly (torch.randn, ...), possibly before any ShuffleNet type: load the native side
+    // through the library first, as an application must when it touches TorchSharp before ShuffleNet (README).
+#pragma warning disable CA2255
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void LoadTorch() => TorchRuntime.EnsureLoaded();
+}
