@@ -1,6 +1,10 @@
 using System.Runtime.CompilerServices;
 using ShuffleNet.Platform;
 
+// libtorch's RNG (manual_seed) and thread count are process-wide: tests that run in parallel would draw from each
+// other's seeded streams, and seeded trajectories (resume equals an uninterrupted run) would differ by chance.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace ShuffleNet.Tests;
 
 internal static class TestSetup
