@@ -3,8 +3,9 @@
 #   dataset-fashion-mnist  the embedded default's data (/usr/share/datasets/fashion-mnist)
 #   libtcmalloc-minimal4   the allocator the launcher preloads (benchmarks/allocator.md)
 #   binutils               readelf, which the native-loading tests compare against
+#   mpich                  mpiexec and libmpich.so.12: data-parallel training on CPU (train --nproc-per-node) and its tests
 set -euo pipefail
-packages=(dataset-fashion-mnist libtcmalloc-minimal4 binutils)
+packages=(dataset-fashion-mnist libtcmalloc-minimal4 binutils mpich)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

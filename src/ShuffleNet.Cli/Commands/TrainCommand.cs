@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics;
+using ShuffleNet.Distributed;
 using ShuffleNet.Training;
 using Spectre.Console;
 
@@ -18,9 +20,14 @@ internal static class TrainCommand
         };
         var set = new Option<string[]>("--set") { Description = "Override a config value, e.g. --set optimizer.lr=0.25 (repeatable)." };
         var data = new Option<string?>("--data") { Description = "Dataset folder (overrides data.root)." };
+        var nproc = new Option<int>("--nproc-per-node")
+        {
+            Description = "Data-parallel ranks on this machine, started with mpiexec (MPI backend, CPU); data.batch_size is per rank.",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command("train", "Train ShuffleNet V2 from a recipe; Ctrl+C stops with a checkpoint to resume from.")
         {
-            config, workDir, resume, set, data,
+            config, workDir, resume, set, data, nproc,
         };
         command.SetAction(r => Common.Run(() =>
         {
@@ -31,31 +38,52 @@ internal static class TrainCommand
             var name = path is null ? DefaultRecipe.Name : Path.GetFileNameWithoutExtension(path);
             var dir = r.GetValue(workDir) ?? Path.Combine("work_dirs", name);
             string? resumeFrom = r.GetResult(resume) is null ? null : r.GetValue(resume) ?? Path.Combine(dir, "latest.pth");
-            return Execute(cfg, name, dir, resumeFrom);
+            var launch = LaunchEnvironment.Detect();
+            if (r.GetValue(nproc) is var n && n > 1 && launch.WorldSize == 1) return LaunchRanks(n);
+            if (cfg.Dist.Timeout < 1) throw new ConfigException($"'dist.timeout' is {cfg.Dist.Timeout}; it must be at least 1 (seconds)");
+            using var group = ProcessGroups.Create(launch, cfg.Dist.Backend, TimeSpan.FromSeconds(cfg.Dist.Timeout));
+            return Execute(cfg, name, dir, resumeFrom, group);
         }));
         return command;
     }
 
-    private static int Execute(TrainConfig cfg, string name, string dir, string? resumeFrom)
+    // this very command line again under mpiexec, minus --nproc-per-node: each rank finds itself through PMI_RANK/PMI_SIZE
+    private static int LaunchRanks(int ranks)
+    {
+        var args = Environment.GetCommandLineArgs().Skip(1).ToList();
+        int at = args.FindIndex(a => a.StartsWith("--nproc-per-node", StringComparison.Ordinal));
+        args.RemoveRange(at, args[at].Contains('=') ? 1 : 2);
+        // an apphost (shufflenet) is the program; under 'dotnet shufflenet.dll' the dll comes first
+        string program = Environment.ProcessPath!;
+        if (Path.GetFileNameWithoutExtension(program) == "dotnet") args.Insert(0, Environment.GetCommandLineArgs()[0]);
+        using var mpi = Process.Start(MpiLauncher.StartInfo(ranks, program, args))!;
+        mpi.WaitForExit();
+        return mpi.ExitCode;
+    }
+
+    private static int Execute(TrainConfig cfg, string name, string dir, string? resumeFrom, IProcessGroup group)
     {
         if (resumeFrom is not null && !File.Exists(resumeFrom))
             throw new TrainingException($"--resume: '{resumeFrom}' does not exist; train without --resume first, or name a checkpoint");
         var (train, val) = TrainData.Create(cfg);
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/]: ShuffleNetV2 {cfg.Model.Width}, {train.Count:N0} training images, " +
-                               $"{val.Count:N0} validation, {cfg.Schedule.Epochs} epochs of {train.BatchesPerEpoch} iterations (batch {cfg.Data.BatchSize})");
+        bool lead = group.Rank == 0;   // the other ranks train silently; mpiexec merges every rank's output
+        if (lead) AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/]: ShuffleNetV2 {cfg.Model.Width}, {train.Count:N0} training images, " +
+                               $"{val.Count:N0} validation, {cfg.Schedule.Epochs} epochs of {train.BatchesPerEpoch / group.WorldSize} iterations " +
+                               $"(batch {cfg.Data.BatchSize}{(group.WorldSize > 1 ? $" x {group.WorldSize} ranks" : "")})");
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             if (cts.IsCancellationRequested) return;   // a second Ctrl+C ends the process
             e.Cancel = true;
             cts.Cancel();
-            AnsiConsole.MarkupLine("[yellow]stopping after this iteration and saving a checkpoint (Ctrl+C again to abort)[/]");
+            if (lead) AnsiConsole.MarkupLine("[yellow]stopping after this iteration and saving a checkpoint (Ctrl+C again to abort)[/]");
         };
         Console.CancelKeyPress += onCancel;
         try
         {
-            var result = TrainProgress.Run(listener => new Trainer(cfg, dir, train, val, listener).Run(resumeFrom, cts.Token));
-            Report(result, dir);
+            TrainResult Train(ITrainListener? listener) => new Trainer(cfg, dir, train, val, listener, group).Run(resumeFrom, cts.Token);
+            var result = lead ? TrainProgress.Run(Train) : Train(null);
+            if (lead) Report(result, dir);
             return result.Stopped ? 130 : 0;
         }
         finally

@@ -11,9 +11,10 @@ namespace ShuffleNet.Training;
 /// <param name="Optimizer">SGD hyper-parameters.</param>
 /// <param name="Schedule">Epochs and the learning-rate policy.</param>
 /// <param name="Run">Seed, threads, logging and checkpoint cadence.</param>
+/// <param name="Dist">Data-parallel backend and collective timeout (used when a launcher starts several ranks).</param>
 public sealed record TrainConfig(
     ModelConfig? Model = null, DataConfig? Data = null, OptimizerConfig? Optimizer = null,
-    ScheduleConfig? Schedule = null, RunConfig? Run = null)
+    ScheduleConfig? Schedule = null, RunConfig? Run = null, DistConfig? Dist = null)
 {
     /// <summary>Architecture, head and initialisation.</summary>
     public ModelConfig Model { get; init; } = Model ?? new();
@@ -25,6 +26,8 @@ public sealed record TrainConfig(
     public ScheduleConfig Schedule { get; init; } = Schedule ?? new();
     /// <summary>Seed, threads, logging and checkpoint cadence.</summary>
     public RunConfig Run { get; init; } = Run ?? new();
+    /// <summary>Data-parallel backend and collective timeout.</summary>
+    public DistConfig Dist { get; init; } = Dist ?? new();
 }
 
 /// <summary>The network. Defaults are mmpretrain's <c>shufflenet-v2-1x</c> for ImageNet.</summary>
@@ -52,7 +55,7 @@ public sealed record StemConfig(int InChannels = 3, int Stride = 2, bool MaxPool
 /// <summary>Where the images come from and how a batch is made.</summary>
 /// <param name="Dataset"><c>fashion_mnist</c> (IDX files) or <c>image_folder</c> (ImageNet-style train/val folders).</param>
 /// <param name="Root">Folder of the dataset; for <c>fashion_mnist</c> the one holding <c>train-images-idx3-ubyte.gz</c> etc.</param>
-/// <param name="BatchSize">Images per step (per GPU in mmpretrain's terms; this trainer is one process).</param>
+/// <param name="BatchSize">Images per step and rank (per GPU in mmpretrain's terms); the lr is scaled by the total over ranks.</param>
 /// <param name="Workers">Decoding threads for <c>image_folder</c>.</param>
 /// <param name="CropSize">RandomResizedCrop size for training and CenterCrop size for validation.</param>
 /// <param name="ResizeEdge">Short edge before the validation CenterCrop (ResizeEdge 256 → CenterCrop 224).</param>
@@ -92,3 +95,8 @@ public sealed record ScheduleConfig(
 /// <param name="KeepCheckpoints">How many <c>epoch_N.pth</c> to keep (mmengine's <c>max_keep_ckpts</c>); -1 keeps all.</param>
 public sealed record RunConfig(
     int Seed = 0, int Threads = 2, int LogInterval = 100, int ValInterval = 1, int CheckpointInterval = 1, int KeepCheckpoints = 2);
+
+/// <summary>Data-parallel training (mmengine's <c>launcher</c> and <c>dist_cfg</c>); ignored by a single process.</summary>
+/// <param name="Backend"><c>auto</c> (MPI under mpiexec, NCCL under torchrun), <c>mpi</c> (CPU) or <c>nccl</c> (GPU).</param>
+/// <param name="Timeout">Seconds a collective may take before the waiting rank exits with an error (NCCL's watchdog).</param>
+public sealed record DistConfig(string Backend = "auto", int Timeout = 600);

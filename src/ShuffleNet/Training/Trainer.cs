@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ShuffleNet.Checkpoints;
+using ShuffleNet.Distributed;
 using ShuffleNet.Evaluation;
 using ShuffleNet.Models;
 using TorchSharp;
@@ -13,6 +14,9 @@ namespace ShuffleNet.Training;
 /// epoch a validation, <c>latest.pth</c> (+ <c>epoch_N.pth</c>, and <c>best.pth</c> when top-1 improves). Cancelling the token
 /// saves <c>latest.pth</c> at the current iteration and returns; a resumed run reproduces the uninterrupted one exactly,
 /// because the data's randomness is a function of (seed, epoch, batch) and the optimizer state is in the checkpoint.
+/// With a process group of several ranks it is data-parallel (<see cref="DataParallel"/>): each rank trains on its
+/// <see cref="ShardedSource"/> share, gradients are averaged, the lr is scaled by the total batch, and only rank 0
+/// validates, logs, reports to the listener and writes checkpoints.
 /// </summary>
 public sealed class Trainer
 {
@@ -20,11 +24,22 @@ public sealed class Trainer
     private readonly IBatchSource _train;
     private readonly IBatchSource? _val;
     private readonly ITrainListener _listener;
+    private readonly IProcessGroup _group;
+    private bool _stopAgreed;
+    private CancellationToken _cancel;
 
-    /// <summary>A trainer writing to <paramref name="workDir"/>; <paramref name="val"/> null skips validation.</summary>
-    public Trainer(TrainConfig config, string workDir, IBatchSource train, IBatchSource? val, ITrainListener? listener = null)
+    /// <summary>
+    /// A trainer writing to <paramref name="workDir"/>; <paramref name="val"/> null skips validation. <paramref name="group"/>
+    /// (default: a single process) is the world this rank trains in; <paramref name="train"/> is the whole training set.
+    /// </summary>
+    public Trainer(TrainConfig config, string workDir, IBatchSource train, IBatchSource? val, ITrainListener? listener = null,
+        IProcessGroup? group = null)
     {
-        (_c, WorkDir, _train, _val, _listener) = (config, workDir, train, val, listener ?? new SilentListener());
+        _group = group ?? SingleProcessGroup.Instance;
+        bool lead = _group.Rank == 0;
+        (_c, WorkDir, _val) = (config, workDir, lead ? val : null);
+        _train = _group.WorldSize == 1 ? train : new ShardedSource(train, _group.Rank, _group.WorldSize);
+        _listener = lead ? listener ?? new SilentListener() : new SilentListener();
     }
 
     /// <summary>Folder of <c>log.json</c>, the chart and the checkpoints.</summary>
@@ -36,6 +51,7 @@ public sealed class Trainer
     public TrainResult Run(string? resumeFrom = null, CancellationToken cancel = default)
     {
         var watch = Stopwatch.StartNew();
+        _cancel = cancel;
         PrepareWorkDir();
         int numClasses = _c.Model.NumClasses;
         foreach (var (data, what) in new[] { (_train, "training"), (_val, "validation") })
@@ -49,17 +65,18 @@ public sealed class Trainer
             _c.Model.FrozenStages, _c.Model.NormEval);
         if (resumeFrom is null && _c.Model.LoadFrom is { } from) FineTuning.LoadPretrained(model, from, _listener);
         using var sgd = new Sgd(ParamGroups.Split(model, _c.Optimizer.WeightDecay, _c.Optimizer.NormDecayMult), _c.Optimizer.Momentum);
-        int ipe = _train.BatchesPerEpoch;
-        var schedule = new LrSchedule(_c.Schedule, LrSchedule.ScaledLr(_c.Optimizer, _c.Data.BatchSize), (long)ipe * _c.Schedule.Epochs);
-        var pos = resumeFrom is null ? new TrainPosition(0, 0, -1) : TrainingCheckpoint.Restore(resumeFrom, model, sgd, ipe);
+        int ipe = _train.BatchesPerEpoch, world = _group.WorldSize;
+        var schedule = new LrSchedule(_c.Schedule, LrSchedule.ScaledLr(_c.Optimizer, _c.Data.BatchSize * world), (long)ipe * _c.Schedule.Epochs);
+        var pos = resumeFrom is null ? new TrainPosition(0, 0, -1) : WorldResume.Restore(resumeFrom, model, sgd, _train, world);
         if (resumeFrom is not null) _listener.Note($"resumed from '{resumeFrom}' at epoch {pos.Epoch}, iteration {pos.Iter}");
+        DataParallel.BroadcastState(model, _group);   // ranks may differ in init (seeded alike, but not guaranteed by libtorch)
         string latest = Path.Combine(WorkDir, "latest.pth"), best = Path.Combine(WorkDir, "best.pth");
         string logPath = Path.Combine(WorkDir, "log.json");
         EvalResult? lastVal = null;
         long trainImages = 0;
         double trainSeconds = 0;
         _listener.Started(new TrainPlan(pos.Iter, schedule.MaxIters, ipe, _c.Schedule.Epochs, _c.Data.BatchSize, schedule.BaseLr, WorkDir));
-        using (var log = new TrainLog(logPath))
+        using (var log = _group.Rank == 0 ? new TrainLog(logPath) : null)
         {
             model.train();
             for (int epoch = (int)(pos.Iter / ipe); epoch < _c.Schedule.Epochs; epoch++)
@@ -81,10 +98,10 @@ public sealed class Trainer
                     (trainImages, trainSeconds) = (trainImages + batch.Labels.Length, trainSeconds + time);
                     int inEpoch = (int)((pos.Iter - 1) % ipe) + 1;
                     bool logNow = inEpoch % _c.Run.LogInterval == 0 || inEpoch == ipe;
-                    if (logNow) log.Train(epoch + 1, inEpoch, lr, interval.Loss, interval.Time, interval.DataTime);
+                    if (logNow) log?.Train(epoch + 1, inEpoch, lr, interval.Loss, interval.Time, interval.DataTime);
                     _listener.Stepped(new StepInfo(epoch + 1, pos.Iter, lr, loss, interval.ImagesPerSecond, logNow));
                     if (logNow) interval = new IntervalStats();
-                    if (cancel.IsCancellationRequested)
+                    if (world == 1 ? cancel.IsCancellationRequested : _stopAgreed)   // ranks agree in the step's all-reduce
                     {
                         Save(latest, model, sgd, pos, ipe);
                         _listener.Note($"stopped at epoch {epoch + 1}, iteration {pos.Iter}; saved '{latest}'");
@@ -96,7 +113,7 @@ public sealed class Trainer
                 if (_val is not null && ((epoch + 1) % _c.Run.ValInterval == 0 || epoch + 1 == _c.Schedule.Epochs))
                 {
                     lastVal = Evaluator.Run(model, _val, numClasses);   // not cancelled: a few seconds, and the epoch is complete
-                    log.Val(epoch + 1, ipe, schedule.At(pos.Iter - 1), lastVal.Top1, lastVal.Top5);
+                    log!.Val(epoch + 1, ipe, schedule.At(pos.Iter - 1), lastVal.Top1, lastVal.Top5);
                     isBest = lastVal.Top1 > pos.BestTop1;
                     if (isBest) pos = pos with { BestTop1 = lastVal.Top1 };
                     _listener.Validated(new ValidationInfo(epoch + 1, lastVal, isBest));
@@ -132,9 +149,16 @@ public sealed class Trainer
         var y = tensor(batch.Labels);
         var loss = nn.functional.cross_entropy(model.call(x), y, label_smoothing: _c.Model.LabelSmoothing);
         double value = loss.item<float>();
-        if (!double.IsFinite(value)) return value;   // no update: the weights stay those of the last good step
+        if (!double.IsFinite(value) && _group.WorldSize == 1) return value;   // no update: the weights stay those of the last good step
         model.zero_grad();
         loss.backward();
+        if (_group.WorldSize > 1)
+        {
+            // every rank joins the all-reduce even with a bad loss (else the others hang); the loss and the Ctrl+C flag ride along
+            var mean = DataParallel.AverageGradients([.. sgd.Groups.SelectMany(g => g.Parameters)], _group, value, _cancel.IsCancellationRequested ? 1 : 0);
+            (value, _stopAgreed) = (mean[0], mean[1] > 0);
+            if (!double.IsFinite(value)) return value;
+        }
         sgd.Lr = lr;
         sgd.Step();
         return value;
@@ -155,15 +179,26 @@ public sealed class Trainer
         }
     }
 
-    private void Save(string path, ImageClassifier model, Sgd sgd, TrainPosition pos, int ipe) =>
-        TrainingCheckpoint.Save(path, model, sgd, TrainingCheckpoint.Meta(_c, model, pos, ipe), _train.Classes);
+    private void Save(string path, ImageClassifier model, Sgd sgd, TrainPosition pos, int ipe)
+    {
+        if (_group.Rank == 0) TrainingCheckpoint.Save(path, model, sgd, Meta(model, pos, ipe), _train.Classes);
+    }
 
     private void SaveBest(string path, ImageClassifier model, TrainPosition pos, int ipe) =>
-        CheckpointFile.Save(path, new Checkpoint(Weights.ToStateDict(model), _train.Classes, TrainingCheckpoint.Meta(_c, model, pos, ipe)));
+        CheckpointFile.Save(path, new Checkpoint(Weights.ToStateDict(model), _train.Classes, Meta(model, pos, ipe)));
+
+    // world_size lets a resume on another number of ranks translate the iteration (WorldResume)
+    private Dictionary<string, object?> Meta(ImageClassifier model, TrainPosition pos, int ipe)
+    {
+        var meta = TrainingCheckpoint.Meta(_c, model, pos, ipe);
+        meta["world_size"] = (long)_group.WorldSize;
+        return meta;
+    }
 
     // epoch_N.pth is a copy of latest.pth; only the newest KeepCheckpoints are kept (mmengine's max_keep_ckpts)
     private void KeepEpochCheckpoint(string latest, int epoch)
     {
+        if (_group.Rank != 0) return;
         File.Copy(latest, Path.Combine(WorkDir, $"epoch_{epoch}.pth"), overwrite: true);
         if (_c.Run.KeepCheckpoints < 0) return;
         var old = Directory.GetFiles(WorkDir, "epoch_*.pth")
@@ -175,8 +210,8 @@ public sealed class Trainer
     private TrainResult Finish(bool stopped, TrainPosition pos, EvalResult? lastVal, string latest, string? best, Stopwatch watch,
         long images, double seconds, string logPath, int ipe)
     {
-        string? chart = Path.Combine(WorkDir, "log.png");
-        try { TrainChart.Write(logPath, chart, ipe, $"ShuffleNet V2 {_c.Model.Width}: {Path.GetFileName(WorkDir)}"); }
+        string? chart = _group.Rank == 0 ? Path.Combine(WorkDir, "log.png") : null;   // rank 0 alone writes the log
+        try { if (chart is not null) TrainChart.Write(logPath, chart, ipe, $"ShuffleNet V2 {_c.Model.Width}: {Path.GetFileName(WorkDir)}"); }
         catch (Exception e) when (e is IOException or TypeInitializationException or DllNotFoundException or InvalidOperationException)
         {
             _listener.Note($"could not draw the chart: {e.Message}");
