@@ -11,5 +11,7 @@ var root = new RootCommand("ShuffleNet V2 (Ma et al., ECCV 2018) for .NET: inspe
     BenchmarkCommand.Create(),
     TrainCommand.Create(),
     TestCommand.Create(),
+    GuidelinesCommand.Create(),
+    CompareCommand.Create(),
 };
 return root.Parse(args).Invoke();
