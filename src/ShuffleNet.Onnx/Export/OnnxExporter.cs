@@ -65,7 +65,9 @@ public static class OnnxExporter
         };
         if (options.Classes is { } names) metadata[ClassesKey] = string.Join('\n', names);
         long? hw = options.ImageSize;
-        return OnnxModelWriter.Write(graph, options.Opset, (options.Batch, hw, hw), numClasses, metadata);
+        return OnnxModelWriter.Write(graph, options.Opset, "shufflenet_v2",
+            new OnnxValue("input", (options.Batch, "N"), (3, null), (hw, "H"), (hw, "W")),
+            new OnnxValue("logits", (options.Batch, "N"), (numClasses, null)), metadata);
     }
 
     private static void TryDelete(string path)

@@ -2,9 +2,12 @@ using System.Runtime.InteropServices;
 
 namespace ShuffleNet.Onnx.Export;
 
+/// <summary>One float32 graph input or output: its name and dimensions, each a fixed size or a symbolic name.</summary>
+internal sealed record OnnxValue(string Name, params (long? Size, string? Param)[] Dims);
+
 /// <summary>
-/// Serialises an <see cref="OnnxGraph"/> as an ONNX <c>ModelProto</c> (field numbers from onnx/onnx.proto3).
-/// Input <c>input</c> [N, 3, H, W] float32, output <c>logits</c> [N, classes] float32.
+/// Serialises an <see cref="OnnxGraph"/> as an ONNX <c>ModelProto</c> (field numbers from onnx/onnx.proto3), with one
+/// float32 input and one float32 output. Both writers use it: the ShuffleNet V2 exporter and <see cref="OnnxNetworkWriter"/>.
 /// </summary>
 internal static class OnnxModelWriter
 {
@@ -14,15 +17,15 @@ internal static class OnnxModelWriter
     /// <summary>The IR version that goes with an opset (onnx/docs/Versioning.md).</summary>
     public static long IrVersion(int opset) => opset switch { <= 14 => 7, <= 18 => 8, <= 20 => 9, _ => 10 };
 
-    public static byte[] Write(OnnxGraph graph, int opset, (long? Batch, long? Height, long? Width) inputDims, int numClasses,
+    public static byte[] Write(OnnxGraph graph, int opset, string graphName, OnnxValue input, OnnxValue output,
         IReadOnlyDictionary<string, string> metadata)
     {
         var g = new ProtoWriter();
         foreach (var node in graph.Nodes) g.Message(1, Node(node));
-        g.String(2, "shufflenet_v2");
+        g.String(2, graphName);
         foreach (var init in graph.Initializers) g.Message(5, Tensor(init));
-        g.Message(11, ValueInfo("input", [Dim(inputDims.Batch, "N"), Dim(3, null), Dim(inputDims.Height, "H"), Dim(inputDims.Width, "W")]));
-        g.Message(12, ValueInfo("logits", [Dim(inputDims.Batch, "N"), Dim(numClasses, null)]));
+        g.Message(11, ValueInfo(input));
+        g.Message(12, ValueInfo(output));
 
         var m = new ProtoWriter()
             .Int64(1, IrVersion(opset))
@@ -35,15 +38,13 @@ internal static class OnnxModelWriter
         return m.ToArray();
     }
 
-    private static ProtoWriter Dim(long? value, string? param) =>
-        value is { } v ? new ProtoWriter().Int64(1, v) : new ProtoWriter().String(2, param!);
-
-    private static ProtoWriter ValueInfo(string name, ProtoWriter[] dims)
+    private static ProtoWriter ValueInfo(OnnxValue value)
     {
         var shape = new ProtoWriter();
-        foreach (var d in dims) shape.Message(1, d);
+        foreach (var (size, param) in value.Dims)
+            shape.Message(1, size is { } v ? new ProtoWriter().Int64(1, v) : new ProtoWriter().String(2, param!));
         var tensorType = new ProtoWriter().Int64(1, FloatType).Message(2, shape);
-        return new ProtoWriter().String(1, name).Message(2, new ProtoWriter().Message(1, tensorType));
+        return new ProtoWriter().String(1, value.Name).Message(2, new ProtoWriter().Message(1, tensorType));
     }
 
     private static ProtoWriter Node(OnnxNode node)

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace ShuffleNet.Onnx.Export;
 
 /// <summary>
@@ -10,7 +8,6 @@ namespace ShuffleNet.Onnx.Export;
 /// </summary>
 public sealed class OnnxNetworkWriter
 {
-    private const int FloatType = 1, Int64Type = 7, AttrFloat = 1, AttrInt = 2, AttrInts = 7;
     private readonly OnnxGraph _g = new();
     private readonly string _name;
     private readonly long[] _inputShape;
@@ -79,27 +76,17 @@ public sealed class OnnxNetworkWriter
     {
         if (opset < ExportOptions.DefaultOpset || opset > OnnxExporter.MaxOpset)
             throw new OnnxExportException($"opset {opset} is not supported; use {ExportOptions.DefaultOpset} to {OnnxExporter.MaxOpset}");
-        var g = new ProtoWriter();
+        // the output gets its public name: rename the node output that produces it
+        var graph = new OnnxGraph();
         foreach (var node in _g.Nodes)
-        {
-            // the output gets its public name: rename the node output that produces it
-            var outs = node.Outputs.Select(o => o == output ? "output" : o).ToArray();
-            var ins = node.Inputs.Select(i => i == output ? "output" : i).ToArray();
-            g.Message(1, Node(node with { Inputs = ins, Outputs = outs }));
-        }
-        g.String(2, _name);
-        foreach (var init in _g.Initializers) g.Message(5, Tensor(init));
-        g.Message(11, ValueInfo(Input, _inputShape));
-        g.Message(12, ValueInfo("output", outputShape));
-        var m = new ProtoWriter()
-            .Int64(1, OnnxModelWriter.IrVersion(opset))
-            .String(2, "ShuffleNet.Onnx")
-            .String(3, typeof(OnnxNetworkWriter).Assembly.GetName().Version?.ToString() ?? "0")
-            .Int64(5, 1)
-            .Message(7, g)
-            .Message(8, new ProtoWriter().String(1, "").Int64(2, opset));
-        return m.ToArray();
+            graph.Nodes.Add(node with { Inputs = node.Inputs.Select(Rename).ToArray(), Outputs = node.Outputs.Select(Rename).ToArray() });
+        graph.Initializers.AddRange(_g.Initializers);
+        return OnnxModelWriter.Write(graph, opset, _name, Value(Input, _inputShape), Value("output", outputShape), new Dictionary<string, string>());
+        string Rename(string v) => v == output ? "output" : v;
     }
+
+    private static OnnxValue Value(string name, long[] perImage) =>
+        new(name, [(null, "N"), .. perImage.Select(d => ((long?)d, (string?)null))]);
 
     private string Pool(string op, string x, int kernel, int stride, int padding, params OnnxAttribute[] extra) => _g.Add(op, [x],
     [
@@ -108,38 +95,4 @@ public sealed class OnnxNetworkWriter
         new OnnxAttribute("pads", Ints: [padding, padding, padding, padding]),
         .. extra,
     ]);
-
-    // onnx.proto3 field numbers, as OnnxModelWriter writes them
-    private static ProtoWriter ValueInfo(string name, long[] perImage)
-    {
-        var shape = new ProtoWriter().Message(1, new ProtoWriter().String(2, "N"));
-        foreach (var d in perImage) shape.Message(1, new ProtoWriter().Int64(1, d));
-        var tensorType = new ProtoWriter().Int64(1, FloatType).Message(2, shape);
-        return new ProtoWriter().String(1, name).Message(2, new ProtoWriter().Message(1, tensorType));
-    }
-
-    private static ProtoWriter Node(OnnxNode node)
-    {
-        var w = new ProtoWriter();
-        foreach (var i in node.Inputs) w.String(1, i);
-        foreach (var o in node.Outputs) w.String(2, o);
-        w.String(3, node.Name).String(4, node.OpType);
-        foreach (var a in node.Attributes)
-        {
-            var attr = new ProtoWriter().String(1, a.Name);
-            if (a.Float is { } f) attr.Float(2, f).Int64(20, AttrFloat);
-            else if (a.Int is { } i) attr.Int64(3, i).Int64(20, AttrInt);
-            else attr.PackedInt64(8, a.Ints!).Int64(20, AttrInts);
-            w.Message(5, attr);
-        }
-        return w;
-    }
-
-    private static ProtoWriter Tensor(OnnxInitializer t)
-    {
-        var w = new ProtoWriter().PackedInt64(1, t.Dims);
-        if (t.Floats is { } f) w.Int64(2, FloatType).String(8, t.Name).Bytes(9, MemoryMarshal.AsBytes(f.AsSpan()));
-        else w.Int64(2, Int64Type).String(8, t.Name).Bytes(9, MemoryMarshal.AsBytes(t.Longs!.AsSpan()));
-        return w;
-    }
 }
