@@ -16,5 +16,6 @@ for r in $(seq "$rounds"); do
   echo -n "torchsharp, library mallopt:       "; dotnet "$out/TrainBench.dll" 32 "$steps"
   echo -n "torchsharp, tcmalloc:              "; LD_PRELOAD=$tcmalloc dotnet "$out/TrainBench.dll" 32 "$steps"
   # glibc's static default thresholds (128 KiB); setting them by environment also stops the library's mallopt
+  echo -n "torchsharp, glibc defaults:        "; SHUFFLENET_MALLOPT=0 dotnet "$out/TrainBench.dll" 32 "$steps"
   echo -n "torchsharp, glibc 128K thresholds: "; MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 dotnet "$out/TrainBench.dll" 32 "$steps"
 done
