@@ -19,21 +19,7 @@ public static class OnnxExporter
     public static void Export(StateDict sd, string outputPath, ExportOptions? options = null)
     {
         var bytes = ExportToBytes(sd, options);
-        var full = Path.GetFullPath(outputPath);
-        var dir = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(dir))
-            throw new OnnxExportException($"cannot write '{outputPath}': folder '{dir}' does not exist");
-        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temp);
-            throw new OnnxExportException($"cannot write '{outputPath}': {e.Message}", e);
-        }
+        AtomicFile.Write(outputPath, stream => stream.Write(bytes), (message, inner) => new OnnxExportException(message, inner));
     }
 
     /// <summary>The serialised ONNX model, for <see cref="Runtime.OrtClassifier"/> without a file.</summary>
@@ -68,10 +54,5 @@ public static class OnnxExporter
         return OnnxModelWriter.Write(graph, options.Opset, "shufflenet_v2",
             new OnnxValue("input", (options.Batch, "N"), (3, null), (hw, "H"), (hw, "W")),
             new OnnxValue("logits", (options.Batch, "N"), (numClasses, null)), metadata);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
