@@ -26,14 +26,21 @@ double Rate(Action<int> one)
     return best;
 }
 
-Rate(i => ImageDecoder.Default.Decode(files[i]).Dispose());   // warm-up: JIT, pools
-Console.WriteLine($"skia decode          : {Rate(i => ImageDecoder.Default.Decode(files[i]).Dispose()),7:F1} img/s (1 thread, best of {passes})");
+var skia = new ImageDecoder(new DecoderOptions { UseSystemJpeg = false });
+Console.WriteLine($"JPEG decoder: {JpegTurbo.Status}");
+Rate(i => ImageDecoder.Default.Decode(bytes[i]).Dispose());   // warm-up: JIT, pools
+Rate(i => skia.Decode(bytes[i]).Dispose());
 var exact = Presets.ImageNetTrain(224, regionDecode: false);
-var decoded = files.Select(f => ImageDecoder.Default.Decode(f)).ToArray();
-Console.WriteLine($"train transforms only: {Rate(i => exact.Run(decoded[i].Clone(), DataLoader.SampleRandom(0, 0, i), output)),7:F1} img/s (pre-decoded: crop+resize+flip+normalize)");
-Console.WriteLine($"train, full decode   : {Rate(i => exact.Run(ImageDecoder.Default.Decode(files[i]), DataLoader.SampleRandom(0, 0, i), output)),7:F1} img/s");
-Console.WriteLine($"train, region decode : {Rate(i => train.RunEncoded(File.ReadAllBytes(files[i]), files[i], ImageDecoder.Default, DataLoader.SampleRandom(0, 0, i), output)),7:F1} img/s");
-Console.WriteLine($"eval pipeline inline : {Rate(i => eval.Run(ImageDecoder.Default.Decode(files[i]), new Random(0), output)),7:F1} img/s");
+var decoded = files.Select(f => skia.Decode(f)).ToArray();
+Console.WriteLine($"train transforms only       : {Rate(i => exact.Run(decoded[i].Clone(), DataLoader.SampleRandom(0, 0, i), output)),7:F1} img/s (1 thread, best of {passes}; pre-decoded: crop+resize+flip+normalize)");
+foreach (var (name, decoder) in new[] { ("skia", skia), ("turbo", ImageDecoder.Default) })
+{
+    if (decoder == ImageDecoder.Default && !JpegTurbo.IsAvailable) continue;
+    Console.WriteLine($"{name,-5} decode                : {Rate(i => decoder.Decode(File.ReadAllBytes(files[i]), files[i]).Dispose()),7:F1} img/s");
+    Console.WriteLine($"{name,-5} train, full decode    : {Rate(i => exact.Run(decoder.Decode(File.ReadAllBytes(files[i]), files[i]), DataLoader.SampleRandom(0, 0, i), output)),7:F1} img/s");
+    Console.WriteLine($"{name,-5} train, region decode  : {Rate(i => train.RunEncoded(File.ReadAllBytes(files[i]), files[i], decoder, DataLoader.SampleRandom(0, 0, i), output)),7:F1} img/s");
+    Console.WriteLine($"{name,-5} eval pipeline         : {Rate(i => eval.Run(decoder.Decode(File.ReadAllBytes(files[i]), files[i]), new Random(0), output)),7:F1} img/s");
+}
 
 var root = Path.Combine(Path.GetTempPath(), "loader-bench-folder");
 if (!Directory.Exists(root))
@@ -41,9 +48,9 @@ if (!Directory.Exists(root))
     Directory.CreateDirectory(Path.Combine(root, "all"));
     foreach (var f in files) File.Copy(f, Path.Combine(root, "all", Path.GetFileName(f)));
 }
-var dataset = new ImageFolderDataset(root);
-foreach (int workers in new[] { 1, 2 })
+foreach (var (name, decoder, workers) in new[] { ("skia", skia, 1), ("turbo", ImageDecoder.Default, 1), ("turbo", ImageDecoder.Default, 2) })
 {
+    var dataset = new ImageFolderDataset(root, decoder: decoder);
     var loader = new DataLoader(dataset, train, new LoaderOptions { BatchSize = 32, Workers = workers, Seed = 1 });
     double best = 0;
     for (int epoch = 0; epoch <= passes; epoch++)
@@ -53,5 +60,5 @@ foreach (int workers in new[] { 1, 2 })
         foreach (var b in loader.GetEpoch(epoch)) { n += b.Count; b.Dispose(); }
         if (epoch > 0) best = Math.Max(best, n / sw.Elapsed.TotalSeconds);   // epoch 0 warms up
     }
-    Console.WriteLine($"train DataLoader {workers}w  : {best,7:F1} img/s (batches of 32, NCHW float32)");
+    Console.WriteLine($"{name,-5} DataLoader train, {workers}w : {best,7:F1} img/s (batches of 32, NCHW float32)");
 }

@@ -4,7 +4,8 @@ using SkiaSharp;
 namespace ShuffleNet.Vision.Decoding;
 
 /// <summary>
-/// Decodes JPEG, PNG, BMP, WebP and GIF (first frame) with SkiaSharp into 8-bit RGB <see cref="ImageU8"/>,
+/// Decodes JPEG, PNG, BMP, WebP and GIF (first frame) with SkiaSharp into 8-bit RGB <see cref="ImageU8"/>
+/// (upright YCbCr/gray JPEGs with the system's libjpeg-turbo when <see cref="JpegTurbo.IsAvailable"/>: same pixels, faster),
 /// the way OpenCV's <c>imread(IMREAD_COLOR)</c> does: gray and palette expanded to RGB, alpha dropped
 /// (never premultiplied), 16-bit reduced to 8, CMYK converted, EXIF orientation applied.
 /// Thread-safe: every call creates its own codec.
@@ -45,7 +46,8 @@ public sealed class ImageDecoder
     public ImageU8 Decode(ReadOnlySpan<byte> encoded, string name = "<bytes>")
     {
         using var codec = OpenCodec(encoded, name);
-        return DecodeCodec(codec, name);
+        return TryTurbo(encoded, codec, new Transforms.CropBox(0, 0, codec.Info.Width, codec.Info.Height), name)
+            ?? DecodeCodec(codec, name);
     }
 
     /// <summary>Reads only the header: the upright (EXIF-oriented) width and height.</summary>
@@ -59,9 +61,9 @@ public sealed class ImageDecoder
 
     /// <summary>
     /// Decodes only the part of the upright image that <paramref name="chooseBox"/> picks from the upright
-    /// (width, height): a JPEG is decoded just over that rectangle (fast, not bit-exact at the crop's side edges;
-    /// see the training fast path in <c>Pipeline.RunEncoded</c>); other formats and EXIF-rotated files are decoded
-    /// whole and cropped. Returns the crop and the box that was chosen.
+    /// (width, height): a JPEG is decoded just over that rectangle (byte-exact with the system libjpeg-turbo; with
+    /// Skia's fallback the crop's side edges may differ slightly; see <c>Pipeline.RunEncoded</c>); other formats and
+    /// EXIF-rotated files are decoded whole and cropped. Returns the crop and the box that was chosen.
     /// </summary>
     public (ImageU8 Image, Transforms.CropBox Box) DecodeRegion(ReadOnlySpan<byte> encoded, Func<int, int, Transforms.CropBox> chooseBox,
         string name = "<bytes>")
@@ -71,11 +73,30 @@ public sealed class ImageDecoder
         var box = chooseBox(o.Width, o.Height);
         if (!box.FitsIn(o.Width, o.Height))
             throw new ArgumentOutOfRangeException(nameof(chooseBox), $"{box} does not fit in {o.Width}x{o.Height}");
+        if (TryTurbo(encoded, codec, box, name) is { } fast) return (fast, box);
         if ((!Options.ApplyExifOrientation || o.IsIdentity)
             && RegionDecoder.TryDecode(codec, box.X, box.Y, box.Width, box.Height, name) is { } region)
             return (region, box);
         using var whole = DecodeCodec(codec, name);
         return (Transforms.PillowResize.Crop(whole, box), box);
+    }
+
+    // The system's SIMD libjpeg-turbo for upright JPEGs in YCbCr, gray or RGB (Pillow's decoder, so Pillow's pixels);
+    // null sends the caller to Skia (no shim, CMYK/YCCK, an EXIF rotation to apply).
+    private ImageU8? TryTurbo(ReadOnlySpan<byte> encoded, SKCodec codec, Transforms.CropBox box, string name)
+    {
+        if (!Options.UseSystemJpeg || !JpegTurbo.IsAvailable || codec.EncodedFormat != SKEncodedImageFormat.Jpeg) return null;
+        if (Options.ApplyExifOrientation && codec.EncodedOrigin != SKEncodedOrigin.TopLeft) return null;
+        var image = ImageU8.Rent(box.Width, box.Height);
+        var result = JpegTurbo.TryDecode(encoded, box.X, box.Y, box.Width, box.Height, image.Data, out var message);
+        if (result == JpegTurbo.Result.Ok) return image;
+        image.Dispose();
+        return result switch
+        {
+            JpegTurbo.Result.Unsupported => null,
+            JpegTurbo.Result.Truncated => throw new ImageDecodeException(name, $"the data ends early (truncated file): libjpeg says {message}"),
+            _ => throw new ImageDecodeException(name, $"the compressed data is damaged (libjpeg says {message})"),
+        };
     }
 
     private SKCodec OpenCodec(ReadOnlySpan<byte> encoded, string name)

@@ -19,8 +19,9 @@ public sealed class Pipeline
 
     /// <summary>
     /// True when <see cref="RunEncoded"/> may decode only the random crop of a JPEG (first step a
-    /// <see cref="RandomResizedCrop"/>): same random draws, much less decoding, but the crop's side edges are
-    /// not bit-identical to a full decode. For training only; the eval presets keep it off and stay exact.
+    /// <see cref="RandomResizedCrop"/>): same random draws, less decoding. With the system libjpeg-turbo
+    /// (<see cref="JpegTurbo"/>) the crop equals a full decode's byte for byte; with Skia's fallback its side
+    /// edges may differ slightly. For training; the eval presets decode whole images.
     /// </summary>
     public bool RegionDecode { get; }
 

@@ -12,12 +12,14 @@ public class RegionDecodeTests(ITestOutputHelper output)
     [InlineData(0, 0, 600, 400)]
     [InlineData(37, 101, 250, 123)]
     [InlineData(333, 250, 267, 150)]
-    public void Region_decode_of_a_jpeg_is_close_to_cropping_the_full_decode(int x, int y, int w, int h)
+    public void Skias_region_decode_of_a_jpeg_is_close_to_cropping_the_full_decode(int x, int y, int w, int h)
     {
+        // Skia's scanline path, the fallback without the libjpeg-turbo shim (JpegTurboTests pins the shim exactly).
+        var skia = new ImageDecoder(new DecoderOptions { UseSystemJpeg = false });
         var bytes = File.ReadAllBytes(Jpeg);
-        using var full = ImageDecoder.Default.Decode(bytes);
+        using var full = skia.Decode(bytes);
         using var expected = PillowResize.Crop(full, new CropBox(x, y, w, h));
-        var (region, box) = ImageDecoder.Default.DecodeRegion(bytes, (_, _) => new CropBox(x, y, w, h));
+        var (region, box) = skia.DecodeRegion(bytes, (_, _) => new CropBox(x, y, w, h));
         using (region)
         {
             Assert.Equal(new CropBox(x, y, w, h), box);
