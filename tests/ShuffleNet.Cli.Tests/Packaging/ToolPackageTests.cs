@@ -26,6 +26,7 @@ public class ToolPackageTests
             Assert.Contains("README.md", names);
             Assert.Contains("LICENSE", names);
             Assert.Contains(names, n => n.EndsWith("/libtorch_cpu.so", StringComparison.Ordinal));   // the tool needs no other install
+            Assert.Contains(names, n => n.EndsWith("/libshufflenet_jpeg.so", StringComparison.Ordinal));   // fast JPEGs (system libjpeg-turbo)
             Assert.DoesNotContain(names, n => n.EndsWith("/libtorch_python.so", StringComparison.Ordinal));
         }
         Assert.True(File.Exists(Path.ChangeExtension(package, ".snupkg")), "symbols package");
@@ -34,7 +35,9 @@ public class ToolPackageTests
             "ShuffleNet.Cli", "--version", version);
         var shufflenet = Path.Combine(tools, "shufflenet");
         Assert.Equal(version, Run(shufflenet, "--version").Trim());
-        Assert.Contains("2,278,604", Run(shufflenet, "info", "--arch", "1.0x"));
+        var info = Run(shufflenet, "info", "--arch", "1.0x");
+        Assert.Contains("2,278,604", info);
+        Assert.Contains("JPEG decoder libjpeg-turbo (system, SIMD)", string.Join(' ', info.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
     }
 
     private static string Dotnet(params string[] args) => Run("dotnet", args);
