@@ -87,6 +87,8 @@ public sealed class ImageDecoder
     {
         if (!Options.UseSystemJpeg || !JpegTurbo.IsAvailable || codec.EncodedFormat != SKEncodedImageFormat.Jpeg) return null;
         if (Options.ApplyExifOrientation && codec.EncodedOrigin != SKEncodedOrigin.TopLeft) return null;
+        if (!JpegMarkers.ReachesEndOfImage(encoded))
+            throw new ImageDecodeException(name, "the data ends early (truncated file): no end-of-image marker after the compressed data");
         var image = ImageU8.Rent(box.Width, box.Height);
         var result = JpegTurbo.TryDecode(encoded, box.X, box.Y, box.Width, box.Height, image.Data, out var message);
         if (result == JpegTurbo.Result.Ok) return image;

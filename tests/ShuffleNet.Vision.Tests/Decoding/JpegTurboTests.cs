@@ -16,6 +16,8 @@ public class JpegTurboTests(ITestOutputHelper output)
         Path.Combine("odd", "gray.jpg"), Path.Combine("odd", "cmyk.jpg"), Path.Combine("odd", "exif6.jpg"),
         // chroma 4:4:4 / 4:2:2 / 4:2:0, baseline and progressive, 203x150 (tools/reference/make_jpeg_variants.py)
         .. new[] { "444", "422", "420" }.SelectMany(s => new[] { "", "_progressive" }.Select(p => Path.Combine("jpeg-variants", $"chelsea_{s}{p}.jpg"))),
+        // restart markers in the scan, as cameras write (tools/reference/make_restart_jpeg.c)
+        Path.Combine("jpeg-variants", "restart.jpg"),
     ];
 
     [Fact]
@@ -78,6 +80,30 @@ public class JpegTurboTests(ITestOutputHelper output)
         Assert.Contains("ends early", e2.Message);
 
     }
+
+    [Fact]
+    public void A_truncated_jpeg_fails_whatever_region_is_asked_for_so_training_fails_on_it_every_epoch()
+    {
+        var bytes = File.ReadAllBytes(TestPaths.Fixture("jpeg-variants", "chelsea_420_progressive.jpg"));
+        var topLeft = new CropBox(0, 0, 4, 4);
+        foreach (double keep in new[] { 0.2, 0.5, 0.9, 0.99 })
+        {
+            var cut = bytes[..(int)(bytes.Length * keep)];
+            Assert.Throws<ImageDecodeException>(() => Turbo.Decode(cut, "cut.jpg"));
+            var e = Assert.Throws<ImageDecodeException>(() => Turbo.DecodeRegion(cut, (_, _) => topLeft, "cut.jpg"));
+            Assert.Contains("ends early", e.Message);
+        }
+        // Without its last byte the end-of-image marker is gone: a decode that stops early would not notice.
+        Assert.Throws<ImageDecodeException>(() => Turbo.DecodeRegion(bytes[..^1], (_, _) => topLeft, "cut.jpg"));
+        // Bytes after the end-of-image marker (cameras append data there) are fine, as for libjpeg and Pillow.
+        var (region, _) = Turbo.DecodeRegion([.. bytes, .. "trailing data"u8], (_, _) => topLeft, "trailer.jpg");
+        region.Dispose();
+    }
+
+    [Theory]
+    [MemberData(nameof(Jpegs))]
+    public void Every_complete_fixture_reaches_its_end_of_image_marker(string file) =>
+        Assert.True(JpegMarkers.ReachesEndOfImage(File.ReadAllBytes(TestPaths.Fixture(file))), file);
 
     [Fact]
     public void A_fatal_libjpeg_error_returns_through_the_shim_and_decoding_goes_on()
