@@ -15,9 +15,9 @@ public static class Presets
     /// normalization. Output [3, crop, crop]. With <paramref name="regionDecode"/> (default) a JPEG is decoded only
     /// over the sampled crop (see <see cref="Pipeline.RegionDecode"/>): same draws, much faster, not bit-exact.
     /// </summary>
-    public static Pipeline ImageNetTrain(int crop = 224, bool regionDecode = true) =>
+    public static Pipeline ImageNetTrain(int crop = 224, bool regionDecode = true, double randomErasing = 0) =>
         new([new RandomResizedCrop(crop, interpolation: Resample.Bilinear), new RandomFlip(0.5)], Normalize.ImageNet, crop, crop,
-            regionDecode: regionDecode);
+            randomErasing > 0 ? [new RandomErasing(randomErasing)] : null, regionDecode: regionDecode);
 
     /// <summary>
     /// The Fashion-MNIST peer's training augmentation: normalize <c>(x/255 - 0.2860) / 0.3530</c>, pad 2 (zeros in

@@ -24,6 +24,7 @@ public static class ConfigChecks
         Check("data.crop_size", d.CropSize, d.CropSize >= 8, "at least 8");
         Check("data.resize_edge", d.ResizeEdge, d.ResizeEdge >= d.CropSize, $"at least data.crop_size ({d.CropSize})");
         Check("data.pad", d.Pad, d.Pad >= 0, "0 or more");
+        Check("data.random_erasing", d.RandomErasing, d.RandomErasing is >= 0 and <= 1, "a probability in [0, 1]");
         var o = c.Optimizer;
         Check("optimizer.lr", o.Lr, o.Lr > 0 && double.IsFinite(o.Lr), "a positive number");
         Check("optimizer.momentum", o.Momentum, o.Momentum is >= 0 and < 1, "in [0, 1)");

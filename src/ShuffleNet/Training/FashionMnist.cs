@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using ShuffleNet.Vision.Transforms;
 
 namespace ShuffleNet.Training;
 
@@ -22,7 +23,7 @@ public static class FashionMnist
 
     /// <summary>The training (60,000) or test (10,000) split as a batch source.</summary>
     /// <exception cref="TrainingException">The folder or a file is missing or malformed; the message says how to install it.</exception>
-    public static InMemorySource Load(string root, bool train, int batchSize, int seed, int pad = 2, bool flip = true)
+    public static InMemorySource Load(string root, bool train, int batchSize, int seed, int pad = 2, bool flip = true, double randomErasing = 0)
     {
         var split = train ? "train" : "t10k";
         var images = ReadIdx(Find(root, $"{split}-images-idx3-ubyte"), 3, out var dims);
@@ -30,7 +31,7 @@ public static class FashionMnist
         if (dims[0] != count[0])
             throw new TrainingException($"Fashion-MNIST in '{root}': {dims[0]} {split} images but {count[0]} labels");
         return new InMemorySource(images, [.. labels.Select(b => (long)b)], [1, dims[1], dims[2]], Classes, Mean, Std, batchSize,
-            train ? new Augment(pad, flip, seed) : null);
+            train ? new Augment(pad, flip, seed, randomErasing > 0 ? new RandomErasing(randomErasing) : null) : null);
     }
 
     private static string Find(string root, string name)

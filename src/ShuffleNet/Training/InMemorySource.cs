@@ -1,10 +1,13 @@
+using ShuffleNet.Vision.Transforms;
+
 namespace ShuffleNet.Training;
 
 /// <summary>Training-time augmentation of small images: zero-pad (after normalisation, as the peer does), random crop back, flip.</summary>
 /// <param name="Pad">Pixels of padding on each side; the crop offset is uniform in 0..2*Pad per axis and per sample.</param>
 /// <param name="Flip">Flip each sample horizontally with probability 0.5.</param>
 /// <param name="Seed">Seeds the shuffle and the augmentation of every epoch.</param>
-public sealed record Augment(int Pad, bool Flip, int Seed);
+/// <param name="Erasing">Random erasing after crop and flip, or null for none.</param>
+public sealed record Augment(int Pad, bool Flip, int Seed, RandomErasing? Erasing = null);
 
 /// <summary>
 /// A dataset held in memory as bytes (<c>[N, C, H, W]</c>, 0-255). With an <see cref="Augment"/> it is a training source:
@@ -90,6 +93,8 @@ public sealed class InMemorySource : IBatchSource
                     }
                 }
             }
+            // drawn after the crop and flip, and only when enabled, so runs without it keep their trajectories
+            _augment?.Erasing?.Apply(x.AsSpan(i * size, size), _c, _h, _w, rng!);
         }
         return new TrainBatch(x, y, [indices.Length, _c, _h, _w]);
     }

@@ -61,9 +61,11 @@ public sealed record StemConfig(int InChannels = 3, int Stride = 2, bool MaxPool
 /// <param name="ResizeEdge">Short edge before the validation CenterCrop (ResizeEdge 256 → CenterCrop 224).</param>
 /// <param name="Pad">Padding before the per-sample random crop of small images (Fashion-MNIST: 2).</param>
 /// <param name="Flip">Horizontal flip with probability 0.5 while training.</param>
+/// <param name="RandomErasing">Probability of torchvision's/mmpretrain's <c>RandomErasing</c> (area 0.02-1/3, ratio 0.3-3.3, erased to
+/// the mean pixel) after the other training augmentation; 0 (the default) turns it off.</param>
 public sealed record DataConfig(
     string Dataset = "image_folder", string Root = "data/imagenet", int BatchSize = 64, int Workers = 2,
-    int CropSize = 224, int ResizeEdge = 256, int Pad = 2, bool Flip = true);
+    int CropSize = 224, int ResizeEdge = 256, int Pad = 2, bool Flip = true, double RandomErasing = 0);
 
 /// <summary>SGD as mmpretrain configures it.</summary>
 /// <param name="Lr">Learning rate at <see cref="BaseBatchSize"/> images per step.</param>

@@ -19,7 +19,7 @@ public static class TrainData
         {
             if (config.Model.Stem.InChannels != 1)
                 throw new ConfigException($"Fashion-MNIST is grayscale: 'model.stem.in_channels' must be 1, not {config.Model.Stem.InChannels}");
-            return (FashionMnist.Load(d.Root, train: true, d.BatchSize, config.Run.Seed, d.Pad, d.Flip),
+            return (FashionMnist.Load(d.Root, train: true, d.BatchSize, config.Run.Seed, d.Pad, d.Flip, d.RandomErasing),
                     FashionMnist.Load(d.Root, train: false, EvalBatchSize, config.Run.Seed));
         }
         if (d.Dataset == "image_folder") return ImageFolders(config);
@@ -42,7 +42,7 @@ public static class TrainData
             var valDir = Path.Combine(d.Root, "val");
             var annotations = Path.Combine(d.Root, "meta", "val.txt");
             IImageDataset val = File.Exists(annotations) ? new AnnotationListDataset(annotations, valDir, train.Classes) : new ImageFolderDataset(valDir);
-            var trainLoader = new DataLoader(train, Presets.ImageNetTrain(d.CropSize),
+            var trainLoader = new DataLoader(train, Presets.ImageNetTrain(d.CropSize, randomErasing: d.RandomErasing),
                 new LoaderOptions { BatchSize = d.BatchSize, Workers = d.Workers, Seed = config.Run.Seed, Shuffle = true, DropLast = true });
             var valLoader = new DataLoader(val, Presets.ImageNetEval(d.ResizeEdge, d.CropSize),
                 new LoaderOptions { BatchSize = d.BatchSize, Workers = d.Workers, Seed = config.Run.Seed, Shuffle = false, DropLast = false });

@@ -36,6 +36,7 @@ public class ConfigLoaderTests
     [InlineData("""{"optimizer": {"lr": -1}}""", "'optimizer.lr' is -1")]
     [InlineData("""{"model": {"width": "3x"}}""", "'model.width' is 3x")]
     [InlineData("""{"schedule": {"policy": "step"}}""", "'schedule.policy' is step")]
+    [InlineData("""{"data": {"random_erasing": 1.5}}""", "'data.random_erasing' is 1.5")]
     [InlineData("""{"model": {"num_classes": 2.5}}""", "'model.num_classes' must be an integer, not 2.5")]
     public void A_value_out_of_range_is_an_error_naming_key_and_value(string json, string expected) =>
         Assert.Contains(expected, Assert.Throws<ConfigException>(() => ConfigLoader.Parse(json, "x.json")).Message);
