@@ -2,6 +2,8 @@ using System.CommandLine;
 using ShuffleNet.Analysis;
 using ShuffleNet.Checkpoints;
 using ShuffleNet.Models;
+using ShuffleNet.Platform;
+using ShuffleNet.Vision.Decoding;
 using Spectre.Console;
 
 namespace ShuffleNet.Cli.Commands;
@@ -49,7 +51,7 @@ internal static class InfoCommand
                 MacsConvFc = c.ConvFcMacs,
                 Stages = c.Parts.Select(p => new { p.Name, p.Parameters, FlopsMmcv = p.MmcvFlops, p.ConvMacs, p.OutputShape }),
                 ModelCard = card,
-                Runtime = new { Allocator = ShuffleNet.Platform.Allocator.Mode, JpegDecoder = ShuffleNet.Vision.Decoding.JpegTurbo.Status },
+                Runtime = new { Allocator = Allocator.Mode, JpegDecoder = JpegTurbo.Status },
                 Checkpoint = ckpt is null ? null : new
                 {
                     Path = checkpointPath,
@@ -69,7 +71,7 @@ internal static class InfoCommand
         AnsiConsole.Write(table);
         if (card.Top1 is not null)
             AnsiConsole.MarkupLine($"model card: {card.Name}: {card.Parameters:N0} params, {card.Flops / 1e9:F3} GFLOPs, top-1 {card.Top1}, top-5 {card.Top5}");
-        AnsiConsole.MarkupLine($"runtime: allocator {Markup.Escape(ShuffleNet.Platform.Allocator.Mode)}; JPEG decoder {Markup.Escape(ShuffleNet.Vision.Decoding.JpegTurbo.Status)}");
+        AnsiConsole.MarkupLine($"runtime: allocator {Markup.Escape(Allocator.Mode)}; JPEG decoder {Markup.Escape(JpegTurbo.Status)}");
         if (ckpt is not null)
         {
             AnsiConsole.MarkupLine($"checkpoint [bold]{Markup.Escape(checkpointPath!)}[/]: {ckpt.StateDict.Count} tensors, {ckpt.SourceLayout} layout");

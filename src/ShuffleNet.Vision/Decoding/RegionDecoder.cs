@@ -4,11 +4,11 @@ using SkiaSharp;
 namespace ShuffleNet.Vision.Decoding;
 
 /// <summary>
-/// The fallback when <see cref="JpegTurbo"/> is unavailable. Decodes only a rectangle of a JPEG with Skia's scanline decoder: libjpeg-turbo crops columns to whole iMCUs
-/// (<c>jpeg_crop_scanline</c>), skips the rows above without colour conversion and stops after the last row.
-/// Only for training augmentation, where exactness is irrelevant: libjpeg-turbo does not promise that a cropped
-/// decode equals the crop of a full decode (on the test photos it did, 0 differing bytes). The eval pipeline
-/// never takes this path.
+/// The fallback when <see cref="JpegTurbo"/> is unavailable: decodes only a rectangle of a JPEG with Skia's scanline
+/// decoder. libjpeg-turbo crops columns to whole iMCUs (<c>jpeg_crop_scanline</c>), skips the rows above without colour
+/// conversion and stops after the last row. Only for training augmentation, where exactness is irrelevant: fancy
+/// upsampling treats the cropped side edges as image edges, so the crop's outer columns may differ slightly from a
+/// full decode (<see cref="JpegTurbo"/> widens the crop to avoid that). The eval pipeline never takes this path.
 /// </summary>
 internal static class RegionDecoder
 {

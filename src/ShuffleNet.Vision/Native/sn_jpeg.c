@@ -50,7 +50,6 @@ int sn_jpeg_decode_region(const unsigned char *data, unsigned long size, int x, 
     struct jpeg_decompress_struct cinfo;
     struct sn_error err;
     unsigned char *volatile row = NULL;
-    volatile int status = SN_OK;
 
     message[0] = 0;
     cinfo.err = jpeg_std_error(&err.pub);
@@ -100,11 +99,8 @@ int sn_jpeg_decode_region(const unsigned char *data, unsigned long size, int x, 
         if (jpeg_read_scanlines(&cinfo, &target, 1) != 1) { err.truncated = 1; break; }
         if (!direct) memcpy(rgb + (size_t)r * stride, row + skip, stride);
     }
-    if (err.truncated) {
-        status = SN_TRUNCATED;
-        snprintf(message, JMSG_LENGTH_MAX, "the data ends before row %d of the region", y + h);
-    }
+    if (err.truncated) snprintf(message, JMSG_LENGTH_MAX, "the data ends before row %d of the region", y + h);
     jpeg_destroy_decompress(&cinfo);
     free(row);
-    return status;
+    return err.truncated ? SN_TRUNCATED : SN_OK;
 }

@@ -13,7 +13,8 @@ public static class Presets
     /// <summary>
     /// mmcls train pipeline: <c>RandomResizedCrop(crop, backend='pillow')</c>, <c>RandomFlip(0.5)</c>, ImageNet
     /// normalization. Output [3, crop, crop]. With <paramref name="regionDecode"/> (default) a JPEG is decoded only
-    /// over the sampled crop (see <see cref="Pipeline.RegionDecode"/>): same draws, much faster, not bit-exact.
+    /// over the sampled crop (see <see cref="Pipeline.RegionDecode"/>): same draws, much faster, byte-exact with the
+    /// system libjpeg-turbo. A positive <paramref name="randomErasing"/> appends <see cref="RandomErasing"/> with that probability.
     /// </summary>
     public static Pipeline ImageNetTrain(int crop = 224, bool regionDecode = true, double randomErasing = 0) =>
         new([new RandomResizedCrop(crop, interpolation: Resample.Bilinear), new RandomFlip(0.5)], Normalize.ImageNet, crop, crop,
