@@ -58,7 +58,8 @@ public sealed class TorchClassifier : IDisposable
         if (logits.Length != batch * NumClasses)
             throw new ArgumentException($"output span has {logits.Length} floats; expected {batch} x {NumClasses}");
         if (!_inputs.TryGetValue(batch, out var input))
-            _inputs[batch] = input = empty([batch, .. ImageShape.Select(d => (long)d)], ScalarType.Float32);
+            // cached across calls, so it must not belong to a caller's dispose scope (the evaluator opens one per batch)
+            _inputs[batch] = input = empty([batch, .. ImageShape.Select(d => (long)d)], ScalarType.Float32).DetachFromDisposeScope();
         nchw.CopyTo(MemoryMarshal.Cast<byte, float>(input.bytes));
         using var scope = NewDisposeScope();
         using var _ = no_grad();

@@ -32,6 +32,20 @@ public class TorchClassifierTests
     }
 
     [Fact]
+    public void Cached_input_survives_the_callers_dispose_scopes()
+    {
+        // the evaluator calls Run inside a dispose scope per batch; the input tensor cached on the
+        // first call used to be disposed with that scope, and the second batch failed ("empty handle")
+        using var model = ShuffleNetV2Builder.Create(Width.X0_5, numClasses: 7);
+        using var classifier = new TorchClassifier(model, imageSize: 32);
+        var input = Enumerable.Range(0, 2 * 3 * 32 * 32).Select(i => (float)Math.Sin(i)).ToArray();
+        float[] first, second;
+        using (NewDisposeScope()) first = classifier.Run(input, 2);
+        using (NewDisposeScope()) second = classifier.Run(input, 2);
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
     public void Wrong_input_length_says_what_the_model_expects()
     {
         using var model = ShuffleNetV2Builder.Create(Width.X0_5, numClasses: 7);
