@@ -4,13 +4,15 @@ namespace ShuffleNet.Onnx.Tests;
 
 /// <summary>
 /// Reads back the top-level fields of an ONNX ModelProto with a plain protobuf reader, independent of the
-/// exporter's writer: IR version, opsets, metadata and the graph's node operator types.
+/// exporter's writer: IR version, opsets, metadata, the graph's nodes (operator type and input names) and
+/// the shapes of its initializers.
 /// </summary>
-internal sealed record OnnxModelInfo(long IrVersion, Dictionary<string, long> Opsets, Dictionary<string, string> Metadata, List<string> OpTypes)
+internal sealed record OnnxModelInfo(long IrVersion, Dictionary<string, long> Opsets, Dictionary<string, string> Metadata, List<string> OpTypes,
+    List<(string OpType, string[] Inputs)> Nodes, Dictionary<string, long[]> InitializerDims)
 {
     public static OnnxModelInfo Read(byte[] model)
     {
-        var info = new OnnxModelInfo(0, [], [], []);
+        var info = new OnnxModelInfo(0, [], [], [], [], []);
         long ir = 0;
         foreach (var (field, value) in Fields(model))
         {
@@ -18,8 +20,22 @@ internal sealed record OnnxModelInfo(long IrVersion, Dictionary<string, long> Op
             else if (field == 8) { var f = Fields(value.Bytes).ToDictionary(x => x.Field, x => x.Value); info.Opsets[f.TryGetValue(1, out var d) ? d.Text : ""] = (long)f[2].Varint; }
             else if (field == 14) { var f = Fields(value.Bytes).ToDictionary(x => x.Field, x => x.Value); info.Metadata[f[1].Text] = f[2].Text; }
             else if (field == 7)
-                foreach (var (gf, node) in Fields(value.Bytes))
-                    if (gf == 1) info.OpTypes.Add(Fields(node.Bytes).First(x => x.Field == 4).Value.Text);
+                foreach (var (gf, item) in Fields(value.Bytes))
+                {
+                    if (gf == 1)
+                    {
+                        var node = Fields(item.Bytes);
+                        var op = node.First(x => x.Field == 4).Value.Text;
+                        info.OpTypes.Add(op);
+                        info.Nodes.Add((op, node.Where(x => x.Field == 1).Select(x => x.Value.Text).ToArray()));
+                    }
+                    else if (gf == 5)
+                    {
+                        var tensor = Fields(item.Bytes);
+                        var dims = tensor.Where(x => x.Field == 1).SelectMany(x => x.Value.Bytes.Length > 0 ? Packed(x.Value.Bytes) : [(long)x.Value.Varint]);
+                        info.InitializerDims[tensor.First(x => x.Field == 8).Value.Text] = dims.ToArray();
+                    }
+                }
         }
         return info with { IrVersion = ir };
     }
@@ -27,6 +43,14 @@ internal sealed record OnnxModelInfo(long IrVersion, Dictionary<string, long> Op
     internal readonly record struct Value(ulong Varint, byte[] Bytes)
     {
         public string Text => System.Text.Encoding.UTF8.GetString(Bytes);
+    }
+
+    private static IEnumerable<long> Packed(byte[] bytes)
+    {
+        var input = new CodedInputStream(bytes);
+        var values = new List<long>();
+        while (!input.IsAtEnd) values.Add(input.ReadInt64());
+        return values;
     }
 
     private static IEnumerable<(int Field, Value Value)> Fields(byte[] message)

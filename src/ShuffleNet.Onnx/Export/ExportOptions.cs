@@ -4,8 +4,9 @@ namespace ShuffleNet.Onnx.Export;
 public enum ExportMode
 {
     /// <summary>
-    /// BatchNorm folded into the convs, channel shuffles and splits folded into weight permutations:
-    /// only Conv, Relu, MaxPool, Split, Concat (one each per block), GlobalAveragePool, Flatten, Gemm.
+    /// BatchNorm folded into the convs, channel shuffles and splits folded into weight permutations: only
+    /// Conv, Add (of convs, fused by ONNX Runtime), Relu, MaxPool, Split and Concat (at most one each per
+    /// block), GlobalAveragePool, Flatten, Gemm.
     /// </summary>
     Optimized,
 

@@ -49,13 +49,13 @@ internal sealed class OnnxGraph
         return name;
     }
 
-    /// <summary>Conv with bias; <paramref name="weight"/> is [O, I/groups, k, k], padding k/2.</summary>
-    public string Conv(string input, float[] weight, float[] bias, int outChannels, int inPerGroup, int kernel, int stride, int groups, string hint)
+    /// <summary>Conv, with bias unless <paramref name="bias"/> is null; <paramref name="weight"/> is [O, I/groups, k, k], padding k/2.</summary>
+    public string Conv(string input, float[] weight, float[]? bias, int outChannels, int inPerGroup, int kernel, int stride, int groups, string hint)
     {
         var w = Constant(hint + "_w", weight, outChannels, inPerGroup, kernel, kernel);
-        var b = Constant(hint + "_b", bias, outChannels);
+        string[] inputs = bias is null ? [input, w] : [input, w, Constant(hint + "_b", bias, outChannels)];
         int pad = kernel / 2;
-        return Add("Conv", [input, w, b],
+        return Add("Conv", inputs,
             new OnnxAttribute("kernel_shape", Ints: [kernel, kernel]),
             new OnnxAttribute("strides", Ints: [stride, stride]),
             new OnnxAttribute("pads", Ints: [pad, pad, pad, pad]),

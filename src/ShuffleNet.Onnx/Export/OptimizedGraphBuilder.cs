@@ -5,36 +5,59 @@ namespace ShuffleNet.Onnx.Export;
 /// <summary>
 /// ShuffleNet V2 with BatchNorm folded and no channel shuffle, split or per-block concat of the whole
 /// tensor. Every channel's consumer is known in advance (<see cref="StagePlan"/>): the stride-1 block whose
-/// x2 half reads it, or the stage end. Each branch output is split once, by consumer, into pieces; a
-/// block's x2 is the Concat of the pieces addressed to it, and each conv reads and writes its channels in
-/// whatever order the pieces hold them, by permuting its weights. So a channel is copied twice in its life
-/// (split, concat), where the literal graph copies both halves of every block three times.
-/// Channel counts are padded with zero channels to multiples of 16, so ONNX Runtime keeps every conv and
-/// the max-pool in its NCHWc layout (it refuses 58 channels; its plain NCHW depthwise conv is slow).
+/// x2 half reads it, or the stage end. Each branch output is written sorted by consumer, and each conv
+/// reads and writes its channels in whatever order its inputs hold them, by permuting its weights.
 /// </summary>
+/// <remarks>
+/// The channels the next one or two blocks read (in 1.0x, 58 and 29 of a 116-channel output) are written
+/// by convs of their own and read straight from there (<see cref="StageLayout"/>), never copied: a block's
+/// first conv is a sum of convs, one per input tensor, which ONNX Runtime fuses into NCHWc convs that
+/// accumulate in place. Only the rest is split, by consumer, and concatenated into later inputs: ORT runs
+/// Split and Concat on one thread, in plain NCHW, with a reorder on each side. Channel counts are padded
+/// with zero channels to multiples of 16, so ONNX Runtime keeps every conv and the max-pool in its NCHWc
+/// layout (it refuses 58 input channels; its plain NCHW depthwise conv is slow).
+/// </remarks>
 internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
 {
-    private const int Align = 16;
-    private readonly Dictionary<int, int> _padConsumer = [];
+    private readonly PadIds _pads = new();
 
     /// <summary>A graph value and the channel id at each of its channels (negative: a zero padding channel).</summary>
     private sealed record Tensor(string Name, int[] Ids);
+
+    /// <summary>What each consumer of a stage (a stride-1 block, or the stage end) reads: whole tensors, and pieces to concatenate.</summary>
+    private sealed class Inbox
+    {
+        private readonly Dictionary<int, List<Tensor>> _direct = [], _pieces = [];
+
+        public void AddDirect(int consumer, Tensor t) => Get(_direct, consumer).Add(t);
+
+        public void AddPiece(int consumer, Tensor t) => Get(_pieces, consumer).Add(t);
+
+        public List<Tensor> Direct(int consumer) => Get(_direct, consumer);
+
+        public List<Tensor> Pieces(int consumer) => Get(_pieces, consumer);
+
+        private static List<Tensor> Get(Dictionary<int, List<Tensor>> d, int key) =>
+            d.TryGetValue(key, out var list) ? list : d[key] = [];
+    }
 
     public string Build(Width width, int numClasses)
     {
         var spec = ShuffleNetV2Layout.Widths[width];
         // the stem is padded too: ORT runs MaxPool in NCHWc only on whole blocks of 16 channels
         var logical = Identity(spec.StemChannels);
-        var stemIds = logical.Concat(Pads(Pad(spec.StemChannels) - spec.StemChannels, StagePlan.StageEnd)).ToArray();
+        var stemIds = logical.Concat(_pads.New(StageLayout.Pad(spec.StemChannels) - spec.StemChannels, StagePlan.StageEnd)).ToArray();
         var x = new Tensor(g.MaxPool3x3s2(Conv("input", "backbone.conv1", IndexIn(logical, stemIds), Identity(3), 2, relu: true)), stemIds);
         int nextId = spec.StemChannels;
         for (int s = 0; s < spec.Repeats.Length; s++)
         {
             var plan = new StagePlan(spec.Repeats[s], spec.Channels[s + 1] / 2, nextId);
-            var pieces = DownsampleBlock(x, logical, plan, $"backbone.layers.{s}.0");
+            var layout = new StageLayout(plan, _pads);
+            var inbox = new Inbox();
+            DownsampleBlock(x, logical, plan, layout, inbox, $"backbone.layers.{s}.0");
             for (int k = 1; k < spec.Repeats[s]; k++)
-                StrideOneBlock(pieces, plan, k, $"backbone.layers.{s}.{k}");
-            x = Join(pieces);
+                StrideOneBlock(plan, layout, inbox, k, $"backbone.layers.{s}.{k}");
+            x = Join(inbox.Pieces(StagePlan.StageEnd));
             logical = plan.FinalLogical;
             nextId = plan.NextId;
         }
@@ -42,55 +65,58 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
         return g.PoolAndLinear(conv5, sd["head.fc.weight"].ToFloat32(), sd["head.fc.bias"].ToFloat32(), numClasses, spec.FeatureChannels, "logits");
     }
 
-    private List<Tensor> DownsampleBlock(Tensor x, int[] logical, StagePlan plan, string p)
+    private void DownsampleBlock(Tensor x, int[] logical, StagePlan plan, StageLayout layout, Inbox inbox, string p)
     {
         var inOrder = IndexIn(logical, x.Ids);
-        int b = plan.Branch1.Length;
         var dw = Depthwise(x.Name, $"{p}.branch1.0", inOrder, 2);
-        var b1Ids = ByConsumer(plan, plan.Branch1);
-        var b1 = Conv(dw, $"{p}.branch1.1", IndexIn(plan.Branch1, b1Ids), inOrder, 1, relu: true);
-        // padding joins branch1's channels in the first x2, and rounds its width up to a multiple of 16
-        var b2Ids = ByConsumer(plan, [.. plan.Branch2, .. Pads(Pad(b) - b, plan.Outputs.Count > 0 ? 1 : StagePlan.StageEnd)]);
-        var b2 = Branch2(x.Name, p, inOrder, IndexIn(plan.Branch2, b2Ids), b, 2);
-        return [.. SplitByConsumer(new Tensor(b1, b1Ids), plan), .. SplitByConsumer(new Tensor(b2, b2Ids), plan)];
+        Produce(dw, $"{p}.branch1.1", inOrder, plan.Branch1, layout.Producers[0], inbox);
+        var mid = Mid(plan.Branch1.Length);
+        var y = Conv(x.Name, $"{p}.branch2.0", mid, inOrder, 1, relu: true);
+        y = Depthwise(y, $"{p}.branch2.1", mid, 2);
+        Produce(y, $"{p}.branch2.2", mid, plan.Branch2, layout.Producers[1], inbox);
     }
 
-    private void StrideOneBlock(List<Tensor> pieces, StagePlan plan, int k, string p)
+    private void StrideOneBlock(StagePlan plan, StageLayout layout, Inbox inbox, int k, string p)
     {
-        var mine = pieces.Where(t => ConsumedBy(plan, t.Ids[0]) == k).ToList();
-        pieces.RemoveAll(mine.Contains);
-        var x2 = Join(mine);
+        var inputs = inbox.Direct(k).ToList();
+        if (inbox.Pieces(k).Count > 0) inputs.Add(Join(inbox.Pieces(k)));
         var blockInput = plan.BlockInputs[k - 1];
         var x2Logical = blockInput[(blockInput.Length / 2)..];
-        int b = x2Logical.Length;
-        // f's padding rounds the next x2 up to a multiple of 16; after the last block, the stage output
-        int keptWidth = pieces.Sum(t => t.Ids.Length);
-        var pads = k == plan.Outputs.Count ? Pads((Align - (keptWidth + b) % Align) % Align, StagePlan.StageEnd) : Pads(Pad(b) - b, k + 1);
-        var fIds = ByConsumer(plan, [.. plan.Outputs[k - 1], .. pads]);
-        var f = Branch2(x2.Name, p, IndexIn(x2Logical, x2.Ids), IndexIn(plan.Outputs[k - 1], fIds), b, 1);
-        pieces.AddRange(SplitByConsumer(new Tensor(f, fIds), plan));
+        var mid = Mid(x2Logical.Length);
+        var y = SumOfConvs(inputs, $"{p}.branch2.0", mid, x2Logical);
+        y = Depthwise(y, $"{p}.branch2.1", mid, 1);
+        Produce(y, $"{p}.branch2.2", mid, plan.Outputs[k - 1], layout.Producers[k + 1], inbox);
     }
 
-    private string Branch2(string x, string p, int[] inOrder, int[] outOrder, int branch, int stride)
+    // a branch's last conv, written as the layout says: the direct part by a conv of its own, the rest by
+    // one conv whose output is split by consumer
+    private void Produce(string x, string prefix, int[] inOrder, int[] logicalOut, StageLayout.Producer layout, Inbox inbox)
     {
-        var mid = Enumerable.Range(0, Pad(branch)).Select(i => i < branch ? i : -1).ToArray();
-        x = Conv(x, $"{p}.branch2.0", mid, inOrder, 1, relu: true);
-        x = Depthwise(x, $"{p}.branch2.1", mid, stride);
-        return Conv(x, $"{p}.branch2.2", outOrder, mid, 1, relu: true);
+        foreach (var (direct, consumer) in layout.Direct)
+            inbox.AddDirect(consumer, new Tensor(Conv(x, prefix, IndexIn(logicalOut, direct), inOrder, 1, relu: true), direct));
+        if (layout.Rest.Length == 0) return;
+        var rest = new Tensor(Conv(x, prefix, IndexIn(logicalOut, layout.Rest), inOrder, 1, relu: true), layout.Rest);
+        var groups = rest.Ids.GroupBy(layout.ConsumerOf).Select(grp => (Consumer: grp.Key, Ids: grp.ToArray())).ToList();
+        var names = g.SplitChannels(rest.Name, groups.Select(grp => (long)grp.Ids.Length).ToArray());
+        for (int i = 0; i < groups.Count; i++) inbox.AddPiece(groups[i].Consumer, new Tensor(names[i], groups[i].Ids));
     }
 
-    // one Split into runs of equal consumer; ids must already be ordered by consumer
-    private List<Tensor> SplitByConsumer(Tensor t, StagePlan plan)
+    // a 1x1 conv over the concatenation of its inputs, as one conv per input summed (ORT accumulates in place)
+    private string SumOfConvs(List<Tensor> inputs, string prefix, int[] outOrder, int[] logicalIn)
     {
-        var groups = t.Ids.GroupBy(id => ConsumedBy(plan, id)).Select(grp => grp.ToArray()).ToList();
-        var names = g.SplitChannels(t.Name, groups.Select(grp => (long)grp.Length).ToArray());
-        return groups.Select((ids, i) => new Tensor(names[i], ids)).ToList();
+        var c = FoldedConv.Load(sd, prefix);
+        string? sum = null;
+        foreach (var t in inputs)
+        {
+            var (w, b) = c.Permuted(outOrder, IndexIn(logicalIn, t.Ids));
+            var y = g.Conv(t.Name, w, sum is null ? b : null, outOrder.Length, t.Ids.Length, c.Kernel, 1, 1, prefix);
+            sum = sum is null ? y : g.Add("Add", [y, sum]);
+        }
+        return g.Relu(sum!);
     }
 
     private Tensor Join(List<Tensor> pieces) =>
         new(g.Concat(pieces.Select(t => t.Name).ToArray()), pieces.SelectMany(t => t.Ids).ToArray());
-
-    private int[] ByConsumer(StagePlan plan, int[] ids) => ids.OrderBy(id => ConsumedBy(plan, id)).ToArray();
 
     private string Conv(string x, string prefix, int[] outOrder, int[] inOrder, int stride, bool relu)
     {
@@ -107,17 +133,9 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
         return g.Conv(x, w, b, order.Length, 1, c.Kernel, stride, order.Length, prefix);
     }
 
-    private int ConsumedBy(StagePlan plan, int id) => id < 0 ? _padConsumer[id] : plan.ConsumedBy(id);
-
-    // zero channels get negative ids
-    private int[] Pads(int count, int consumer)
-    {
-        var ids = Enumerable.Range(_padConsumer.Count + 1, count).Select(i => -i).ToArray();
-        foreach (var id in ids) _padConsumer[id] = consumer;
-        return ids;
-    }
-
-    private static int Pad(int n) => (n + Align - 1) / Align * Align;
+    // a branch's inner channels, padded
+    private static int[] Mid(int branch) =>
+        Enumerable.Range(0, StageLayout.Pad(branch)).Select(i => i < branch ? i : -1).ToArray();
 
     private static int[] Identity(int n) => Enumerable.Range(0, n).ToArray();
 
