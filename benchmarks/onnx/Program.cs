@@ -1,7 +1,8 @@
 // Times our ONNX export of ShuffleNet V2 against PyTorch's export of the same weights, interleaved in one
 // run, on ONNX Runtime CPU. Usage (from the repository root):
 //   dotnet run -c Release --project benchmarks/onnx -- [--threads 2] [--batches 1,32] [--iterations 200]
-//       [--spin 0] [--naive] [--json results.json] [--out folder-to-keep-the-exports]
+//       [--spin 0] [--naive] [--json results.json] [--out folder-to-keep-the-exports] [--extra name=model.onnx]
+// Every model runs on one shared ONNX Runtime pool of --threads threads (spinning if --spin 1).
 using System.Globalization;
 using System.Text.Json;
 using ShuffleNet.Checkpoints;
@@ -14,7 +15,10 @@ string peer = opts.Get("peer", "/work/shared/peers/torchvision_1.0_pytorch-expor
 int threads = int.Parse(opts.Get("threads", "2"), CultureInfo.InvariantCulture);
 int iterations = int.Parse(opts.Get("iterations", "200"), CultureInfo.InvariantCulture);
 var batches = opts.Get("batches", "1,32").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-var ortOptions = new OrtOptions { Threads = threads, AllowSpinning = opts.Get("spin", "0") == "1" };
+bool spin = opts.Get("spin", "0") == "1";
+// one pool for every session: with a pool each, a pool still spinning after its call slows the next model's call
+OrtThreads.ShareOnePool(threads, spin);
+var ortOptions = new OrtOptions { Threads = threads, AllowSpinning = spin, SharedThreadPool = true };
 
 var ckpt = CheckpointFile.Load(checkpoint);
 var outDir = opts.Has("out") ? Directory.CreateDirectory(opts.Get("out", "")).FullName : Directory.CreateTempSubdirectory("onnxbench").FullName;
@@ -53,7 +57,7 @@ foreach (var batch in batches)
     results.AddRange(bench.MeasureInterleaved(batch, cases));
 }
 
-Console.WriteLine($"{Environment.ProcessorCount} cores, {threads} intra-op threads, spinning {ortOptions.AllowSpinning}, load {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine($"{Environment.ProcessorCount} cores, one shared pool of {threads} intra-op threads, spinning {spin}, load {File.ReadAllText("/proc/loadavg").Trim()}");
 Console.WriteLine("| model | batch | median ms | p90 ms | mean ms | min ms | img/s |");
 Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var r in results)

@@ -26,12 +26,13 @@ internal static class BenchmarkCommand
         var threads = new Option<int>("--threads") { Description = "Threads for each backend.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var warmup = new Option<int>("--warmup") { Description = "Untimed calls per case and batch size.", DefaultValueFactory = _ => 10 };
         var iterations = new Option<int>("--iterations") { Description = "Timed calls per case and batch size.", DefaultValueFactory = _ => 50 };
+        var spin = new Option<bool>("--spin") { Description = "Let ONNX Runtime's threads spin between ops within a call (its own default): faster on an otherwise idle machine, slower when other processes share the cores." };
         var size = new Option<int>("--image-size") { Description = "Input height and width.", DefaultValueFactory = _ => 224 };
         var device = Common.Device();
         var json = Common.Json();
         var command = new Command("benchmark", "Time inference per batch size: TorchSharp, our ONNX export in ONNX Runtime, or any ONNX file.")
         {
-            arch, checkpoint, onnx, backend, batch, threads, warmup, iterations, size, device, json,
+            arch, checkpoint, onnx, backend, batch, threads, warmup, iterations, spin, size, device, json,
         };
         command.SetAction(r => Common.Run(() =>
         {
@@ -55,8 +56,8 @@ internal static class BenchmarkCommand
                 foreach (var b in backends)
                     cases.Add(b == "torch"
                         ? ($"torch {ShuffleNetV2Layout.Name(model!.Width)}", Backends.Torch(model!, imageSize, n, target))
-                        : ($"ort (our export) {ShuffleNetV2Layout.Name(model!.Width)}", Backends.OrtExport(Weights.ToStateDict(model!), model!.Classes, imageSize, n)));
-                foreach (var f in onnxFiles) cases.Add(($"ort {Path.GetFileName(f)}", Backends.OrtFile(f, imageSize, n)));
+                        : ($"ort (our export) {ShuffleNetV2Layout.Name(model!.Width)}", Backends.OrtExport(Weights.ToStateDict(model!), model!.Classes, imageSize, n, r.GetValue(spin))));
+                foreach (var f in onnxFiles) cases.Add(($"ort {Path.GetFileName(f)}", Backends.OrtFile(f, imageSize, n, r.GetValue(spin))));
 
                 var bench = new LatencyBenchmark { Warmup = r.GetValue(warmup), Iterations = r.GetValue(iterations) };
                 var results = new List<LatencyResult>();
@@ -66,7 +67,7 @@ internal static class BenchmarkCommand
                     var outputs = cases.Select(c => new float[bs * c.Backend.NumClasses]).ToArray();
                     results.AddRange(bench.MeasureInterleaved(bs, cases.Select((c, i) => (c.Name, (Action)(() => c.Backend.Run(input, bs, outputs[i])))).ToList()));
                 }
-                Report(results, model?.Width ?? Width.X1_0, imageSize, n, r.GetValue(json));
+                Report(results, model?.Width ?? Width.X1_0, imageSize, n, r.GetValue(spin), r.GetValue(json));
             }
             finally
             {
@@ -95,19 +96,19 @@ internal static class BenchmarkCommand
         return x;
     }
 
-    private static void Report(List<LatencyResult> results, Width width, int imageSize, int threads, bool json)
+    private static void Report(List<LatencyResult> results, Width width, int imageSize, int threads, bool spin, bool json)
     {
         // 2 FLOPs per multiply-add, the figure peak GFLOP/s are quoted in
         double gflopPerImage = 2.0 * ModelComplexity.Of(width, imageSize).ConvFcMacs / 1e9;
         if (json)
         {
-            Common.PrintJson(new { Threads = threads, ImageSize = imageSize, Allocator = Allocator.Mode, GflopPerImage = gflopPerImage, Results = results });
+            Common.PrintJson(new { Threads = threads, OrtSpinning = spin, ImageSize = imageSize, Allocator = Allocator.Mode, GflopPerImage = gflopPerImage, Results = results });
             return;
         }
         var table = new Table().AddColumns("case", "batch", "median ms", "p90 ms", "min ms", "img/s", "GFLOP/s");
         foreach (var x in results)
             table.AddRow(Markup.Escape(x.Name), x.Batch.ToString(), $"{x.MedianMs:F2}", $"{x.P90Ms:F2}", $"{x.MinMs:F2}", $"{x.ImagesPerSecond:F0}", $"{x.ImagesPerSecond * gflopPerImage:F0}");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"{threads} threads, {imageSize}x{imageSize}, allocator: {Markup.Escape(Allocator.Mode)}; GFLOP/s counts {gflopPerImage:F3} GFLOP per image ({ShuffleNetV2Layout.Name(width)} conv+fc, 2 per multiply-add)");
+        AnsiConsole.MarkupLine($"{threads} threads (ONNX Runtime spinning {(spin ? "on" : "off")}), {imageSize}x{imageSize}, allocator: {Markup.Escape(Allocator.Mode)}; GFLOP/s counts {gflopPerImage:F3} GFLOP per image ({ShuffleNetV2Layout.Name(width)} conv+fc, 2 per multiply-add)");
     }
 }
