@@ -57,13 +57,13 @@ internal static class Backends
         return new TorchBackend(new TorchClassifier(model, imageSize, device));
     }
 
-    public static IBackend OrtExport(StateDict stateDict, IReadOnlyList<string>? classes, int imageSize, int threads, bool spin = false) =>
+    public static IBackend OrtExport(StateDict stateDict, IReadOnlyList<string>? classes, int imageSize, int threads, bool sharedPool = false) =>
         new OrtBackend(OrtClassifier.FromBytes(
             OnnxExporter.ExportToBytes(stateDict, new ExportOptions { ImageSize = imageSize, Classes = classes }),
-            new OrtOptions { Threads = threads, ImageSize = imageSize, AllowSpinning = spin }));
+            new OrtOptions { Threads = threads, ImageSize = imageSize, SharedThreadPool = sharedPool }));
 
-    public static IBackend OrtFile(string path, int imageSize, int threads, bool spin = false) =>
-        new OrtBackend(OrtClassifier.Open(path, new OrtOptions { Threads = threads, ImageSize = imageSize, AllowSpinning = spin }));
+    public static IBackend OrtFile(string path, int imageSize, int threads, bool sharedPool = false) =>
+        new OrtBackend(OrtClassifier.Open(path, new OrtOptions { Threads = threads, ImageSize = imageSize, SharedThreadPool = sharedPool }));
 
     private sealed class TorchBackend(TorchClassifier c) : IBackend
     {

@@ -52,12 +52,15 @@ internal static class BenchmarkCommand
                 var target = Devices.Parse(r.GetValue(device)!);
                 if (target.type != TorchSharp.DeviceType.CPU && (backends.Contains("ort") || onnxFiles.Length > 0))
                     throw new ArgumentException("the ONNX Runtime cases of this build run on the CPU; time CUDA with --backend torch alone");
+                // every ONNX Runtime case on one pool: a pool of its own, spinning after its call, would slow the next case
+                bool anyOrt = backends.Contains("ort") || onnxFiles.Length > 0;
+                if (anyOrt) OrtThreads.ShareOnePool(n, r.GetValue(spin));
                 var model = backends.Count > 0 ? LoadModel(r.GetValue(checkpoint) is { } c ? Common.ResolveCheckpoint(c) : null, r.GetValue(arch)) : null;
                 foreach (var b in backends)
                     cases.Add(b == "torch"
                         ? ($"torch {ShuffleNetV2Layout.Name(model!.Width)}", Backends.Torch(model!, imageSize, n, target))
-                        : ($"ort (our export) {ShuffleNetV2Layout.Name(model!.Width)}", Backends.OrtExport(Weights.ToStateDict(model!), model!.Classes, imageSize, n, r.GetValue(spin))));
-                foreach (var f in onnxFiles) cases.Add(($"ort {Path.GetFileName(f)}", Backends.OrtFile(f, imageSize, n, r.GetValue(spin))));
+                        : ($"ort (our export) {ShuffleNetV2Layout.Name(model!.Width)}", Backends.OrtExport(Weights.ToStateDict(model!), model!.Classes, imageSize, n, sharedPool: true)));
+                foreach (var f in onnxFiles) cases.Add(($"ort {Path.GetFileName(f)}", Backends.OrtFile(f, imageSize, n, sharedPool: true)));
 
                 var bench = new LatencyBenchmark { Warmup = r.GetValue(warmup), Iterations = r.GetValue(iterations) };
                 var results = new List<LatencyResult>();

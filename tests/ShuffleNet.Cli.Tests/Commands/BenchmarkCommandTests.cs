@@ -21,4 +21,20 @@ public class BenchmarkCommandTests
             Assert.Equal(x.GetProperty("batch").GetInt32() * 1000 / x.GetProperty("median_ms").GetDouble(), x.GetProperty("images_per_second").GetDouble(), 6);
         });
     }
+
+    [Fact]
+    public void Benchmark_times_our_export_and_an_onnx_file_in_turn_on_one_shared_spinning_pool()
+    {
+        using var dir = new CliRunner.TempDir();
+        var onnx = dir.File("model.onnx");
+        var checkpoint = CliRunner.Reference("mmcls_1.0.pth");
+        Assert.Equal(0, CliRunner.Run("export", "--checkpoint", checkpoint, "--output", onnx).ExitCode);
+
+        var r = CliRunner.Run("benchmark", "--checkpoint", checkpoint, "--backend", "ort", "--onnx", onnx,
+            "--batch", "1", "--warmup", "1", "--iterations", "2", "--threads", "2", "--spin", "--json");
+
+        Assert.Equal(0, r.ExitCode);
+        var names = r.Json.GetProperty("results").EnumerateArray().Select(x => x.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["ort (our export) 1.0x", "ort model.onnx"], names);
+    }
 }
