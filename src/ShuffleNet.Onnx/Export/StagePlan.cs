@@ -8,7 +8,7 @@ namespace ShuffleNet.Onnx.Export;
 /// <remarks>
 /// A stride-1 block is <c>out = shuffle(cat(x1, f(x2)))</c>, so <c>out[2j] = x1[j]</c> and <c>out[2j+1] = f[j]</c>;
 /// the next block's <c>x2</c> is <c>out[B..2B)</c>. Knowing in advance when each channel is consumed lets every
-/// branch output be split once, by consumer, instead of re-splitting the whole tensor in every block.
+/// branch output be written once, grouped by consumer, instead of re-splitting the whole tensor in every block.
 /// </remarks>
 internal sealed class StagePlan
 {
