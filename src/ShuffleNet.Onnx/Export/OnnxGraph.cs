@@ -64,6 +64,9 @@ internal sealed class OnnxGraph
 
     public string Relu(string input) => Add("Relu", [input]);
 
+    /// <summary>Elementwise sum of two values of one shape.</summary>
+    public string Sum(string a, string b) => Add("Add", [a, b]);
+
     public string MaxPool3x3s2(string input) => Add("MaxPool", [input],
         new OnnxAttribute("kernel_shape", Ints: [3, 3]),
         new OnnxAttribute("strides", Ints: [2, 2]),

@@ -88,14 +88,15 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
         Produce(y, $"{p}.branch2.2", mid, plan.Outputs[k - 1], layout.Producers[k + 1], inbox);
     }
 
-    // a branch's last conv, written as the layout says: the direct part by a conv of its own, the rest by
+    // a branch's last conv, written as the layout says: each direct part by a conv of its own, the rest by
     // one conv whose output is split by consumer
     private void Produce(string x, string prefix, int[] inOrder, int[] logicalOut, StageLayout.Producer layout, Inbox inbox)
     {
+        var c = FoldedConv.Load(sd, prefix);
         foreach (var (direct, consumer) in layout.Direct)
-            inbox.AddDirect(consumer, new Tensor(Conv(x, prefix, IndexIn(logicalOut, direct), inOrder, 1, relu: true), direct));
+            inbox.AddDirect(consumer, new Tensor(Conv(x, c, prefix, IndexIn(logicalOut, direct), inOrder, 1, relu: true), direct));
         if (layout.Rest.Length == 0) return;
-        var rest = new Tensor(Conv(x, prefix, IndexIn(logicalOut, layout.Rest), inOrder, 1, relu: true), layout.Rest);
+        var rest = new Tensor(Conv(x, c, prefix, IndexIn(logicalOut, layout.Rest), inOrder, 1, relu: true), layout.Rest);
         var groups = rest.Ids.GroupBy(layout.ConsumerOf).Select(grp => (Consumer: grp.Key, Ids: grp.ToArray())).ToList();
         var names = g.SplitChannels(rest.Name, groups.Select(grp => (long)grp.Ids.Length).ToArray());
         for (int i = 0; i < groups.Count; i++) inbox.AddPiece(groups[i].Consumer, new Tensor(names[i], groups[i].Ids));
@@ -110,7 +111,7 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
         {
             var (w, b) = c.Permuted(outOrder, IndexIn(logicalIn, t.Ids));
             var y = g.Conv(t.Name, w, sum is null ? b : null, outOrder.Length, t.Ids.Length, c.Kernel, 1, 1, prefix);
-            sum = sum is null ? y : g.Add("Add", [y, sum]);
+            sum = sum is null ? y : g.Sum(y, sum);
         }
         return g.Relu(sum!);
     }
@@ -118,9 +119,11 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
     private Tensor Join(List<Tensor> pieces) =>
         new(g.Concat(pieces.Select(t => t.Name).ToArray()), pieces.SelectMany(t => t.Ids).ToArray());
 
-    private string Conv(string x, string prefix, int[] outOrder, int[] inOrder, int stride, bool relu)
+    private string Conv(string x, string prefix, int[] outOrder, int[] inOrder, int stride, bool relu) =>
+        Conv(x, FoldedConv.Load(sd, prefix), prefix, outOrder, inOrder, stride, relu);
+
+    private string Conv(string x, FoldedConv c, string prefix, int[] outOrder, int[] inOrder, int stride, bool relu)
     {
-        var c = FoldedConv.Load(sd, prefix);
         var (w, b) = c.Permuted(outOrder, inOrder);
         var y = g.Conv(x, w, b, outOrder.Length, inOrder.Length, c.Kernel, stride, 1, prefix);
         return relu ? g.Relu(y) : y;
