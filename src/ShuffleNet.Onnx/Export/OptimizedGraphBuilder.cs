@@ -19,8 +19,6 @@ namespace ShuffleNet.Onnx.Export;
 /// </remarks>
 internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
 {
-    private readonly PadIds _pads = new();
-
     /// <summary>A graph value and the channel id at each of its channels (negative: a zero padding channel).</summary>
     private sealed record Tensor(string Name, int[] Ids);
 
@@ -46,13 +44,13 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
         var spec = ShuffleNetV2Layout.Widths[width];
         // the stem is padded too: ORT runs MaxPool in NCHWc only on whole blocks of 16 channels
         var logical = Identity(spec.StemChannels);
-        var stemIds = logical.Concat(_pads.New(StageLayout.Pad(spec.StemChannels) - spec.StemChannels, StagePlan.StageEnd)).ToArray();
+        var stemIds = logical.Concat(StageLayout.Zeros(StageLayout.Pad(spec.StemChannels) - spec.StemChannels)).ToArray();
         var x = new Tensor(g.MaxPool3x3s2(Conv("input", "backbone.conv1", IndexIn(logical, stemIds), Identity(3), 2, relu: true)), stemIds);
         int nextId = spec.StemChannels;
         for (int s = 0; s < spec.Repeats.Length; s++)
         {
             var plan = new StagePlan(spec.Repeats[s], spec.Channels[s + 1] / 2, nextId);
-            var layout = new StageLayout(plan, _pads);
+            var layout = new StageLayout(plan);
             var inbox = new Inbox();
             DownsampleBlock(x, logical, plan, layout, inbox, $"backbone.layers.{s}.0");
             for (int k = 1; k < spec.Repeats[s]; k++)
@@ -95,11 +93,11 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
         var c = FoldedConv.Load(sd, prefix);
         foreach (var (direct, consumer) in layout.Direct)
             inbox.AddDirect(consumer, new Tensor(Conv(x, c, prefix, IndexIn(logicalOut, direct), inOrder, 1, relu: true), direct));
-        if (layout.Rest.Length == 0) return;
-        var rest = new Tensor(Conv(x, c, prefix, IndexIn(logicalOut, layout.Rest), inOrder, 1, relu: true), layout.Rest);
-        var groups = rest.Ids.GroupBy(layout.ConsumerOf).Select(grp => (Consumer: grp.Key, Ids: grp.ToArray())).ToList();
-        var names = g.SplitChannels(rest.Name, groups.Select(grp => (long)grp.Ids.Length).ToArray());
-        for (int i = 0; i < groups.Count; i++) inbox.AddPiece(groups[i].Consumer, new Tensor(names[i], groups[i].Ids));
+        if (layout.Rest.Count == 0) return;
+        var restIds = layout.Rest.SelectMany(r => r.Ids).ToArray();
+        var rest = Conv(x, c, prefix, IndexIn(logicalOut, restIds), inOrder, 1, relu: true);
+        var names = g.SplitChannels(rest, layout.Rest.Select(r => (long)r.Ids.Length).ToArray());
+        for (int i = 0; i < names.Length; i++) inbox.AddPiece(layout.Rest[i].Consumer, new Tensor(names[i], layout.Rest[i].Ids));
     }
 
     // a 1x1 conv over the concatenation of its inputs, as one conv per input summed (ORT accumulates in place)

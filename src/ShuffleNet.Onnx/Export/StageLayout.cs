@@ -1,21 +1,5 @@
 namespace ShuffleNet.Onnx.Export;
 
-/// <summary>Ids for zero padding channels (negative), each addressed to a consumer like a real channel.</summary>
-internal sealed class PadIds
-{
-    private readonly Dictionary<int, int> _consumer = [];
-
-    /// <summary><paramref name="count"/> new padding ids read by <paramref name="consumer"/>.</summary>
-    public int[] New(int count, int consumer)
-    {
-        var ids = Enumerable.Range(_consumer.Count + 1, count).Select(i => -i).ToArray();
-        foreach (var id in ids) _consumer[id] = consumer;
-        return ids;
-    }
-
-    public int ConsumerOf(int id) => _consumer[id];
-}
-
 /// <summary>
 /// How each branch output of a stage is written, in the order the graph produces them: the downsample
 /// block's branch1 and branch2, then <c>f</c> of each stride-1 block. The channels read by the output's
@@ -38,12 +22,11 @@ internal sealed class StageLayout
 
     private const int MinDirect = 2 * Align;
 
-    /// <summary>One branch output's layout: direct tensors (ids, consumer), then the rest, sorted by consumer.</summary>
-    public sealed record Producer(IReadOnlyList<(int[] Ids, int Consumer)> Direct, int[] Rest, Func<int, int> ConsumerOf);
+    /// <summary>One branch output's layout: direct tensors, then the rest, one group per consumer in consumer order; both as (ids, consumer).</summary>
+    public sealed record Producer(IReadOnlyList<(int[] Ids, int Consumer)> Direct, IReadOnlyList<(int[] Ids, int Consumer)> Rest);
 
-    public StageLayout(StagePlan plan, PadIds pads)
+    public StageLayout(StagePlan plan)
     {
-        int Consumer(int id) => id < 0 ? pads.ConsumerOf(id) : plan.ConsumedBy(id);
         var outputs = new List<int[]> { plan.Branch1, plan.Branch2 };
         outputs.AddRange(plan.Outputs);
 
@@ -52,14 +35,14 @@ internal sealed class StageLayout
         foreach (var ids in outputs)
         {
             var byConsumer = new SortedDictionary<int, List<int>>();
-            foreach (var id in ids) (byConsumer.TryGetValue(Consumer(id), out var l) ? l : byConsumer[Consumer(id)] = []).Add(id);
+            foreach (var id in ids) (byConsumer.TryGetValue(plan.ConsumedBy(id), out var l) ? l : byConsumer[plan.ConsumedBy(id)] = []).Add(id);
             var parts = new List<(int[] Ids, int Consumer)>();
             int directWidth = 0, left = ids.Length;
             foreach (var (c, group) in byConsumer.ToList())
             {
                 int width = Pad(group.Count);
                 if (c == StagePlan.StageEnd || width < MinDirect || directWidth + width + Pad(left - group.Count) != Pad(ids.Length)) break;
-                parts.Add(([.. group, .. pads.New(width - group.Count, c)], c));
+                parts.Add(([.. group, .. Zeros(width - group.Count)], c));
                 directWidth += width;
                 left -= group.Count;
                 byConsumer.Remove(c);
@@ -85,16 +68,22 @@ internal sealed class StageLayout
             }
             if (need > 0) AddPads(feeders[0], c, need);
         }
-        Producers = outputs.Select((_, p) => new Producer(direct[p], rest[p].Values.SelectMany(l => l).ToArray(), Consumer)).ToList();
+        Producers = outputs.Select((_, p) => new Producer(direct[p], rest[p].Select(kv => (kv.Value.ToArray(), kv.Key)).ToList())).ToList();
 
         void AddPads(int p, int c, int count)
         {
-            if (count > 0) (rest[p].TryGetValue(c, out var l) ? l : rest[p][c] = []).AddRange(pads.New(count, c));
+            if (count > 0) (rest[p].TryGetValue(c, out var l) ? l : rest[p][c] = []).AddRange(Zeros(count));
         }
     }
 
     /// <summary>Branch1, branch2 of the downsample block, then f of stride-1 block k at index k + 1.</summary>
     public IReadOnlyList<Producer> Producers { get; }
+
+    /// <summary>The id of a zero padding channel; channel ids of a stage are non-negative.</summary>
+    public const int ZeroChannel = -1;
+
+    /// <summary><paramref name="count"/> zero padding channels.</summary>
+    public static int[] Zeros(int count) => Enumerable.Repeat(ZeroChannel, count).ToArray();
 
     /// <summary><paramref name="n"/> rounded up to a multiple of <see cref="Align"/>.</summary>
     public static int Pad(int n) => (n + Align - 1) / Align * Align;
