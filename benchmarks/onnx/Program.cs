@@ -18,7 +18,7 @@ var batches = opts.Get("batches", "1,32").Split(',').Select(s => int.Parse(s, Cu
 bool spin = opts.Get("spin", "0") == "1";
 // one pool for every session: with a pool each, a pool still spinning after its call slows the next model's call
 OrtThreads.ShareOnePool(threads, spin);
-var ortOptions = new OrtOptions { Threads = threads, AllowSpinning = spin, SharedThreadPool = true };
+var ortOptions = new OrtOptions { SharedThreadPool = true };
 
 var ckpt = CheckpointFile.Load(checkpoint);
 var outDir = opts.Has("out") ? Directory.CreateDirectory(opts.Get("out", "")).FullName : Directory.CreateTempSubdirectory("onnxbench").FullName;

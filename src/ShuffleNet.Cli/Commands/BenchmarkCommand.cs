@@ -50,10 +50,10 @@ internal static class BenchmarkCommand
             try
             {
                 var target = Devices.Parse(r.GetValue(device)!);
-                if (target.type != TorchSharp.DeviceType.CPU && (backends.Contains("ort") || onnxFiles.Length > 0))
+                bool anyOrt = backends.Contains("ort") || onnxFiles.Length > 0;
+                if (target.type != TorchSharp.DeviceType.CPU && anyOrt)
                     throw new ArgumentException("the ONNX Runtime cases of this build run on the CPU; time CUDA with --backend torch alone");
                 // every ONNX Runtime case on one pool: a pool of its own, spinning after its call, would slow the next case
-                bool anyOrt = backends.Contains("ort") || onnxFiles.Length > 0;
                 if (anyOrt) OrtThreads.ShareOnePool(n, r.GetValue(spin));
                 var model = backends.Count > 0 ? LoadModel(r.GetValue(checkpoint) is { } c ? Common.ResolveCheckpoint(c) : null, r.GetValue(arch)) : null;
                 foreach (var b in backends)
