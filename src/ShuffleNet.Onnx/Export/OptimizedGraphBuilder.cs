@@ -12,7 +12,8 @@ namespace ShuffleNet.Onnx.Export;
 /// The channels the next one or two blocks read (in 1.0x, 58 and 29 of a 116-channel output) are written
 /// by convs of their own and read straight from there (<see cref="StageLayout"/>), never copied: a block's
 /// first conv is a sum of convs, one per input tensor, which ONNX Runtime fuses into NCHWc convs that
-/// accumulate in place. Only the rest is split, by consumer, and concatenated into later inputs: ORT runs
+/// accumulate in place. The next stage's first block reads the stage output the same way, where keeping
+/// its parts apart pads no wider. Only the rest is split, by consumer, and concatenated into later inputs: ORT runs
 /// Split and Concat on one thread, in plain NCHW, with a reorder on each side. Channel counts are padded
 /// with zero channels to multiples of 16, so ONNX Runtime keeps every conv and the max-pool in its NCHWc
 /// layout (it refuses 58 input channels; its plain NCHW depthwise conv is slow).
@@ -45,7 +46,7 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
         // the stem is padded too: ORT runs MaxPool in NCHWc only on whole blocks of 16 channels
         var logical = Identity(spec.StemChannels);
         var stemIds = logical.Concat(StageLayout.Zeros(StageLayout.Pad(spec.StemChannels) - spec.StemChannels)).ToArray();
-        var x = new Tensor(g.MaxPool3x3s2(Conv("input", "backbone.conv1", IndexIn(logical, stemIds), Identity(3), 2, relu: true)), stemIds);
+        List<Tensor> x = [new(g.MaxPool3x3s2(Conv("input", "backbone.conv1", IndexIn(logical, stemIds), Identity(3), 2, relu: true)), stemIds)];
         int nextId = spec.StemChannels;
         for (int s = 0; s < spec.Repeats.Length; s++)
         {
@@ -55,29 +56,29 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
             DownsampleBlock(x, logical, plan, layout, inbox, $"backbone.layers.{s}.0");
             for (int k = 1; k < spec.Repeats[s]; k++)
                 StrideOneBlock(plan, layout, inbox, k, $"backbone.layers.{s}.{k}");
-            x = Join(inbox.Pieces(StagePlan.StageEnd));
+            x = Inputs(inbox, StagePlan.StageEnd);
             logical = plan.FinalLogical;
             nextId = plan.NextId;
         }
-        var conv5 = Conv(x.Name, $"backbone.layers.{spec.Repeats.Length}", Identity(spec.FeatureChannels), IndexIn(logical, x.Ids), 1, relu: true);
+        var conv5 = SumOfConvs(x, $"backbone.layers.{spec.Repeats.Length}", Identity(spec.FeatureChannels), logical);
         return g.PoolAndLinear(conv5, sd["head.fc.weight"].ToFloat32(), sd["head.fc.bias"].ToFloat32(), numClasses, spec.FeatureChannels, "logits");
     }
 
-    private void DownsampleBlock(Tensor x, int[] logical, StagePlan plan, StageLayout layout, Inbox inbox, string p)
+    // x: the previous stage's output, in the tensors it lies in. The depthwise conv runs on each and its
+    // outputs are concatenated (in NCHWc, a quarter of the size); the 1x1 conv is a sum of convs
+    private void DownsampleBlock(List<Tensor> x, int[] logical, StagePlan plan, StageLayout layout, Inbox inbox, string p)
     {
-        var inOrder = IndexIn(logical, x.Ids);
-        var dw = Depthwise(x.Name, $"{p}.branch1.0", inOrder, 2);
-        Produce(dw, $"{p}.branch1.1", inOrder, plan.Branch1, layout.Producers[0], inbox);
+        var dw = Join(x.Select(t => new Tensor(Depthwise(t.Name, $"{p}.branch1.0", IndexIn(logical, t.Ids), 2), t.Ids)).ToList());
+        Produce(dw.Name, $"{p}.branch1.1", IndexIn(logical, dw.Ids), plan.Branch1, layout.Producers[0], inbox);
         var mid = Mid(plan.Branch1.Length);
-        var y = Conv(x.Name, $"{p}.branch2.0", mid, inOrder, 1, relu: true);
+        var y = SumOfConvs(x, $"{p}.branch2.0", mid, logical);
         y = Depthwise(y, $"{p}.branch2.1", mid, 2);
         Produce(y, $"{p}.branch2.2", mid, plan.Branch2, layout.Producers[1], inbox);
     }
 
     private void StrideOneBlock(StagePlan plan, StageLayout layout, Inbox inbox, int k, string p)
     {
-        var inputs = inbox.Direct(k).ToList();
-        if (inbox.Pieces(k).Count > 0) inputs.Add(Join(inbox.Pieces(k)));
+        var inputs = Inputs(inbox, k);
         var blockInput = plan.BlockInputs[k - 1];
         var x2Logical = blockInput[(blockInput.Length / 2)..];
         var mid = Mid(x2Logical.Length);
@@ -112,6 +113,14 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
             sum = sum is null ? y : g.Sum(y, sum);
         }
         return g.Relu(sum!);
+    }
+
+    // what a consumer reads: its direct tensors, and its pieces concatenated
+    private List<Tensor> Inputs(Inbox inbox, int consumer)
+    {
+        var inputs = inbox.Direct(consumer).ToList();
+        if (inbox.Pieces(consumer).Count > 0) inputs.Add(Join(inbox.Pieces(consumer)));
+        return inputs;
     }
 
     private Tensor Join(List<Tensor> pieces) =>

@@ -5,7 +5,8 @@ namespace ShuffleNet.Onnx.Export;
 /// block's branch1 and branch2, then <c>f</c> of each stride-1 block. The channels read by the output's
 /// first consumers become tensors of their own (<see cref="Producer.Direct"/>), read by those consumers
 /// without a copy; the rest (<see cref="Producer.Rest"/>) is sorted by consumer, to be split and
-/// concatenated into later consumers' inputs.
+/// concatenated into later consumers' inputs. The stage output is such a consumer too: the next stage's first
+/// block (or conv5) reads it where it lies.
 /// </summary>
 /// <remarks>
 /// ONNX Runtime's NCHWc convs read only whole blocks of 16 channels, and compute their outputs in whole
@@ -41,7 +42,7 @@ internal sealed class StageLayout
             foreach (var (c, group) in byConsumer.ToList())
             {
                 int width = Pad(group.Count);
-                if (c == StagePlan.StageEnd || width < MinDirect || directWidth + width + Pad(left - group.Count) != Pad(ids.Length)) break;
+                if (width < MinDirect || directWidth + width + Pad(left - group.Count) != Pad(ids.Length)) break;
                 parts.Add(([.. group, .. Zeros(width - group.Count)], c));
                 directWidth += width;
                 left -= group.Count;
@@ -50,6 +51,8 @@ internal sealed class StageLayout
             direct.Add(parts);
             rest.Add(byConsumer);
         }
+
+        KeepStageEndDirectOnlyIfFree(direct, rest);
 
         int last = rest.Count - 1;
         int LastChance(int c) => c == StagePlan.StageEnd ? last : c;   // block k reads what producers 0 .. k wrote
@@ -73,6 +76,31 @@ internal sealed class StageLayout
         void AddPads(int p, int c, int count)
         {
             if (count > 0) (rest[p].TryGetValue(c, out var l) ? l : rest[p][c] = []).AddRange(Zeros(count));
+        }
+    }
+
+    // The stage output is read by the next stage's first block (or conv5) as the tensors it lies in. A
+    // producer's stage-end part stays a tensor of its own only while the output, every part rounded up
+    // separately, is no wider than the output rounded up once; latest producers (the widest parts) first.
+    private static void KeepStageEndDirectOnlyIfFree(List<List<(int[] Ids, int Consumer)>> direct, List<SortedDictionary<int, List<int>>> rest)
+    {
+        static int Real(int[] ids) => ids.Count(id => id != ZeroChannel);
+        int total = direct.Sum(d => d.Where(x => x.Consumer == StagePlan.StageEnd).Sum(x => Real(x.Ids)))
+            + rest.Sum(r => r.TryGetValue(StagePlan.StageEnd, out var l) ? l.Count : 0);
+        int keptWidth = 0, keptReal = 0;
+        for (int p = direct.Count - 1; p >= 0; p--)
+        {
+            int i = direct[p].FindIndex(x => x.Consumer == StagePlan.StageEnd);
+            if (i < 0) continue;
+            var (ids, _) = direct[p][i];
+            if (keptWidth + ids.Length + Pad(total - keptReal - Real(ids)) == Pad(total))
+            {
+                keptWidth += ids.Length;
+                keptReal += Real(ids);
+                continue;
+            }
+            direct[p].RemoveAt(i);
+            rest[p][StagePlan.StageEnd] = ids.Where(id => id != ZeroChannel).ToList();
         }
     }
 

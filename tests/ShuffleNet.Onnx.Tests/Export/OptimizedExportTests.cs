@@ -72,10 +72,37 @@ public class OptimizedExportTests
         // of its own (4 more convs); in stage 3 the 58 and 29 channels the next two blocks read (15 more); stage 4
         // has none (116 + 116 would pad to 256 where 232 pads to 240). Those blocks' first conv is one conv per
         // input tensor, summed: 3 + 13 more convs and as many Adds, which ONNX Runtime fuses into the convs.
-        Assert.Equal(56 + 4 + 15 + 16, counts["Conv"]);
-        Assert.Equal(16, counts["Add"]);
+        // The next stage's first block reads the stage output where it lies too: stage 2's as 32 + 64 + the
+        // rest's 32, stage 3's as 64 + the rest's 176 (see the next test). Its depthwise conv runs on each tensor
+        // and its first 1x1 conv is a sum: 2 + 1 more of each, and 2 + 1 more Adds.
+        Assert.Equal(56 + 4 + 15 + 16 + 6, counts["Conv"]);
+        Assert.Equal(16 + 3, counts["Add"]);
         Assert.Equal(13, counts["Split"]);   // each remaining part written for more than one consumer
-        Assert.Equal(13, counts["Concat"]);  // each block input still made of pieces, and each stage's output
+        // each block input still made of pieces, each stage's rest, and the two depthwise outputs of those blocks
+        Assert.Equal(13 + 2, counts["Concat"]);
+    }
+
+    [Theory]
+    [InlineData(Width.X0_5)]
+    [InlineData(Width.X1_0)]
+    [InlineData(Width.X1_5)]
+    [InlineData(Width.X2_0)]
+    public void A_stage_output_read_where_it_lies_is_no_wider_than_the_stage_output_padded_once(Width width)
+    {
+        var info = OnnxModelInfo.Read(OnnxExporter.ExportToBytes(TestData.RandomStateDict(width)));
+        var spec = ShuffleNetV2Layout.Widths[width];
+        // the convs that read a stage output: the next stage's branch2 1x1 conv, and conv5 after the last stage
+        List<long[]> Readers(string prefix) => info.Nodes.Where(n => n.OpType == "Conv" && n.Inputs[1].StartsWith(prefix + "_w"))
+            .Select(n => info.InitializerDims[n.Inputs[1]]).ToList();
+
+        for (int s = 1; s <= spec.Repeats.Length; s++)
+        {
+            var readers = Readers(s < spec.Repeats.Length ? $"backbone.layers.{s}.0.branch2.0" : $"backbone.layers.{s}");
+            int padded = (spec.Channels[s] + 15) / 16 * 16;
+            Assert.Equal(padded, readers.Sum(d => d[1]));
+            Assert.All(readers, d => Assert.Equal(readers[0][0], d[0]));
+        }
+        if (width == Width.X1_0) Assert.Equal([3, 2, 1], Enumerable.Range(1, 3).Select(s => Readers(s < 3 ? $"backbone.layers.{s}.0.branch2.0" : "backbone.layers.3").Count));
     }
 
     [Fact]
