@@ -1,8 +1,9 @@
 // Times our ONNX export of ShuffleNet V2 against PyTorch's export of the same weights, interleaved in one
 // run, on ONNX Runtime CPU. Usage (from the repository root):
 //   dotnet run -c Release --project benchmarks/onnx -- [--threads 2] [--batches 1,32] [--iterations 200]
-//       [--spin 0] [--naive] [--json results.json] [--out folder-to-keep-the-exports] [--extra name=model.onnx]
-// Every model runs on one shared ONNX Runtime pool of --threads threads (spinning if --spin 1).
+//       [--spin 1|0] [--naive] [--json results.json] [--out folder-to-keep-the-exports] [--extra name=model.onnx]
+// Every model runs on one shared ONNX Runtime pool of --threads threads, spinning between ops (ONNX Runtime's
+// own default) unless --spin 0.
 using System.Globalization;
 using System.Text.Json;
 using ShuffleNet.Checkpoints;
@@ -15,7 +16,7 @@ string peer = opts.Get("peer", "/work/shared/peers/torchvision_1.0_pytorch-expor
 int threads = int.Parse(opts.Get("threads", "2"), CultureInfo.InvariantCulture);
 int iterations = int.Parse(opts.Get("iterations", "200"), CultureInfo.InvariantCulture);
 var batches = opts.Get("batches", "1,32").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-bool spin = opts.Get("spin", "0") == "1";
+bool spin = opts.Get("spin", "1") == "1";
 // one pool for every session: with a pool each, a pool still spinning after its call slows the next model's call
 OrtThreads.ShareOnePool(threads, spin);
 var ortOptions = new OrtOptions { SharedThreadPool = true };

@@ -13,7 +13,8 @@ public sealed record OrtOptions
     /// otherwise idle machine that saves a wake-up per op: batch 1 in 2.2 ms instead of 3.3 (1.0x, 2 threads,
     /// one session per process). Off by default: with another process busy on one of the 2 cores, spinning
     /// made batch 1 1.6x slower (6.5 against 4.0 ms), and data loaders decoding beside the model are such
-    /// processes. Sessions timed in turn should share one pool (<see cref="SharedThreadPool"/>).
+    /// processes. <c>shufflenet benchmark</c>, which times a model with the cores to itself, spins (ORT's
+    /// default). Sessions timed in turn should share one pool (<see cref="SharedThreadPool"/>).
     /// </summary>
     public bool AllowSpinning { get; init; }
 
