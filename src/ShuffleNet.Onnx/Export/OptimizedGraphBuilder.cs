@@ -46,7 +46,7 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
         // the stem is padded too: ORT runs MaxPool in NCHWc only on whole blocks of 16 channels
         var logical = Identity(spec.StemChannels);
         var stemIds = logical.Concat(StageLayout.Zeros(StageLayout.Pad(spec.StemChannels) - spec.StemChannels)).ToArray();
-        List<Tensor> x = [new(g.MaxPool3x3s2(Conv("input", "backbone.conv1", IndexIn(logical, stemIds), Identity(3), 2, relu: true)), stemIds)];
+        List<Tensor> x = [new(g.MaxPool3x3s2(ConvRelu("input", "backbone.conv1", IndexIn(logical, stemIds), Identity(3), 2)), stemIds)];
         int nextId = spec.StemChannels;
         for (int s = 0; s < spec.Repeats.Length; s++)
         {
@@ -93,10 +93,10 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
     {
         var c = FoldedConv.Load(sd, prefix);
         foreach (var (direct, consumer) in layout.Direct)
-            inbox.AddDirect(consumer, new Tensor(Conv(x, c, prefix, IndexIn(logicalOut, direct), inOrder, 1, relu: true), direct));
+            inbox.AddDirect(consumer, new Tensor(ConvRelu(x, c, prefix, IndexIn(logicalOut, direct), inOrder, 1), direct));
         if (layout.Rest.Count == 0) return;
         var restIds = layout.Rest.SelectMany(r => r.Ids).ToArray();
-        var rest = Conv(x, c, prefix, IndexIn(logicalOut, restIds), inOrder, 1, relu: true);
+        var rest = ConvRelu(x, c, prefix, IndexIn(logicalOut, restIds), inOrder, 1);
         var names = g.SplitChannels(rest, layout.Rest.Select(r => (long)r.Ids.Length).ToArray());
         for (int i = 0; i < names.Length; i++) inbox.AddPiece(layout.Rest[i].Consumer, new Tensor(names[i], layout.Rest[i].Ids));
     }
@@ -126,14 +126,14 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
     private Tensor Join(List<Tensor> pieces) =>
         new(g.Concat(pieces.Select(t => t.Name).ToArray()), pieces.SelectMany(t => t.Ids).ToArray());
 
-    private string Conv(string x, string prefix, int[] outOrder, int[] inOrder, int stride, bool relu) =>
-        Conv(x, FoldedConv.Load(sd, prefix), prefix, outOrder, inOrder, stride, relu);
+    // every full conv of ShuffleNet V2 is followed by ReLU (only the depthwise ones are not)
+    private string ConvRelu(string x, string prefix, int[] outOrder, int[] inOrder, int stride) =>
+        ConvRelu(x, FoldedConv.Load(sd, prefix), prefix, outOrder, inOrder, stride);
 
-    private string Conv(string x, FoldedConv c, string prefix, int[] outOrder, int[] inOrder, int stride, bool relu)
+    private string ConvRelu(string x, FoldedConv c, string prefix, int[] outOrder, int[] inOrder, int stride)
     {
         var (w, b) = c.Permuted(outOrder, inOrder);
-        var y = g.Conv(x, w, b, outOrder.Length, inOrder.Length, c.Kernel, stride, 1, prefix);
-        return relu ? g.Relu(y) : y;
+        return g.Relu(g.Conv(x, w, b, outOrder.Length, inOrder.Length, c.Kernel, stride, 1, prefix));
     }
 
     private string Depthwise(string x, string prefix, int[] order, int stride)

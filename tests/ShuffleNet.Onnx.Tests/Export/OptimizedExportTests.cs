@@ -14,6 +14,8 @@ public class OptimizedExportTests
         return data;
     }
 
+    public static TheoryData<Width> AllWidths() => new(Enum.GetValues<Width>());
+
     [Theory]
     [MemberData(nameof(WidthsAndBatches))]
     public void Optimized_export_gives_the_naive_exports_logits_within_1e_4(Width width, int batch)
@@ -46,10 +48,7 @@ public class OptimizedExportTests
     }
 
     [Theory]
-    [InlineData(Width.X0_5)]
-    [InlineData(Width.X1_0)]
-    [InlineData(Width.X1_5)]
-    [InlineData(Width.X2_0)]
+    [MemberData(nameof(AllWidths))]
     public void Optimized_graph_has_no_shuffle_or_batchnorm_and_every_conv_reads_whole_blocks_of_16_channels(Width width)
     {
         var info = OnnxModelInfo.Read(OnnxExporter.ExportToBytes(TestData.RandomStateDict(width)));
@@ -83,26 +82,27 @@ public class OptimizedExportTests
     }
 
     [Theory]
-    [InlineData(Width.X0_5)]
-    [InlineData(Width.X1_0)]
-    [InlineData(Width.X1_5)]
-    [InlineData(Width.X2_0)]
+    [MemberData(nameof(AllWidths))]
     public void A_stage_output_read_where_it_lies_is_no_wider_than_the_stage_output_padded_once(Width width)
     {
         var info = OnnxModelInfo.Read(OnnxExporter.ExportToBytes(TestData.RandomStateDict(width)));
         var spec = ShuffleNetV2Layout.Widths[width];
-        // the convs that read a stage output: the next stage's branch2 1x1 conv, and conv5 after the last stage
-        List<long[]> Readers(string prefix) => info.Nodes.Where(n => n.OpType == "Conv" && n.Inputs[1].StartsWith(prefix + "_w"))
-            .Select(n => info.InitializerDims[n.Inputs[1]]).ToList();
+        // the convs that read stage s's output: the next stage's branch2 1x1 conv, and conv5 after the last stage
+        List<long[]> Readers(int s)
+        {
+            var prefix = s < spec.Repeats.Length ? $"backbone.layers.{s}.0.branch2.0" : $"backbone.layers.{s}";
+            return info.Nodes.Where(n => n.OpType == "Conv" && n.Inputs[1].StartsWith(prefix + "_w"))
+                .Select(n => info.InitializerDims[n.Inputs[1]]).ToList();
+        }
 
         for (int s = 1; s <= spec.Repeats.Length; s++)
         {
-            var readers = Readers(s < spec.Repeats.Length ? $"backbone.layers.{s}.0.branch2.0" : $"backbone.layers.{s}");
+            var readers = Readers(s);
             int padded = (spec.Channels[s] + 15) / 16 * 16;
             Assert.Equal(padded, readers.Sum(d => d[1]));
             Assert.All(readers, d => Assert.Equal(readers[0][0], d[0]));
         }
-        if (width == Width.X1_0) Assert.Equal([3, 2, 1], Enumerable.Range(1, 3).Select(s => Readers(s < 3 ? $"backbone.layers.{s}.0.branch2.0" : "backbone.layers.3").Count));
+        if (width == Width.X1_0) Assert.Equal([3, 2, 1], Enumerable.Range(1, 3).Select(s => Readers(s).Count));
     }
 
     [Fact]
