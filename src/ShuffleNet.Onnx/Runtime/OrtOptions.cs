@@ -34,6 +34,8 @@ public sealed record OrtOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            // ORT's warnings (coloured, on stderr) are about graph rewrites, not the user's input
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         if (SharedThreadPool)
         {

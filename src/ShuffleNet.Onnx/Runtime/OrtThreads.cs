@@ -20,7 +20,7 @@ public static class OrtThreads
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         var threading = new OrtThreadingOptions { GlobalIntraOpNumThreads = threads, GlobalInterOpNumThreads = 1, GlobalSpinControl = allowSpinning };
-        var options = new EnvironmentCreationOptions { threadOptions = threading, logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING };
+        var options = new EnvironmentCreationOptions { threadOptions = threading, logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         try
         {
             OrtEnv.CreateInstanceWithOptions(ref options);

@@ -43,7 +43,9 @@ public static class TorchRuntime
             foreach (var lib in new[] { "libc10.so", "libc10_cuda.so", "libtorch_cpu.so", "libtorch_cuda.so", "libtorch.so" })
             {
                 var path = Path.Combine(libDir, lib);
-                if (File.Exists(path)) NativeLibrary.Load(path);
+                if (!File.Exists(path)) continue;
+                var handle = NativeLibrary.Load(path);
+                if (lib == "libc10.so") QuietLogging(handle);
             }
             LibTorchDirectory = libDir;
             var shim = Path.Combine(shimDir, "libLibTorchSharp.so");
@@ -51,6 +53,30 @@ public static class TorchRuntime
             _loaded = true;
         }
     }
+
+    /// <summary>
+    /// libtorch logs through c10 at WARNING by default, and some of its warnings are about the machine, not the
+    /// user's input: on CPUs NNPACK does not know (AMD Zen 5) every convolution prints "Could not initialize
+    /// NNPACK! Reason: Unsupported hardware." on stderr. Only errors are logged unless <c>TORCH_CPP_LOG_LEVEL</c>
+    /// asks otherwise; c10 itself reads that variable only when PyTorch's Python bindings start it.
+    /// </summary>
+    private static void QuietLogging(IntPtr c10)
+    {
+        if (!NativeLibrary.TryGetExport(c10, "FLAGS_caffe2_log_level", out var flag)) return;
+        Marshal.WriteInt32(flag, CppLogLevel(Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL")));
+    }
+
+    /// <summary>
+    /// c10's severity for a <c>TORCH_CPP_LOG_LEVEL</c> setting (INFO 0, WARNING 1, ERROR 2, FATAL 3); ERROR when
+    /// unset or unknown.
+    /// </summary>
+    public static int CppLogLevel(string? setting) => setting?.Trim().ToUpperInvariant() switch
+    {
+        "0" or "INFO" => 0,
+        "1" or "WARNING" => 1,
+        "3" or "FATAL" => 3,
+        _ => 2,
+    };
 
     private static void LoadShim(string shim)
     {
