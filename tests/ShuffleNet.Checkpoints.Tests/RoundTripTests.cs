@@ -31,7 +31,7 @@ public sealed class RoundTripTests : IDisposable
     [InlineData(CheckpointLayout.Torchvision)]
     public void Save_then_load_is_bit_identical_in_both_layouts(CheckpointLayout layout)
     {
-        var original = CheckpointFile.Load(Path.Combine(TestData.SharedReference, "mmcls_1.0.pth"));
+        var original = CheckpointFile.Load(TestData.Reference("mmcls_1.0.pth"));
         var path = OutputPath($"saved_{layout.ToString().ToLowerInvariant()}.pth");
         CheckpointFile.Save(path, original, layout);
         var loaded = CheckpointFile.Load(path);

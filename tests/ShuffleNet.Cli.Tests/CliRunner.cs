@@ -28,17 +28,10 @@ internal static class CliRunner
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
     }
 
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ShuffleNet.sln"))) dir = dir.Parent;
-            return dir!.FullName;
-        }
-    }
+    public static string RepoRoot => RepoPaths.Root;
 
-    public static string Reference(string name) => Path.Combine(RepoRoot, "..", "shared", "reference", name);
+    /// <summary>A file of the PyTorch reference data, <c>tests/reference/NAME</c> (e.g. <c>images/coffee.png</c>).</summary>
+    public static string Reference(string name) => RepoPaths.Reference(name);
 
     /// <summary>A fresh temporary folder, deleted on dispose.</summary>
     public sealed class TempDir : IDisposable

@@ -2,12 +2,11 @@ using ShuffleNet.Checkpoints;
 
 namespace ShuffleNet.Onnx.Tests;
 
-/// <summary>Seeded random state dicts and inputs, and the shared reference data (../shared next to the repository).</summary>
+/// <summary>Seeded random state dicts and inputs, and the PyTorch reference data (through <see cref="RepoPaths"/>).</summary>
 internal static class TestData
 {
-    public static string Shared { get; } = Path.GetFullPath(Path.Combine(FindRoot(), "..", "shared"));
-
-    public static string Reference(string name) => Path.Combine(Shared, "reference", name);
+    /// <summary>A file of the PyTorch reference data, <c>tests/reference/NAME</c>.</summary>
+    public static string Reference(string name) => RepoPaths.Reference(name);
 
     /// <summary>
     /// A state dict of mmpretrain's layout with LeCun-scaled weights (std 1/sqrt(fan_in)) and BatchNorm
@@ -44,11 +43,4 @@ internal static class TestData
     }
 
     public static double MaxAbsDiff(float[] a, float[] b) => a.Zip(b, (x, y) => (double)Math.Abs(x - y)).Max();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ShuffleNet.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"no ShuffleNet.sln above {AppContext.BaseDirectory}");
-    }
 }

@@ -1,19 +1,12 @@
 namespace ShuffleNet.Tests;
 
-/// <summary>Where the tests find committed fixtures and the shared reference data (../shared beside the repository).</summary>
+/// <summary>Where the tests find this project's fixtures and the shared PyTorch reference data (through <see cref="RepoPaths"/>).</summary>
 internal static class Paths
 {
-    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+    public static string Fixture(string name) => RepoPaths.InRepo("tests", "ShuffleNet.Tests", "Fixtures", name);
 
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ShuffleNet.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new DirectoryNotFoundException("ShuffleNet.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepoRoot => RepoPaths.Root;
 
-    public static string Reference(string name) => Path.Combine(RepoRoot, "..", "shared", "reference", name);
+    /// <summary>A file of the PyTorch reference data, <c>tests/reference/NAME</c>.</summary>
+    public static string Reference(string name) => RepoPaths.Reference(name);
 }

@@ -1,20 +1,14 @@
 namespace ShuffleNet.Vision.Tests;
 
-/// <summary>Locates the fixtures beside the sources and the shared reference data (../shared next to the repository).</summary>
+/// <summary>Locates this project's fixtures and the shared PyTorch reference data (through <see cref="RepoPaths"/>).</summary>
 internal static class TestPaths
 {
-    public static string RepoRoot { get; } = FindRoot();
+    public static string RepoRoot => RepoPaths.Root;
 
-    public static string Fixtures => Path.Combine(RepoRoot, "tests", "ShuffleNet.Vision.Tests", "Fixtures");
-
-    public static string Shared => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared"));
+    public static string Fixtures { get; } = RepoPaths.InRepo("tests", "ShuffleNet.Vision.Tests", "Fixtures");
 
     public static string Fixture(params string[] parts) => Path.Combine([Fixtures, .. parts]);
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ShuffleNet.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"no ShuffleNet.sln above {AppContext.BaseDirectory}");
-    }
+    /// <summary>A file under <c>tests/reference</c>, e.g. <c>Reference("images", "coffee.png")</c>.</summary>
+    public static string Reference(params string[] parts) => RepoPaths.Reference(parts);
 }

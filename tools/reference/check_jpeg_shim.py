@@ -12,7 +12,7 @@ import numpy as np
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 lib = ctypes.CDLL(os.path.join(root, 'src', 'ShuffleNet.Vision', 'obj', 'native', 'libshufflenet_jpeg.so'))
-src = Image.open(os.path.join(root, '..', 'shared', 'reference', 'images', 'astronaut.png')).convert('RGB')
+src = Image.open(os.path.join(root, 'tests', 'reference', 'images', 'astronaut.png')).convert('RGB')
 rng = random.Random(5); bad = 0; n = 0
 for t in range(400):
     W = rng.choice([1,2,3,7,8,9,15,16,17,31,33,rng.randrange(1,300)]); H = rng.choice([1,2,5,8,16,17,rng.randrange(1,300)])

@@ -4,7 +4,7 @@ Usage: /usr/bin/python3 tools/reference/make_checkpoint_fixtures.py [OUTDIR]
 OUTDIR defaults to tests/ShuffleNet.Checkpoints.Tests/Fixtures. Writes small .pt files in both torch.save
 formats (zip and legacy) and expected.json: per file and tensor, dtype, shape, sha256 of the row-major
 little-endian bytes and the first values, so the C# tests check bit-exact results without Python.
-Also copies mmcls_0.5.pth made by /work/shared/reference/make_reference.py (legacy format, 0.5x, seed 7)."""
+Also copies mmcls_0.5.pth made by tools/reference/make_reference.py (legacy format, 0.5x, seed 7)."""
 import collections, glob, hashlib, json, os, shutil, subprocess, sys, tempfile
 import numpy as np, torch
 
@@ -78,10 +78,10 @@ assert not os.path.exists(MARKER)
 with open(os.path.join(out, 'not_a_checkpoint.txt'), 'w') as f:
     f.write('model = dict(type="ImageClassifier")\n')
 
-# a full legacy-format checkpoint of another width, from the shared reference script
+# a full legacy-format checkpoint of another width, from the reference script
 with tempfile.TemporaryDirectory() as tmp:
-    images = sorted(glob.glob('/work/shared/reference/images/*.png'))
-    subprocess.run([sys.executable, '/work/shared/reference/make_reference.py', tmp, '0.5', '7', '1'] + images, check=True)
+    images = sorted(glob.glob(os.path.join(here, '../../tests/reference/images/*.png')))
+    subprocess.run([sys.executable, os.path.join(here, 'make_reference.py'), tmp, '0.5', '7', '1'] + images, check=True)
     shutil.copy(os.path.join(tmp, 'mmcls_0.5.pth'), os.path.join(out, 'mmcls_0.5.pth'))
 ck = torch.load(os.path.join(out, 'mmcls_0.5.pth'))
 expected['mmcls_0.5.pth'] = {k: describe(v) for k, v in ck['state_dict'].items()}

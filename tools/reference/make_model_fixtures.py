@@ -2,11 +2,11 @@
 """Golden state-dict layouts for the model tests, from real torchvision (Debian python3-torchvision 0.14).
 Usage: /usr/bin/python3 tools/reference/make_model_fixtures.py tests/ShuffleNet.Tests/Fixtures
 Writes keys_{0.5,1.0,1.5,2.0}.txt: one 'mmpretrain_key shape' line per state-dict entry, in mmpretrain's order,
-renamed from torchvision's keys with the mapping of ../../../shared/reference/make_reference.py, and
+renamed from torchvision's keys with the mapping of make_reference.py beside this script, and
 params_{w} = number of parameters (excluding BatchNorm buffers) with a 1000-class head."""
 import sys, torchvision
 out = sys.argv[1]
-def tv2mm(k):  # same mapping as shared/reference/make_reference.py
+def tv2mm(k):  # same mapping as make_reference.py
     p = k.split('.')
     if p[0] == 'conv1': return 'backbone.conv1.' + {'0': 'conv', '1': 'bn'}[p[1]] + '.' + '.'.join(p[2:])
     if p[0] == 'conv5': return 'backbone.layers.3.' + {'0': 'conv', '1': 'bn'}[p[1]] + '.' + '.'.join(p[2:])

@@ -3,7 +3,7 @@
 (apt-get install python3-pil python3-numpy python3-opencv; run with /usr/bin/python3, not a pyenv python).
 Usage: /usr/bin/python3 tools/reference/make_vision_fixtures.py [OUTDIR]   (default tests/ShuffleNet.Vision.Tests/Fixtures)
 Writes:
-  pipeline/<photo>.rgb      uint8 224x224x3: the mmcls test pipeline of make_reference.py on shared/reference/images
+  pipeline/<photo>.rgb      uint8 224x224x3: the mmcls test pipeline of make_reference.py on tests/reference/images
   pipeline.json             per photo: size, resized size, crop offset
   resize.bin/resize.json    random uint8 images and their Pillow resizes (NEAREST/BILINEAR/BICUBIC, crop boxes)
   jpeg/<photo>.jpg          the photos saved by Pillow as JPEG quality 90
@@ -20,7 +20,7 @@ import cv2
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, 'tests/ShuffleNet.Vision.Tests/Fixtures')
-photos_dir = os.path.join(os.path.dirname(root), 'shared/reference/images')
+photos_dir = os.path.join(root, 'tests/reference/images')
 photos = ['astronaut.png', 'chelsea.png', 'coffee.png']
 for d in ('pipeline', 'jpeg', 'odd'):
     os.makedirs(os.path.join(out, d), exist_ok=True)

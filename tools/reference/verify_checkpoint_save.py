@@ -7,10 +7,11 @@ Usage:
 Compares saved_mmpretrain.pth, saved_torchvision.pth and saved_tiny.pt with the files they were made from:
 same keys in order, dtypes, shapes and bit-identical values; loads the torchvision one into torchvision's model
 (strict); checks that every stored entry is uncompressed and its data 64-byte aligned, as PyTorch writes them."""
-import os, sys, zipfile, torch, torchvision
+import glob, os, subprocess, sys, tempfile, zipfile, torch, torchvision
 
 d = sys.argv[1]
-ref = '/work/shared/reference'
+here = os.path.dirname(os.path.abspath(__file__))
+ref = os.path.join(here, '../../tests/reference')
 fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../tests/ShuffleNet.Checkpoints.Tests/Fixtures')
 
 
@@ -41,7 +42,10 @@ assert mm['meta']['CLASSES'] == mm_ref['meta']['CLASSES'] and mm['meta']['config
 assert {k: v for k, v in mm['meta'].items()} == mm_ref['meta'], 'meta differs'
 print('mmpretrain layout: meta identical,', len(mm['meta']['CLASSES']), 'classes')
 tv = torch.load(os.path.join(d, 'saved_torchvision.pth'))
-same(torch.load(os.path.join(ref, 'torchvision_1.0.pth')), tv, 'torchvision layout')
+with tempfile.TemporaryDirectory() as tmp:  # torchvision_1.0.pth is not kept in tests/reference: made again here
+    images = sorted(glob.glob(os.path.join(ref, 'images', '*.png')))
+    subprocess.run([sys.executable, os.path.join(here, 'make_reference.py'), tmp, '1.0', '1', '0'] + images, check=True)
+    same(torch.load(os.path.join(tmp, 'torchvision_1.0.pth')), tv, 'torchvision layout')
 model = torchvision.models.shufflenet_v2_x1_0()
 print('torchvision load_state_dict(strict=True):', model.load_state_dict(tv))
 same(torch.load(os.path.join(fixtures, 'tiny_zip.pt')), torch.load(os.path.join(d, 'saved_tiny.pt')), 'tiny (every dtype)')

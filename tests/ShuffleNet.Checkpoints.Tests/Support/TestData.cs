@@ -4,12 +4,11 @@ using ShuffleNet.Checkpoints;
 
 namespace ShuffleNet.Checkpoints.Tests;
 
-/// <summary>Where the fixtures and the shared reference data are, and what the generator says they hold.</summary>
+/// <summary>Where the fixtures and the PyTorch reference data are, and what the generator says they hold.</summary>
 internal static class TestData
 {
-    public static readonly string RepoRoot = FindRepoRoot();
-    public static readonly string Fixtures = Path.Combine(RepoRoot, "tests", "ShuffleNet.Checkpoints.Tests", "Fixtures");
-    public static readonly string SharedReference = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "reference"));
+    public static readonly string RepoRoot = RepoPaths.Root;
+    public static readonly string Fixtures = RepoPaths.InRepo("tests", "ShuffleNet.Checkpoints.Tests", "Fixtures");
 
     /// <summary>The marker file the malicious fixtures' payload would create if it ever ran.</summary>
     public const string PwnedMarker = "/tmp/shufflenet_checkpoints_pwned_marker";
@@ -18,6 +17,9 @@ internal static class TestData
         JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures, "expected.json"))).RootElement);
 
     public static string Fixture(string name) => Path.Combine(Fixtures, name);
+
+    /// <summary>A file of the PyTorch reference data, <c>tests/reference/NAME</c>.</summary>
+    public static string Reference(string name) => RepoPaths.Reference(name);
 
     /// <summary>expected.json's entries for one fixture file: tensor name to {dtype, shape, sha256, first}.</summary>
     public static JsonElement Expected(string file) => ExpectedJson.Value.GetProperty(file);
@@ -41,11 +43,4 @@ internal static class TestData
         DType.Int64 => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(t.Bytes).ToArray().Select(v => (double)v).ToArray(),
         _ => t.ToFloat32().Select(v => (double)v).ToArray(),
     };
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ShuffleNet.sln"))) return dir.FullName;
-        throw new InvalidOperationException("ShuffleNet.sln not found above the test assembly");
-    }
 }

@@ -17,7 +17,7 @@ public class ExportCommandTests
         Assert.Equal("1.0x", export.Json.GetProperty("arch").GetString());
         Assert.Equal(new[] { "model.onnx" }, Directory.GetFiles(dir.Path).Select(Path.GetFileName));   // no temporary file left
 
-        var image = Path.Combine(CliRunner.RepoRoot, "..", "shared", "reference", "images", "coffee.png");
+        var image = CliRunner.Reference("images/coffee.png");
         var r = CliRunner.Run("predict", "--checkpoint", onnx, "--backend", "ort", "--json", image);
         Assert.Equal(0, r.ExitCode);
         var top = JsonDocument.Parse(r.Stdout).RootElement.GetProperty("top").EnumerateArray().ToList();

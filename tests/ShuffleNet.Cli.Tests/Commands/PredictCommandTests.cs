@@ -7,7 +7,7 @@ public class PredictCommandTests
     private static readonly JsonElement Expected =
         JsonDocument.Parse(File.ReadAllText(CliRunner.Reference("expected_1.0.json"))).RootElement.GetProperty("images");
 
-    private static string Image(string name) => Path.Combine(CliRunner.RepoRoot, "..", "shared", "reference", "images", name);
+    private static string Image(string name) => CliRunner.Reference($"images/{name}");
 
     [Theory]
     [InlineData("torch")]
@@ -15,7 +15,7 @@ public class PredictCommandTests
     public void Json_predictions_match_pytorch_top5_for_every_reference_photo(string backend)
     {
         var r = CliRunner.Run("predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--backend", backend, "--json",
-            Path.Combine(CliRunner.RepoRoot, "..", "shared", "reference", "images"));
+            CliRunner.Reference("images"));
         Assert.Equal(0, r.ExitCode);
         var lines = r.Stdout.Trim().Split('\n');
         Assert.Equal(3, lines.Length);

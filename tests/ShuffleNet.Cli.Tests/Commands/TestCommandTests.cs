@@ -2,7 +2,7 @@ namespace ShuffleNet.Cli.Tests.Commands;
 
 public class TestCommandTests
 {
-    private static string Images => Path.Combine(CliRunner.RepoRoot, "..", "shared", "reference", "images");
+    private static string Images => CliRunner.Reference("images");
 
     [Fact]
     public void Image_folder_evaluation_agrees_between_torchsharp_and_onnx_runtime()

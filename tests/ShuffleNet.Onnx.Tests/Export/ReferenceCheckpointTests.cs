@@ -30,14 +30,23 @@ public class ReferenceCheckpointTests
         Assert.Equal(checkpoint.Classes, model.Classes);
     }
 
-    [Fact]
-    public void Our_export_agrees_with_pytorchs_own_export_of_the_same_weights()
+    // The 0.5x 10-class model (tests/reference/README.md): PyTorch's torch.onnx.export of it and our export of the
+    // mmcls file PyTorch wrote with the same weights. Logits reach about 60 here: the tolerance of the theory above.
+    [Theory]
+    [InlineData(ExportMode.Optimized)]
+    [InlineData(ExportMode.Naive)]
+    public void Our_export_agrees_with_pytorchs_own_export_of_the_same_weights(ExportMode mode)
     {
-        var checkpoint = CheckpointFile.Load(TestData.Reference("mmcls_1.0.pth"));
-        using var ours = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(checkpoint.StateDict));
-        using var peer = OrtClassifier.Open(Path.Combine(TestData.Shared, "peers", "torchvision_1.0_pytorch-export.onnx"));
-        var input = TestData.RandomInput(3 * 224 * 224);
+        var checkpoint = CheckpointFile.Load(TestData.Reference("mmcls_0.5_c10.pth"));
+        var bytes = OnnxExporter.ExportToBytes(checkpoint.StateDict, new ExportOptions { Mode = mode });
+        using var ours = OrtClassifier.FromBytes(bytes);
+        using var peer = OrtClassifier.Open(TestData.Reference("pytorch-export_0.5_c10.onnx"));
+        var input = TestData.RandomInput(2 * 3 * 224 * 224);
 
-        Assert.InRange(TestData.MaxAbsDiff(peer.Run(input, 1), ours.Run(input, 1)), 0, 1e-3);
+        var expected = peer.Run(input, 2);
+        Assert.Equal(20, expected.Length);
+        double scale = expected.Select(Math.Abs).Max();
+        Assert.InRange(scale, 1, 1e3);   // logits that depend on the input, not a constant head
+        Assert.InRange(TestData.MaxAbsDiff(expected, ours.Run(input, 2)), 0, 1e-4 * Math.Max(1, scale / 50));
     }
 }

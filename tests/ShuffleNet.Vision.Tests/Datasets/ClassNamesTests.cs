@@ -7,7 +7,7 @@ public class ClassNamesTests
     [Fact]
     public void Built_in_imagenet_names_equal_the_reference_list()
     {
-        var reference = File.ReadAllLines(Path.Combine(TestPaths.Shared, "reference", "imagenet_classes.txt"));
+        var reference = File.ReadAllLines(TestPaths.Reference("imagenet_classes.txt"));
         Assert.Equal(1000, ClassNames.ImageNet1k.Count);
         Assert.Equal(reference, ClassNames.ImageNet1k);
     }

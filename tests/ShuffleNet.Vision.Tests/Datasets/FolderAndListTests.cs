@@ -80,7 +80,7 @@ public class FolderAndListTests
     [Fact]
     public void Class_names_file_reads_one_name_per_line_and_rejects_blank_or_empty_files()
     {
-        var names = ClassNames.Load(Path.Combine(TestPaths.Shared, "reference", "imagenet_classes.txt"));
+        var names = ClassNames.Load(TestPaths.Reference("imagenet_classes.txt"));
         Assert.Equal(1000, names.Count);
         using var d = new TempDir();
         Assert.Contains("line 2 is blank", Assert.Throws<DatasetException>(() => ClassNames.Load(d.File("c.txt", "a\n\nb\n"u8.ToArray()))).Message);

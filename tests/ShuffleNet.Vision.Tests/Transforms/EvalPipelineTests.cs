@@ -15,7 +15,7 @@ public class EvalPipelineTests
     [MemberData(nameof(Photos))]
     public void Mmcls_test_pipeline_crop_of_each_reference_photo_matches_Pillow_with_zero_differing_bytes(string photo)
     {
-        using var image = ImageDecoder.Default.Decode(Path.Combine(TestPaths.Shared, "reference", "images", photo + ".png"));
+        using var image = ImageDecoder.Default.Decode(TestPaths.Reference("images", photo + ".png"));
         using var crop = EvalCrop(image.Clone());
         var expected = File.ReadAllBytes(TestPaths.Fixture("pipeline", photo + ".rgb"));
         Assert.Equal((224, 224, 3), (crop.Width, crop.Height, crop.Channels));
@@ -36,7 +36,7 @@ public class EvalPipelineTests
     public void Eval_preset_output_is_the_exact_crop_normalized_in_float32(string photo)
     {
         var pipeline = Presets.ImageNetEval(resize: 256, crop: 224);
-        var chw = pipeline.Run(ImageDecoder.Default.Decode(Path.Combine(TestPaths.Shared, "reference", "images", photo + ".png")));
+        var chw = pipeline.Run(ImageDecoder.Default.Decode(TestPaths.Reference("images", photo + ".png")));
         var crop = File.ReadAllBytes(TestPaths.Fixture("pipeline", photo + ".rgb"));
         float[] mean = [123.675f, 116.28f, 103.53f], std = [58.395f, 57.12f, 57.375f];
         Assert.Equal(3 * 224 * 224, chw.Length);
