@@ -17,11 +17,21 @@ public class DevicesTests
         Assert.Contains("cpu, cuda or cuda:N", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Cuda_without_a_gpu_says_how_to_get_one()
     {
-        if (TorchSharp.torch.cuda.is_available()) return; // on a GPU machine there is nothing to refuse
+        Skip.If(TorchSharp.torch.cuda.is_available(), "a CUDA device is present: there is no missing GPU to refuse");
         var e = Assert.Throws<ArgumentException>(() => Devices.Parse("cuda"));
         Assert.Contains("LIBTORCH_PATH", e.Message);
+    }
+
+    [SkippableFact]
+    public void Cuda_parses_where_a_gpu_is_present_and_a_missing_index_is_refused()
+    {
+        Skip.IfNot(TorchSharp.torch.cuda.is_available(), "no CUDA device in this process (CPU-only libtorch or no GPU)");
+        Assert.Equal(TorchSharp.DeviceType.CUDA, Devices.Parse("cuda").type);
+        int count = TorchSharp.torch.cuda.device_count();
+        var e = Assert.Throws<ArgumentException>(() => Devices.Parse($"cuda:{count}"));
+        Assert.Contains($"{count} CUDA device(s)", e.Message);
     }
 }

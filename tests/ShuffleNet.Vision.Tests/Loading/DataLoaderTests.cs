@@ -122,10 +122,11 @@ public class DataLoaderTests
         Assert.Equal(0, loader.ActiveWorkers);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Fashion_mnist_training_loader_yields_one_channel_28x28_batches()
     {
-        if (!File.Exists(Path.Combine(IdxDataset.FashionMnistDefaultDir, "train-images-idx3-ubyte.gz"))) return;   // package not installed
+        Skip.IfNot(File.Exists(Path.Combine(IdxDataset.FashionMnistDefaultDir, "train-images-idx3-ubyte.gz")),
+            "Fashion-MNIST is not installed (Debian's dataset-fashion-mnist; tools/setup.sh installs it)");
         var loader = new DataLoader(IdxDataset.FashionMnist(train: true), Presets.FashionMnistTrain(),
             new LoaderOptions { BatchSize = 128, Workers = 2, DropLast = true });
         Assert.Equal(468, loader.BatchesPerEpoch);   // 60000 // 128, as the peer
