@@ -14,7 +14,14 @@ internal static class CliRunner
     public static Result Run(params string[] args) => RunWith(new Dictionary<string, string?>(), args);
 
     /// <summary>Runs with extra environment variables (e.g. <c>SHUFFLENET_CACHE</c>); a null value removes one.</summary>
-    public static Result RunWith(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static Result RunWith(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        Execute(environment, null, args);
+
+    /// <summary>Runs, calling <paramref name="observe"/> with the process id every few milliseconds until it exits.</summary>
+    public static Result RunObserved(Action<int> observe, params string[] args) =>
+        Execute(new Dictionary<string, string?>(), observe, args);
+
+    private static Result Execute(IReadOnlyDictionary<string, string?> environment, Action<int>? observe, string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ShuffleNet.Cli.dll"));
@@ -24,7 +31,12 @@ internal static class CliRunner
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5))) { p.Kill(true); throw new TimeoutException("shufflenet " + string.Join(' ', args)); }
+        var (limit, clock) = (TimeSpan.FromMinutes(5), Stopwatch.StartNew());
+        while (!p.WaitForExit(observe is null ? limit : TimeSpan.FromMilliseconds(5)))
+        {
+            if (clock.Elapsed >= limit) { p.Kill(true); throw new TimeoutException("shufflenet " + string.Join(' ', args)); }
+            observe?.Invoke(p.Id);
+        }
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
     }
 

@@ -24,19 +24,63 @@ public class BenchmarkCommandTests
         });
     }
 
+    // One pool of N threads runs on the caller and N - 1 workers: a pool of 4 adds 3 threads to a pool of 1, where
+    // a pool per case (our export, PyTorch's file) would add 6. Counted in /proc while the cases are timed: .NET names
+    // its own threads ".NET ...", ONNX Runtime's workers keep the process's name. The timing phase holds the highest
+    // count for a second or more; threads being started show the process's name only for a moment.
     [Fact]
     public void Benchmark_times_our_export_and_an_onnx_file_in_turn_on_one_shared_pool()
     {
-        using var dir = new CliRunner.TempDir();
-        var onnx = dir.File("model.onnx");
-        var checkpoint = CliRunner.Reference("mmcls_1.0.pth");
-        Assert.Equal(0, CliRunner.Run("export", "--checkpoint", checkpoint, "--output", onnx).ExitCode);
+        var peer = CliRunner.Reference("pytorch-export_0.5_c10.onnx");
+        int NativeThreadsWhileTiming(int threads)
+        {
+            var counts = new HeldCounts(TimeSpan.FromMilliseconds(250));
+            var r = CliRunner.RunObserved(pid => counts.Add(NativeThreads(pid)), "benchmark", "--arch", "0.5x",
+                "--backend", "ort", "--onnx", peer, "--batch", "1", "--warmup", "1", "--iterations", "400",
+                "--threads", $"{threads}", "--spin", "false", "--json");
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            var names = r.Json.GetProperty("results").EnumerateArray().Select(x => x.GetProperty("name").GetString());
+            Assert.Equal(["ort (our export) 0.5x", "ort pytorch-export_0.5_c10.onnx"], names);
+            return counts.HighestHeld;
+        }
 
-        var r = CliRunner.Run("benchmark", "--checkpoint", checkpoint, "--backend", "ort", "--onnx", onnx,
-            "--batch", "1", "--warmup", "1", "--iterations", "2", "--threads", "2", "--json");
+        Assert.Equal(3, NativeThreadsWhileTiming(4) - NativeThreadsWhileTiming(1));
+    }
 
-        Assert.Equal(0, r.ExitCode);
-        var names = r.Json.GetProperty("results").EnumerateArray().Select(x => x.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["ort (our export) 1.0x", "ort model.onnx"], names);
+    /// <summary>The highest of a sampled value's levels that lasted at least <c>minimum</c>.</summary>
+    private sealed class HeldCounts(TimeSpan minimum)
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private (int Value, TimeSpan Since)? _current;
+        private int _highest = -1;
+
+        public void Add(int value)
+        {
+            if (_current is { } c && c.Value == value) return;
+            Close();
+            _current = (value, _clock.Elapsed);
+        }
+
+        public int HighestHeld
+        {
+            get { Close(); _current = null; return _highest; }
+        }
+
+        private void Close()
+        {
+            if (_current is { } c && _clock.Elapsed - c.Since >= minimum) _highest = Math.Max(_highest, c.Value);
+        }
+    }
+
+    private static int NativeThreads(int pid)
+    {
+        int count = 0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET", StringComparison.Ordinal)) count++;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // a thread or the process ended
+        return count;
     }
 }
