@@ -29,7 +29,8 @@ public class ReferenceCheckpointTests
             Assert.True(a.Bytes.AsSpan().SequenceEqual(b.Bytes), $"'{key}' differs between the two files");
         }
         Assert.Equal((Width.X0_5, (int?)10), LayoutCheck.Validate(mm.StateDict, SmallMmcls, Width.X0_5, 10));
-        Assert.Equal((Width.X1_0, (int?)1000), LayoutCheck.Validate(CheckpointFile.Load(Mmcls).StateDict, Mmcls, Width.X1_0, 1000));
+        var large = CheckpointFile.Load(Mmcls).StateDict;
+        Assert.Equal((Width.X1_0, (int?)1000), LayoutCheck.Validate(large, Mmcls, Width.X1_0, 1000));
     }
 
     [Fact]

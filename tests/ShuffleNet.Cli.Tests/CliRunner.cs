@@ -17,7 +17,7 @@ internal static class CliRunner
     public static Result RunWith(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
         Execute(environment, null, args);
 
-    /// <summary>Runs, calling <paramref name="observe"/> with the process id every few milliseconds until it exits.</summary>
+    /// <summary>Runs, calling <paramref name="observe"/> with the process id every few ms until it exits.</summary>
     public static Result RunObserved(Action<int> observe, params string[] args) =>
         Execute(new Dictionary<string, string?>(), observe, args);
 
@@ -34,15 +34,17 @@ internal static class CliRunner
         var (limit, clock) = (TimeSpan.FromMinutes(5), Stopwatch.StartNew());
         while (!p.WaitForExit(observe is null ? limit : TimeSpan.FromMilliseconds(5)))
         {
-            if (clock.Elapsed >= limit) { p.Kill(true); throw new TimeoutException("shufflenet " + string.Join(' ', args)); }
             observe?.Invoke(p.Id);
+            if (clock.Elapsed < limit) continue;
+            p.Kill(true);
+            throw new TimeoutException("shufflenet " + string.Join(' ', args));
         }
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
     }
 
     public static string RepoRoot => RepoPaths.Root;
 
-    /// <summary>A file of the PyTorch reference data, <c>tests/reference/NAME</c> (e.g. <c>images/coffee.png</c>).</summary>
+    /// <summary>A file of the PyTorch reference data, <c>tests/reference/NAME</c> (<c>images/coffee.png</c>).</summary>
     public static string Reference(string name) => RepoPaths.Reference(name);
 
     /// <summary>A fresh temporary folder, deleted on dispose.</summary>

@@ -2,7 +2,7 @@ using ShuffleNet.Checkpoints;
 
 namespace ShuffleNet.Onnx.Tests;
 
-/// <summary>Seeded random state dicts and inputs, and the PyTorch reference data (through <see cref="RepoPaths"/>).</summary>
+/// <summary>Seeded random state dicts and inputs, and the PyTorch reference data (<see cref="RepoPaths"/>).</summary>
 internal static class TestData
 {
     /// <summary>A file of the PyTorch reference data, <c>tests/reference/NAME</c>.</summary>

@@ -1,6 +1,6 @@
 namespace ShuffleNet.Vision.Tests;
 
-/// <summary>Locates this project's fixtures and the shared PyTorch reference data (through <see cref="RepoPaths"/>).</summary>
+/// <summary>Locates this project's fixtures and the PyTorch reference data (<see cref="RepoPaths"/>).</summary>
 internal static class TestPaths
 {
     public static string RepoRoot => RepoPaths.Root;

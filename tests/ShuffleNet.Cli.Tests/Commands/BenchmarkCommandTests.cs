@@ -80,7 +80,7 @@ public class BenchmarkCommandTests
             foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
                 if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET", StringComparison.Ordinal)) count++;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // a thread or the process ended
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // a thread or process ended
         return count;
     }
 }

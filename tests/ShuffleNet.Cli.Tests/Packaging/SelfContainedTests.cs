@@ -12,7 +12,8 @@ public partial class SelfContainedTests
     [GeneratedRegex("""\.\.[/\\]+shared\b|"\.\."\s*,\s*"shared"|/work/""")]
     private static partial Regex OutsideTheRepository();
 
-    private static readonly string Self = RepoPaths.InRepo("tests", "ShuffleNet.Cli.Tests", "Packaging", "SelfContainedTests.cs");
+    private static readonly string Self =
+        RepoPaths.InRepo("tests", "ShuffleNet.Cli.Tests", "Packaging", "SelfContainedTests.cs");
 
     /// <summary>The test sources and build files, and the scripts that run them.</summary>
     private static IEnumerable<string> TestSources() =>
@@ -31,8 +32,8 @@ public partial class SelfContainedTests
             .Where(x => OutsideTheRepository().IsMatch(x.line))
             .Select(x => $"{Path.GetRelativePath(RepoPaths.Root, x.f)}:{x.i + 1}: {x.line.Trim()}")
             .ToList();
-        Assert.True(offenders.Count == 0,
-            "tests must read only the repository (put data under tests/reference, see its README):\n" + string.Join('\n', offenders));
+        Assert.True(offenders.Count == 0, "tests must read only the repository (put data under tests/reference, "
+            + "see its README):\n" + string.Join('\n', offenders));
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public class DevicesTests
     [SkippableFact]
     public void Cuda_parses_where_a_gpu_is_present_and_a_missing_index_is_refused()
     {
-        Skip.IfNot(TorchSharp.torch.cuda.is_available(), "no CUDA device in this process (CPU-only libtorch or no GPU)");
+        Skip.IfNot(TorchSharp.torch.cuda.is_available(), "no CUDA device in this process (no GPU, or CPU libtorch)");
         Assert.Equal(TorchSharp.DeviceType.CUDA, Devices.Parse("cuda").type);
         int count = TorchSharp.torch.cuda.device_count();
         var e = Assert.Throws<ArgumentException>(() => Devices.Parse($"cuda:{count}"));
