@@ -12,19 +12,18 @@ internal static class ExportCommand
 {
     public static Command Create()
     {
-        var checkpoint = Common.Checkpoint(required: true);
-        var output = new Option<string>("--output") { Description = "The .onnx file to write.", Required = true };
+        var checkpoint = Options.Checkpoint(required: true);
+        var output = Options.Output("The .onnx file to write.");
         var opset = new Option<int>("--opset") { Description = $"ONNX opset, {ExportOptions.DefaultOpset} to {OnnxExporter.MaxOpset}.", DefaultValueFactory = _ => ExportOptions.DefaultOpset };
-        var batch = new Option<string>("--batch") { Description = "A fixed batch size, or 'dynamic'.", DefaultValueFactory = _ => "dynamic" };
-        var arch = Common.Arch("Expected width; the checkpoint must match it (default: inferred).");
-        var json = Common.Json();
+        var batch = Options.Batch("A fixed batch size, or 'dynamic' (the default).", [], dynamic: true);
+        var arch = Options.Arch("Expected width; the checkpoint must match it (default: inferred).");
+        var json = Options.Json();
         var command = new Command("export", "Export a ShuffleNet V2 checkpoint to ONNX, optimised for ONNX Runtime.") { checkpoint, output, opset, batch, arch, json };
         command.SetAction(r => Common.Run(() =>
         {
             var path = Common.ResolveCheckpoint(r.GetValue(checkpoint)!);
-            var text = r.GetValue(batch)!;
-            int? fixedBatch = text == "dynamic" ? null
-                : int.TryParse(text, out var b) && b > 0 ? b : throw new ArgumentException($"--batch '{text}' is neither a positive integer nor 'dynamic'");
+            int? fixedBatch = r.GetValue(batch) is [var b] ? b : null;
+            var text = fixedBatch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "dynamic";
             var ckpt = CheckpointFile.Load(path);
             var (width, numClasses) = LayoutCheck.Validate(ckpt.StateDict, path, r.GetValue(arch));
             if (ShuffleNetV2Layout.InferInChannels(ckpt.StateDict) != 3)
