@@ -61,11 +61,19 @@ internal static class BenchmarkCommand
                     throw new ArgumentException("the ONNX Runtime cases of this build run on the CPU; time CUDA with --backend torch alone");
                 // every ONNX Runtime case on one pool: a pool of its own, spinning after its call, would slow the next case
                 if (anyOrt) OrtThreads.ShareOnePool(n, r.GetValue(spin));
-                var model = backends.Count > 0 ? LoadModel(r.GetValue(checkpoint) is { } c ? Common.ResolveCheckpoint(c) : null, r.GetValue(arch)) : null;
-                foreach (var b in backends)
-                    cases.Add(b == Backend.Torch
-                        ? ($"torch {ShuffleNetV2Layout.Name(model!.Width)}", Backends.Torch(model!, imageSize, n, target))
-                        : ($"ort (our export) {ShuffleNetV2Layout.Name(model!.Width)}", Backends.OrtExport(Weights.ToStateDict(model!), model!.Classes, imageSize, n, sharedPool: true)));
+                Width? width = null;
+                if (backends.Count > 0)
+                {
+                    var (ckpt, source) = LoadCheckpoint(r.GetValue(checkpoint), r.GetValue(arch));
+                    width = LayoutCheck.Validate(ckpt.StateDict, source, r.GetValue(arch)).Width;
+                    var name = ShuffleNetV2Layout.Name(width.Value);
+                    foreach (var b in backends)
+                        cases.Add(b == Backend.Torch
+                            ? ($"torch {name}",
+                                Backends.Torch(ShuffleNetV2Builder.FromCheckpoint(ckpt, source), imageSize, n, target))
+                            : ($"ort (our export) {name}",
+                                Backends.OrtExport(ckpt, source, imageSize, n, sharedPool: true)));
+                }
                 foreach (var f in onnxFiles) cases.Add(($"ort {Path.GetFileName(f)}", Backends.OrtFile(f, imageSize, n, sharedPool: true)));
 
                 var bench = new LatencyBenchmark { Warmup = r.GetValue(warmup), Iterations = r.GetValue(iterations) };
@@ -76,7 +84,7 @@ internal static class BenchmarkCommand
                     var outputs = cases.Select(c => new float[bs * c.Backend.NumClasses]).ToArray();
                     results.AddRange(bench.MeasureInterleaved(bs, cases.Select((c, i) => (c.Name, (Action)(() => c.Backend.Run(input, bs, outputs[i])))).ToList()));
                 }
-                Report(results, model?.Width ?? Width.X1_0, imageSize, n, r.GetValue(spin), r.GetValue(json));
+                Report(results, width ?? Width.X1_0, imageSize, n, r.GetValue(spin), r.GetValue(json));
             }
             finally
             {
@@ -87,8 +95,19 @@ internal static class BenchmarkCommand
         return command;
     }
 
-    private static ImageClassifier LoadModel(string? checkpoint, Width? arch) =>
-        checkpoint is null ? ShuffleNetV2Builder.Create(arch ?? Width.X1_0) : ShuffleNetV2Builder.FromCheckpoint(checkpoint, arch);
+    // the file, read once for every case; without one, fresh weights of the width (mmpretrain's init)
+    private static (Checkpoint Checkpoint, string Source) LoadCheckpoint(string? nameOrPath, Width? arch)
+    {
+        if (nameOrPath is not null)
+        {
+            var path = Common.ResolveCheckpoint(nameOrPath);
+            return (CheckpointFile.Load(path), path);
+        }
+        var width = arch ?? Width.X1_0;
+        using var fresh = ShuffleNetV2Builder.Create(width);
+        var source = $"fresh {ShuffleNetV2Layout.Name(width)} weights";
+        return (Checkpoint.FromStateDict(Weights.ToStateDict(fresh)), source);
+    }
 
     private static float[] RandomInput(int count)
     {
