@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using ShuffleNet.Cli.Commands;
 
 var root = new RootCommand("ShuffleNet V2 (Ma et al., ECCV 2018) for .NET: inspect, convert, predict, train, test, export and benchmark.")
@@ -14,4 +15,11 @@ var root = new RootCommand("ShuffleNet V2 (Ma et al., ECCV 2018) for .NET: inspe
     GuidelinesCommand.Create(),
     CompareCommand.Create(),
 };
-return root.Parse(args).Invoke();
+var parsed = root.Parse(args);
+// a bad option value is a bad input like any other: one line naming it, exit code 1 (help stays a --help away)
+if (parsed.Action is ParseErrorAction && args.Length > 0)
+{
+    foreach (var e in parsed.Errors) Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+return parsed.Invoke();

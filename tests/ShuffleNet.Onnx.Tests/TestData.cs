@@ -13,12 +13,12 @@ internal static class TestData
     /// statistics near 1, which keep activations and logits O(1), so a 1e-4 tolerance is meaningful
     /// (He scaling lets them grow to ~1e3 over 56 layers, where float32 rounding alone is 1e-4).
     /// </summary>
-    public static StateDict RandomStateDict(Width width, int numClasses = 10, int seed = 0)
+    public static StateDict RandomStateDict(Width width, int numClasses = 10, int seed = 0, int inChannels = 3)
     {
         var rng = new Random(seed);
         double Normal() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
         var sd = new StateDict();
-        foreach (var (key, shape) in ShuffleNetV2Layout.Keys(width, numClasses))
+        foreach (var (key, shape) in ShuffleNetV2Layout.Keys(width, numClasses, inChannels))
         {
             int n = (int)shape.Aggregate(1L, (a, b) => a * b);
             long fanIn = shape.Length > 1 ? shape.Skip(1).Aggregate(1L, (a, b) => a * b) : 1;

@@ -10,45 +10,67 @@ namespace ShuffleNet.Cli.Commands;
 /// <summary>One inference engine behind the call shape both classifiers share: normalised NCHW floats in, logits out.</summary>
 internal interface IBackend : IDisposable
 {
+    /// <summary>Channels, height and width of one input image.</summary>
+    int[] ImageShape { get; }
     int ImageSize { get; }
     int NumClasses { get; }
     IReadOnlyList<string>? Classes { get; }
     void Run(ReadOnlySpan<float> nchw, int batch, Span<float> logits);
 }
 
-/// <summary>A backend opened from a file, with the input channels its preprocessing must produce.</summary>
-internal sealed record OpenedModel(IBackend Backend, int InChannels) : IDisposable
+/// <summary>A backend opened from a file.</summary>
+internal sealed record OpenedModel(IBackend Backend) : IDisposable
 {
+    /// <summary>The input channels its preprocessing must produce: 1 (grayscale) or 3 (RGB).</summary>
+    public int InChannels => Backend.ImageShape[0];
+
     public void Dispose() => Backend.Dispose();
 }
 
 /// <summary>Builds the backends the commands can run on: TorchSharp, or ONNX Runtime on our export or on any ONNX file.</summary>
 internal static class Backends
 {
+    /// <summary>The help text of <c>--backend</c> where a verb runs one model.</summary>
+    public const string Description = "torch (TorchSharp) or ort (ONNX Runtime; a .pth is exported on the fly). " +
+                                      "Default: ort for an .onnx model, else torch.";
+
     /// <summary>
-    /// Opens <paramref name="path"/> for inference: an <c>.onnx</c> file runs in ONNX Runtime; a checkpoint runs in TorchSharp
-    /// (<c>torch</c>) or is exported on the fly and runs in ONNX Runtime (<c>ort</c>).
+    /// The backend for <paramref name="path"/>: the one chosen, else ONNX Runtime for an <c>.onnx</c> model and
+    /// TorchSharp for a checkpoint.
     /// </summary>
-    public static OpenedModel Open(string path, string backend, Width? width, int threads, string device = "cpu")
+    public static Backend Choose(Backend? chosen, string path)
     {
+        bool onnx = IsOnnx(path);
+        if (chosen == Backend.Torch && onnx)
+            throw new ArgumentException(
+                $"'{path}' is an ONNX model, which runs in ONNX Runtime; leave --backend out or use --backend ort");
+        return chosen ?? (onnx ? Backend.Ort : Backend.Torch);
+    }
+
+    /// <summary>Whether <paramref name="path"/> names an ONNX model rather than a checkpoint.</summary>
+    public static bool IsOnnx(string path) => path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for inference: an <c>.onnx</c> file runs in ONNX Runtime; a checkpoint (read once)
+    /// runs in TorchSharp (<c>torch</c>) or is exported in memory and runs in ONNX Runtime (<c>ort</c>); see
+    /// <see cref="Choose"/>. Either way the stem, and so the input size, is the checkpoint's.
+    /// </summary>
+    public static OpenedModel Open(string path, Backend? chosen, Width? width, int threads, string device = "cpu")
+    {
+        var backend = Choose(chosen, path);
         var target = Devices.Parse(device);
-        if (backend == "ort" && target.type != TorchSharp.DeviceType.CPU)
+        if (backend == Backend.Ort && target.type != TorchSharp.DeviceType.CPU)
             throw new ArgumentException($"--device {device}: the ONNX Runtime backend of this build runs on the CPU; use --backend torch for CUDA");
-        if (threads < 1) throw new ArgumentException($"--threads must be at least 1 (got {threads})");
-        if (backend is not ("torch" or "ort")) throw new ArgumentException($"--backend '{backend}' is not known; use torch or ort");
-        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        if (IsOnnx(path))
+            return new OpenedModel(new OrtBackend(OrtClassifier.Open(path, new OrtOptions { Threads = threads })));
+        var checkpoint = CheckpointFile.Load(path);
+        if (backend == Backend.Torch)
         {
-            if (backend == "torch") throw new ArgumentException($"'{path}' is an ONNX model; run it with --backend ort");
-            var ort = OrtClassifier.Open(path, new OrtOptions { Threads = threads });
-            return new OpenedModel(new OrtBackend(ort), ort.ImageShape[0]);
+            var model = ShuffleNetV2Builder.FromCheckpoint(checkpoint, path, width);
+            return new OpenedModel(Torch(model, model.Backbone.Stem.ImageSize, threads, target));
         }
-        var model = ShuffleNetV2Builder.FromCheckpoint(path, width);
-        int channels = model.Backbone.Stem.InChannels, size = channels == 1 ? 28 : 224;
-        if (backend == "torch") return new OpenedModel(Torch(model, size, threads, target), channels);
-        if (channels != 3) throw new ArgumentException($"checkpoint '{path}' has a {channels}-channel stem; the ONNX export covers the ImageNet stem only: use --backend torch");
-        var backendOrt = OrtExport(Weights.ToStateDict(model), model.Classes, size, threads);
-        model.Dispose();
-        return new OpenedModel(backendOrt, channels);
+        LayoutCheck.Validate(checkpoint.StateDict, path, width);
+        return new OpenedModel(OrtExport(checkpoint, path, ExportOptions.StemImageSize, threads));
     }
 
     public static IBackend Torch(ImageClassifier model, int imageSize, int threads, TorchSharp.torch.Device? device = null)
@@ -57,16 +79,22 @@ internal static class Backends
         return new TorchBackend(new TorchClassifier(model, imageSize, device));
     }
 
-    public static IBackend OrtExport(StateDict stateDict, IReadOnlyList<string>? classes, int imageSize, int threads, bool sharedPool = false) =>
-        new OrtBackend(OrtClassifier.FromBytes(
-            OnnxExporter.ExportToBytes(stateDict, new ExportOptions { ImageSize = imageSize, Classes = classes }),
-            new OrtOptions { Threads = threads, ImageSize = imageSize, SharedThreadPool = sharedPool }));
+    /// <summary>
+    /// Our export of <paramref name="checkpoint"/> in ONNX Runtime, at <paramref name="imageSize"/> (or the stem's own:
+    /// <see cref="ExportOptions.StemImageSize"/>).
+    /// </summary>
+    public static IBackend OrtExport(Checkpoint checkpoint, string source, int imageSize, int threads,
+        bool sharedPool = false) =>
+        new OrtBackend(OrtClassifier.FromCheckpoint(checkpoint, source,
+            new OrtOptions { Threads = threads, SharedThreadPool = sharedPool },
+            new ExportOptions { ImageSize = imageSize }));
 
     public static IBackend OrtFile(string path, int imageSize, int threads, bool sharedPool = false) =>
         new OrtBackend(OrtClassifier.Open(path, new OrtOptions { Threads = threads, ImageSize = imageSize, SharedThreadPool = sharedPool }));
 
     private sealed class TorchBackend(TorchClassifier c) : IBackend
     {
+        public int[] ImageShape => c.ImageShape;
         public int ImageSize => c.ImageSize;
         public int NumClasses => c.NumClasses;
         public IReadOnlyList<string>? Classes => c.Classes;
@@ -76,6 +104,7 @@ internal static class Backends
 
     private sealed class OrtBackend(OrtClassifier c) : IBackend
     {
+        public int[] ImageShape => c.ImageShape;
         public int ImageSize => c.ImageSize;
         public int NumClasses => c.NumClasses;
         public IReadOnlyList<string>? Classes => c.Classes;

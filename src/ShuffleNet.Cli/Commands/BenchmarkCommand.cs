@@ -18,50 +18,62 @@ internal static class BenchmarkCommand
 {
     public static Command Create()
     {
-        var arch = Common.Arch("Width to time with fresh weights (default 1.0x) when no --checkpoint is given.");
-        var checkpoint = Common.Checkpoint();
+        var arch = Options.Arch("Width to time with fresh weights (default 1.0x) when no --checkpoint is given.");
+        var checkpoint = Options.Checkpoint(onnx: true);
         var onnx = new Option<string[]>("--onnx") { Description = "ONNX file(s) to time in ONNX Runtime (e.g. a PyTorch export, to compare with ours).", AllowMultipleArgumentsPerToken = true };
-        var backend = new Option<string[]>("--backend") { Description = "torch, ort, or both (torch,ort) for the --arch/--checkpoint model; none with --onnx alone.", AllowMultipleArgumentsPerToken = true };
-        var batch = new Option<string>("--batch") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => "1,8,32" };
-        var threads = new Option<int>("--threads") { Description = "Threads for each backend.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var warmup = new Option<int>("--warmup") { Description = "Untimed calls per case and batch size.", DefaultValueFactory = _ => 10 };
-        var iterations = new Option<int>("--iterations") { Description = "Timed calls per case and batch size.", DefaultValueFactory = _ => 50 };
+        var backend = Options.BackendList("torch, ort, or both (torch,ort) for the --arch/--checkpoint model; " +
+                                          "none with --onnx alone (default torch; ort for an .onnx --checkpoint).");
+        var batch = Options.Batch("Comma-separated batch sizes.", [1, 8, 32], several: true);
+        var threads = Options.Threads("Threads for each backend.");
+        var warmup = Options.Warmup(10, "Untimed calls per case and batch size.");
+        var iterations = Options.Iterations(50, "Timed calls per case and batch size.");
         // ONNX Runtime's own default, as a user of its tools (and the peer figures in the ONNX issue) would time a model:
         // the fastest setting when the model has the cores to itself, which is what this command measures
         var spin = new Option<bool>("--spin") { Description = "Let ONNX Runtime's threads spin between ops within a call (its own default). --spin false makes them sleep: slower on an idle machine, faster when other processes share the cores.", DefaultValueFactory = _ => true };
         var size = new Option<int>("--image-size") { Description = "Input height and width.", DefaultValueFactory = _ => 224 };
-        var device = Common.Device();
-        var json = Common.Json();
+        var device = Options.Device();
+        var json = Options.Json();
         var command = new Command("benchmark", "Time inference per batch size: TorchSharp, our ONNX export in ONNX Runtime, or any ONNX file.")
         {
             arch, checkpoint, onnx, backend, batch, threads, warmup, iterations, spin, size, device, json,
         };
         command.SetAction(r => Common.Run(() =>
         {
-            var batches = ParseBatches(r.GetValue(batch)!);
+            var batches = r.GetValue(batch)!;
             int n = r.GetValue(threads), imageSize = r.GetValue(size);
-            if (n < 1) throw new ArgumentException($"--threads must be at least 1 (got {n})");
-            if (r.GetValue(iterations) < 1 || r.GetValue(warmup) < 0) throw new ArgumentException("--iterations must be at least 1 and --warmup at least 0");
-            var onnxFiles = r.GetValue(onnx) ?? [];
-            var backends = (r.GetValue(backend) ?? []).SelectMany(b => b.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(b => b.Trim().ToLowerInvariant()).ToList();
-            if (backends.Count == 0 && onnxFiles.Length == 0) backends.Add("torch");
-            foreach (var b in backends)
-                if (b is not ("torch" or "ort")) throw new ArgumentException($"--backend '{b}' is not known; use torch or ort");
+            var onnxFiles = (r.GetValue(onnx) ?? []).ToList();
+            var backends = (r.GetValue(backend) ?? []).ToList();
+            // an .onnx --checkpoint is timed as an --onnx file: ONNX Runtime runs it as it is
+            if (r.GetValue(checkpoint) is { } c0 && Backends.IsOnnx(c0))
+            {
+                foreach (var b in backends) Backends.Choose(b, c0);
+                onnxFiles.Insert(0, c0);
+                backends.Clear();
+            }
+            else if (backends.Count == 0 && onnxFiles.Count == 0) backends.Add(Backend.Torch);
 
             var cases = new List<(string Name, IBackend Backend)>();
             try
             {
                 var target = Devices.Parse(r.GetValue(device)!);
-                bool anyOrt = backends.Contains("ort") || onnxFiles.Length > 0;
+                bool anyOrt = backends.Contains(Backend.Ort) || onnxFiles.Count > 0;
                 if (target.type != TorchSharp.DeviceType.CPU && anyOrt)
                     throw new ArgumentException("the ONNX Runtime cases of this build run on the CPU; time CUDA with --backend torch alone");
                 // every ONNX Runtime case on one pool: a pool of its own, spinning after its call, would slow the next case
                 if (anyOrt) OrtThreads.ShareOnePool(n, r.GetValue(spin));
-                var model = backends.Count > 0 ? LoadModel(r.GetValue(checkpoint) is { } c ? Common.ResolveCheckpoint(c) : null, r.GetValue(arch)) : null;
-                foreach (var b in backends)
-                    cases.Add(b == "torch"
-                        ? ($"torch {ShuffleNetV2Layout.Name(model!.Width)}", Backends.Torch(model!, imageSize, n, target))
-                        : ($"ort (our export) {ShuffleNetV2Layout.Name(model!.Width)}", Backends.OrtExport(Weights.ToStateDict(model!), model!.Classes, imageSize, n, sharedPool: true)));
+                Width? width = null;
+                if (backends.Count > 0)
+                {
+                    var (ckpt, source) = LoadCheckpoint(r.GetValue(checkpoint), r.GetValue(arch));
+                    width = LayoutCheck.Validate(ckpt.StateDict, source, r.GetValue(arch)).Width;
+                    var name = ShuffleNetV2Layout.Name(width.Value);
+                    foreach (var b in backends)
+                        cases.Add(b == Backend.Torch
+                            ? ($"torch {name}",
+                                Backends.Torch(ShuffleNetV2Builder.FromCheckpoint(ckpt, source), imageSize, n, target))
+                            : ($"ort (our export) {name}",
+                                Backends.OrtExport(ckpt, source, imageSize, n, sharedPool: true)));
+                }
                 foreach (var f in onnxFiles) cases.Add(($"ort {Path.GetFileName(f)}", Backends.OrtFile(f, imageSize, n, sharedPool: true)));
 
                 var bench = new LatencyBenchmark { Warmup = r.GetValue(warmup), Iterations = r.GetValue(iterations) };
@@ -72,7 +84,7 @@ internal static class BenchmarkCommand
                     var outputs = cases.Select(c => new float[bs * c.Backend.NumClasses]).ToArray();
                     results.AddRange(bench.MeasureInterleaved(bs, cases.Select((c, i) => (c.Name, (Action)(() => c.Backend.Run(input, bs, outputs[i])))).ToList()));
                 }
-                Report(results, model?.Width ?? Width.X1_0, imageSize, n, r.GetValue(spin), r.GetValue(json));
+                Report(results, width ?? Width.X1_0, imageSize, n, r.GetValue(spin), r.GetValue(json));
             }
             finally
             {
@@ -83,14 +95,18 @@ internal static class BenchmarkCommand
         return command;
     }
 
-    private static ImageClassifier LoadModel(string? checkpoint, Width? arch) =>
-        checkpoint is null ? ShuffleNetV2Builder.Create(arch ?? Width.X1_0) : ShuffleNetV2Builder.FromCheckpoint(checkpoint, arch);
-
-    private static int[] ParseBatches(string text)
+    // the file, read once for every case; without one, fresh weights of the width (mmpretrain's init)
+    private static (Checkpoint Checkpoint, string Source) LoadCheckpoint(string? nameOrPath, Width? arch)
     {
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var result = parts.Select(p => int.TryParse(p, out var b) && b > 0 ? b : throw new ArgumentException($"--batch '{text}': '{p}' is not a positive integer")).ToArray();
-        return result.Length > 0 ? result : throw new ArgumentException("--batch needs at least one batch size");
+        if (nameOrPath is not null)
+        {
+            var path = Common.ResolveCheckpoint(nameOrPath);
+            return (CheckpointFile.Load(path), path);
+        }
+        var width = arch ?? Width.X1_0;
+        using var fresh = ShuffleNetV2Builder.Create(width);
+        var source = $"fresh {ShuffleNetV2Layout.Name(width)} weights";
+        return (Checkpoint.FromStateDict(Weights.ToStateDict(fresh)), source);
     }
 
     private static float[] RandomInput(int count)

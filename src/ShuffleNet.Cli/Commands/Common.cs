@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ShuffleNet.Checkpoints;
@@ -6,36 +5,9 @@ using Spectre.Console;
 
 namespace ShuffleNet.Cli.Commands;
 
-/// <summary>Options shared by several commands, declared once so every verb spells them the same way.</summary>
+/// <summary>What every command shares besides its options (<see cref="Options"/>): model names, JSON, errors.</summary>
 internal static class Common
 {
-    public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON instead of tables." };
-
-    public static Option<Width?> Arch(string description = "Architecture width: 0.5x, 1.0x, 1.5x or 2.0x.") => new("--arch")
-    {
-        Description = description,
-        CustomParser = r =>
-        {
-            var text = r.Tokens.Single().Value;
-            var w = ShuffleNetV2Layout.TryParse(text);
-            if (w is null) r.AddError($"--arch '{text}' is not a ShuffleNet V2 width; use 0.5x, 1.0x, 1.5x or 2.0x");
-            return w;
-        },
-    };
-
-    public static Option<string> Device() => new("--device")
-    {
-        Description = "cpu, cuda or cuda:N (TorchSharp backend; CUDA needs a CUDA libtorch, see LIBTORCH_PATH in the README).",
-        DefaultValueFactory = _ => "cpu",
-    };
-
-    public static Option<string> Checkpoint(bool required = false) => new("--checkpoint")
-    {
-        Description = "A checkpoint file (.pth: mmpretrain/mmcls or torchvision layout, zip or legacy torch.save format), " +
-                      "or a model name from `shufflenet models` (downloaded once, then cached).",
-        Required = required,
-    };
-
     /// <summary>
     /// What every <c>--checkpoint</c> goes through: an existing file is itself, a model zoo name is its cached file,
     /// downloaded first with a progress bar on stderr (a plain line when stderr is not a terminal).

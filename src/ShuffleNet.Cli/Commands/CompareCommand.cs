@@ -25,14 +25,15 @@ internal static class CompareCommand
         {
             backend, batch, device, iterations, warmup, models, plot, json,
         };
-        command.SetAction(r => Common.Run(() => Execute(r.GetValue(backend), r.GetValue(batch), r.GetValue(device)!, r.GetValue(iterations),
+        command.SetAction(r => Common.Run(() => Execute(r.GetValue(backend)!.Value, r.GetValue(batch)![0],
+            r.GetValue(device)!, r.GetValue(iterations),
             r.GetValue(warmup), r.GetValue(models), r.GetValue(plot), r.GetValue(json))));
         return command;
     }
 
     private static int Execute(Backend backend, int batch, string device, int iterations, int warmup, string[]? only, string? plot, bool json)
     {
-        GuidelinesCommand.Validate(device, batch, iterations, warmup);
+        GuidelinesCommand.Validate(device);
         var selected = ReferenceModels.All.Where(m => only is not { Length: > 0 } ||
             only.Any(o => o.Equals(m.Family, StringComparison.OrdinalIgnoreCase) || o.Equals($"{m.Family} {m.Name}", StringComparison.OrdinalIgnoreCase))).ToList();
         if (selected.Count == 0)

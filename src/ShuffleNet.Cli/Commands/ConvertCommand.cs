@@ -8,10 +8,10 @@ internal static class ConvertCommand
 {
     public static Command Create()
     {
-        var checkpoint = Common.Checkpoint(required: true);
-        var output = new Option<string>("--output") { Description = "Where to write the converted checkpoint (.pth).", Required = true };
+        var checkpoint = Options.Checkpoint(required: true);
+        var output = Options.Output("Where to write the converted checkpoint (.pth).");
         var to = new Option<CheckpointLayout>("--to") { Description = "Target layout: Mmpretrain or Torchvision.", DefaultValueFactory = _ => CheckpointLayout.Mmpretrain };
-        var json = Common.Json();
+        var json = Options.Json();
         var command = new Command("convert", "Convert a ShuffleNet V2 checkpoint between mmpretrain and torchvision layouts (written atomically).")
         {
             checkpoint, output, to, json,

@@ -8,9 +8,6 @@ using static TorchSharp.torch;
 
 namespace ShuffleNet.Cli.Commands;
 
-/// <summary>Which engine runs a benchmark.</summary>
-internal enum Backend { Torch, Ort }
-
 /// <summary>
 /// <c>shufflenet guidelines</c>: the paper's Section 2 micro-benchmarks (Tables 1-4) on this machine, next to the
 /// published GPU and ARM figures, with each setting's speed relative to the first setting of its table.
@@ -27,38 +24,40 @@ internal static class GuidelinesCommand
         {
             only, setup, merge, backend, batch, device, iterations, warmup, plot, json,
         };
-        command.SetAction(r => Common.Run(() => Execute(r.GetValue(only), r.GetValue(setup), r.GetValue(merge), r.GetValue(backend), r.GetValue(batch),
+        command.SetAction(r => Common.Run(() => Execute(r.GetValue(only), r.GetValue(setup), r.GetValue(merge),
+            r.GetValue(backend)!.Value, r.GetValue(batch)![0],
             r.GetValue(device)!, r.GetValue(iterations), r.GetValue(warmup), r.GetValue(plot), r.GetValue(json))));
         return command;
     }
 
     /// <summary>The options <c>guidelines</c> and <c>compare</c> share, declared once.</summary>
-    internal static (Option<Backend>, Option<int>, Option<string>, Option<int>, Option<int>, Option<string?>, Option<bool>) Shared(int defaultIterations, int defaultWarmup) =>
+    internal static (Option<Backend?>, Option<int[]>, Option<string>, Option<int>, Option<int>, Option<string?>,
+        Option<bool>) Shared(int defaultIterations, int defaultWarmup) =>
     (
-        new("--backend") { Description = "Torch (TorchSharp modules) or Ort (the same networks as ONNX on ONNX Runtime).", DefaultValueFactory = _ => Backend.Torch },
-        new("--batch") { Description = "Images per call; 1 measures per-image latency, as the paper's ARM figures did (its GPU used 8).", DefaultValueFactory = _ => 1 },
-        new("--device") { Description = "cpu (the only device of this build).", DefaultValueFactory = _ => "cpu" },
-        new("--iterations") { Description = "Timed calls per network.", DefaultValueFactory = _ => defaultIterations },
-        new("--warmup") { Description = "Untimed calls per network first.", DefaultValueFactory = _ => defaultWarmup },
-        new("--plot") { Description = "Also draw a PNG chart to this file." },
-        Common.Json()
+        Options.Backend("Torch (TorchSharp modules) or Ort (the same networks as ONNX on ONNX Runtime).",
+            Backend.Torch),
+        Options.Batch("Images per call; 1 measures per-image latency, as the paper's ARM figures did " +
+                      "(its GPU used 8).", [1]),
+        Options.Device("cpu (the only device of this build)."),
+        Options.Iterations(defaultIterations, "Timed calls per network."),
+        Options.Warmup(defaultWarmup, "Untimed calls per network first."),
+        Options.Plot(),
+        Options.Json()
     );
 
-    /// <summary>Rejects what the shared options cannot do, in the words the user needs.</summary>
-    internal static void Validate(string device, int batch, int iterations, int warmup)
+    /// <summary>Rejects a device these benchmarks cannot use, in the words the user needs.</summary>
+    internal static void Validate(string device)
     {
         if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"--device {device}: no CUDA device in this build/session; use --device cpu");
         if (!device.Equals("cpu", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"--device '{device}' is not a device; use cpu");
-        if (batch < 1) throw new ArgumentException($"--batch {batch} must be at least 1");
-        if (iterations < 1 || warmup < 0) throw new ArgumentException($"--iterations {iterations} must be at least 1 and --warmup {warmup} at least 0");
     }
 
     private static int Execute(Guideline? only, PaperSetup setup, FragmentMerge merge, Backend backend, int batch, string device,
         int iterations, int warmup, string? plot, bool json)
     {
-        Validate(device, batch, iterations, warmup);
+        Validate(device);
         var load = Machine.LoadAverage();
         var bench = new LatencyBenchmark { Warmup = warmup, Iterations = iterations, PerRound = 1 }; // one call per case per round: background load falls on every case alike
         var rows = new List<GuidelineRow>();

@@ -13,9 +13,9 @@ internal static class InfoCommand
 {
     public static Command Create()
     {
-        var arch = Common.Arch("Architecture width (default 1.0x, or the checkpoint's).");
-        var checkpoint = Common.Checkpoint();
-        var json = Common.Json();
+        var arch = Options.Arch("Architecture width (default 1.0x, or the checkpoint's).");
+        var checkpoint = Options.Checkpoint();
+        var json = Options.Json();
         var command = new Command("info", "Show a ShuffleNet V2 architecture (parameters, FLOPs per stage) and what a checkpoint holds.")
         {
             arch, checkpoint, json,

@@ -10,7 +10,7 @@ internal static class ModelsCommand
 {
     public static Command Create()
     {
-        var json = Common.Json();
+        var json = Options.Json();
         var command = new Command("models", "List the pretrained checkpoints --checkpoint accepts by name: source, accuracy, size, and whether cached.")
         {
             json,

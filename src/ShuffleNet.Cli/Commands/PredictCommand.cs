@@ -18,14 +18,14 @@ internal static class PredictCommand
 
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A .pth checkpoint (mmpretrain or torchvision layout) or an .onnx model.", Required = true };
-        var arch = Common.Arch("Expected width; the checkpoint must match it (default: inferred from the tensors).");
-        var topk = new Option<int>("--topk") { Description = "Classes to print per image.", DefaultValueFactory = _ => 5 };
-        var classes = new Option<string?>("--classes") { Description = "Class names, one per line (default: the checkpoint's, else ImageNet-1k's for 1000 classes)." };
-        var backend = new Option<string>("--backend") { Description = "torch (TorchSharp) or ort (ONNX Runtime; a .pth is exported on the fly).", DefaultValueFactory = _ => "torch" };
-        var threads = new Option<int>("--threads") { Description = "Inference threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var device = Common.Device();
-        var json = Common.Json();
+        var checkpoint = Options.Checkpoint(required: true, onnx: true);
+        var arch = Options.Arch("Expected width; the checkpoint must match it (default: inferred from the tensors).");
+        var topk = Options.TopK();
+        var classes = Options.Classes();
+        var backend = Options.Backend(Backends.Description);
+        var threads = Options.Threads();
+        var device = Options.Device();
+        var json = Options.Json();
         var images = new Argument<string[]>("images") { Description = "Image files or folders (searched recursively for .jpg, .png, .bmp, .webp, .gif).", Arity = ArgumentArity.OneOrMore };
         var command = new Command("predict", "Classify images with a ShuffleNet V2 checkpoint or ONNX model.")
         {
@@ -34,9 +34,9 @@ internal static class PredictCommand
         command.SetAction(r => Common.Run(() =>
         {
             int k = r.GetValue(topk);
-            if (k < 1) throw new ArgumentException($"--topk must be at least 1 (got {k})");
             var files = ExpandImages(r.GetValue(images)!);
-            using var model = Backends.Open(Common.ResolveCheckpoint(r.GetValue(checkpoint)!), r.GetValue(backend)!, r.GetValue(arch), r.GetValue(threads), r.GetValue(device)!);
+            using var model = Backends.Open(Common.ResolveCheckpoint(r.GetValue(checkpoint)!), r.GetValue(backend),
+                r.GetValue(arch), r.GetValue(threads), r.GetValue(device)!);
             var names = r.GetValue(classes) is { } path ? ClassNames.Load(path) : model.Backend.Classes
                 ?? (model.Backend.NumClasses == 1000 ? ClassNames.ImageNet1k : null);
             if (names is not null && names.Count != model.Backend.NumClasses)

@@ -14,29 +14,30 @@ internal static class TestCommand
 {
     public static Command Create()
     {
-        var checkpoint = Common.Checkpoint(required: true);
-        var data = new Option<string>("--data")
-        {
-            Description = "'fashion-mnist' (Debian's dataset-fashion-mnist), a folder with Fashion-MNIST's t10k-*-ubyte(.gz) files, " +
-                          "or an image folder (<class>/<image>, sorted class names = labels) evaluated with the mmcls test pipeline.",
-            Required = true,
-        };
-        var backend = new Option<string>("--backend") { Description = "torch (TorchSharp) or ort (ONNX Runtime; a .pth is exported on the fly).", DefaultValueFactory = _ => "torch" };
-        var threads = new Option<int>("--threads") { Description = "Inference threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var device = Common.Device();
+        var checkpoint = Options.Checkpoint(required: true, onnx: true);
+        var data = Options.Data(
+            "'fashion-mnist' (Debian's dataset-fashion-mnist), a folder with Fashion-MNIST's t10k-*-ubyte(.gz) " +
+            "files, or an image folder (<class>/<image>, sorted class names = labels) evaluated with the mmcls " +
+            "test pipeline.", required: true);
+        var backend = Options.Backend(Backends.Description);
+        var threads = Options.Threads();
+        var device = Options.Device();
         var perClass = new Option<bool>("--per-class") { Description = "Also print top-1 for every class." };
-        var json = Common.Json();
+        var json = Options.Json();
         var command = new Command("test", "Evaluate a classifier checkpoint (or .onnx model): top-1 and top-5 accuracy on a test set.")
         {
             checkpoint, data, backend, threads, device, perClass, json,
         };
         command.SetAction(r => Common.Run(() => Execute(Common.ResolveCheckpoint(r.GetValue(checkpoint)!), r.GetValue(data)!,
-            r.GetValue(backend)!, r.GetValue(threads), r.GetValue(device)!, r.GetValue(perClass), r.GetValue(json))));
+            r.GetValue(backend), r.GetValue(threads), r.GetValue(device)!, r.GetValue(perClass), r.GetValue(json))));
         return command;
     }
 
-    private static int Execute(string checkpointPath, string data, string backend, int threads, string device, bool perClass, bool json)
+    private static int Execute(string checkpointPath, string data, Backend? chosen, int threads, string device,
+        bool perClass, bool json)
     {
+        var backend = Backends.Choose(chosen, checkpointPath);
+        var engine = backend.ToString().ToLowerInvariant();
         using var model = Backends.Open(checkpointPath, backend, null, threads, device);
         var (source, root) = TestData(data, model.InChannels, checkpointPath);
         int numClasses = model.Backend.NumClasses;
@@ -53,7 +54,7 @@ internal static class TestCommand
             Common.PrintJson(new
             {
                 Checkpoint = checkpointPath,
-                Backend = backend,
+                Backend = engine,
                 Data = root,
                 Images = result.Count,
                 AccuracyTop1 = Math.Round(result.Top1, 4),
@@ -64,7 +65,8 @@ internal static class TestCommand
             });
             return 0;
         }
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(checkpointPath)}[/] ({numClasses} classes, {backend}) on {Markup.Escape(root)}: {result.Count:N0} images");
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(checkpointPath)}[/] ({numClasses} classes, {engine}) " +
+                               $"on {Markup.Escape(root)}: {result.Count:N0} images");
         AnsiConsole.MarkupLine($"top-1 [bold]{result.Top1:F2}%[/]  top-5 [bold]{result.Top5:F2}%[/]  loss {result.Loss:F4}  ({result.Seconds:F1} s, {result.Count / result.Seconds:F0} img/s)");
         if (perClass)
         {

@@ -19,7 +19,7 @@ internal static class TrainCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         var set = new Option<string[]>("--set") { Description = "Override a config value, e.g. --set optimizer.lr=0.25 (repeatable)." };
-        var data = new Option<string?>("--data") { Description = "Dataset folder (overrides data.root)." };
+        var data = Options.Data("Dataset folder (overrides data.root).");
         var nproc = new Option<int>("--nproc-per-node")
         {
             Description = "Data-parallel ranks on this machine, started with mpiexec (MPI backend, CPU); data.batch_size is per rank.",

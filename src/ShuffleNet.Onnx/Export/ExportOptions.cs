@@ -1,3 +1,5 @@
+using ShuffleNet.Checkpoints;
+
 namespace ShuffleNet.Onnx.Export;
 
 /// <summary>Which graph <see cref="OnnxExporter"/> writes.</summary>
@@ -17,7 +19,7 @@ public enum ExportMode
     Naive,
 }
 
-/// <summary>Options of <see cref="OnnxExporter.Export(ShuffleNet.Checkpoints.StateDict, string, ExportOptions?)"/>.</summary>
+/// <summary>Options of <see cref="OnnxExporter.Export(Checkpoint, string, string, ExportOptions?)"/>.</summary>
 public sealed record ExportOptions
 {
     /// <summary>Default ONNX opset: 13, the one <c>torch.onnx.export</c> used for the peer model.</summary>
@@ -29,8 +31,20 @@ public sealed record ExportOptions
     /// <summary>Fixed batch size, or null for a dynamic batch dimension named <c>N</c>.</summary>
     public int? Batch { get; init; }
 
-    /// <summary>Fixed square input size (224), or null for dynamic <c>H</c> and <c>W</c> (multiples of 32).</summary>
-    public int? ImageSize { get; init; } = 224;
+    /// <summary><see cref="ImageSize"/>'s default: the stem's own size (<see cref="StemOptions.ImageSize"/>).</summary>
+    public const int StemImageSize = 0;
+
+    /// <summary>
+    /// Fixed square input size; <see cref="StemImageSize"/> (the default) for the stem's own (224 for RGB, 28 for
+    /// grayscale), or null for dynamic <c>H</c> and <c>W</c>.
+    /// </summary>
+    public int? ImageSize { get; init; } = StemImageSize;
+
+    /// <summary>
+    /// The stem the weights were trained with. Null: the checkpoint's (<see cref="StemOptions.FromCheckpoint"/>);
+    /// a bare state dict has no meta, so that is the paper's stem for RGB weights and an error for grayscale ones.
+    /// </summary>
+    public StemOptions? Stem { get; init; }
 
     /// <summary>Class names in index order, stored as model metadata <c>classes</c> (newline-joined); null stores none.</summary>
     public IReadOnlyList<string>? Classes { get; init; }

@@ -9,11 +9,11 @@ namespace ShuffleNet.Onnx.Export;
 /// </summary>
 internal sealed class NaiveGraphBuilder(StateDict sd, OnnxGraph g)
 {
-    public string Build(Width width, int numClasses)
+    public string Build(Width width, int numClasses, StemOptions stem)
     {
         var spec = ShuffleNetV2Layout.Widths[width];
-        var x = ConvModule("input", "backbone.conv1", stride: 2, relu: true);
-        x = g.MaxPool3x3s2(x);
+        var x = ConvModule("input", "backbone.conv1", stem.Stride, relu: true, depthwise: false);
+        if (stem.MaxPool) x = g.MaxPool3x3s2(x);
         for (int s = 0; s < spec.Repeats.Length; s++)
         {
             for (int b = 0; b < spec.Repeats[s]; b++)
@@ -21,7 +21,8 @@ internal sealed class NaiveGraphBuilder(StateDict sd, OnnxGraph g)
                 var p = $"backbone.layers.{s}.{b}";
                 if (b == 0)
                 {
-                    var b1 = ConvModule(ConvModule(x, $"{p}.branch1.0", 2, relu: false), $"{p}.branch1.1", 1, relu: true);
+                    var b1 = ConvModule(x, $"{p}.branch1.0", 2, relu: false, depthwise: true);
+                    b1 = ConvModule(b1, $"{p}.branch1.1", 1, relu: true, depthwise: false);
                     x = g.Concat(b1, Branch2(x, p, 2));
                 }
                 else
@@ -33,16 +34,16 @@ internal sealed class NaiveGraphBuilder(StateDict sd, OnnxGraph g)
                 x = ChannelShuffle(x, spec.Channels[s + 1]);
             }
         }
-        x = ConvModule(x, $"backbone.layers.{spec.Repeats.Length}", 1, relu: true);
+        x = ConvModule(x, $"backbone.layers.{spec.Repeats.Length}", 1, relu: true, depthwise: false);
         var fc = sd["head.fc.weight"].ToFloat32();
         return g.PoolAndLinear(x, fc, sd["head.fc.bias"].ToFloat32(), numClasses, spec.FeatureChannels, "logits");
     }
 
     private string Branch2(string x, string p, int stride)
     {
-        x = ConvModule(x, $"{p}.branch2.0", 1, relu: true);
-        x = ConvModule(x, $"{p}.branch2.1", stride, relu: false);
-        return ConvModule(x, $"{p}.branch2.2", 1, relu: true);
+        x = ConvModule(x, $"{p}.branch2.0", 1, relu: true, depthwise: false);
+        x = ConvModule(x, $"{p}.branch2.1", stride, relu: false, depthwise: true);
+        return ConvModule(x, $"{p}.branch2.2", 1, relu: true, depthwise: false);
     }
 
     // view [N, 2, C/2, H*W] -> transpose(1, 2) -> view back as the input's shape
@@ -54,10 +55,11 @@ internal sealed class NaiveGraphBuilder(StateDict sd, OnnxGraph g)
         return g.Add("Reshape", [swapped, shape]);
     }
 
-    private string ConvModule(string x, string prefix, int stride, bool relu)
+    // depthwise said by the caller: a grayscale stem's conv1 weight [24, 1, 3, 3] has a depthwise conv's shape
+    private string ConvModule(string x, string prefix, int stride, bool relu, bool depthwise)
     {
         var wt = sd[$"{prefix}.conv.weight"];
-        int groups = wt.Shape[1] == 1 && wt.Shape[2] == 3 ? (int)wt.Shape[0] : 1;
+        int groups = depthwise ? (int)wt.Shape[0] : 1;
         int k = (int)wt.Shape[2];
         var w = g.Constant(prefix + ".conv.weight", wt.ToFloat32(), wt.Shape);
         var conv = g.Add("Conv", [x, w],

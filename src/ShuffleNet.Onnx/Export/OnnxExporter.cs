@@ -3,8 +3,9 @@ using ShuffleNet.Checkpoints;
 namespace ShuffleNet.Onnx.Export;
 
 /// <summary>
-/// Writes a ShuffleNet V2 state dict (mmpretrain keys) as an ONNX model: input <c>input</c> [N, 3, H, W]
-/// float32 (normalised RGB), output <c>logits</c> [N, num_classes]. No onnx package: the protobuf is written here.
+/// Writes a ShuffleNet V2 checkpoint (mmpretrain keys) as an ONNX model: input <c>input</c> [N, C, H, W] float32
+/// (normalised; C and the stem as the checkpoint was trained, <see cref="StemOptions"/>), output <c>logits</c>
+/// [N, num_classes]. No onnx package: the protobuf is written here.
 /// </summary>
 public static class OnnxExporter
 {
@@ -14,26 +15,55 @@ public static class OnnxExporter
     /// <summary>Metadata key under which class names are stored, newline-joined.</summary>
     public const string ClassesKey = "classes";
 
-    /// <summary>Exports to <paramref name="outputPath"/>, atomically: a temporary file beside it, then a rename.</summary>
-    /// <exception cref="OnnxExportException">Invalid state dict or options, or the folder cannot be written.</exception>
-    public static void Export(StateDict sd, string outputPath, ExportOptions? options = null)
-    {
-        var bytes = ExportToBytes(sd, options);
-        AtomicFile.Write(outputPath, stream => stream.Write(bytes), (message, inner) => new OnnxExportException(message, inner));
-    }
+    /// <summary>
+    /// Exports <paramref name="checkpoint"/> (read from <paramref name="source"/>, named in messages) to
+    /// <paramref name="outputPath"/>, atomically: a temporary file beside it, then a rename. The stem and, unless
+    /// <paramref name="options"/> names others, the class names come from the checkpoint.
+    /// </summary>
+    /// <exception cref="OnnxExportException">Invalid checkpoint or options, or the folder is not writable.</exception>
+    public static void Export(Checkpoint checkpoint, string source, string outputPath, ExportOptions? options = null) =>
+        Write(ExportToBytes(checkpoint, source, options), outputPath);
 
-    /// <summary>The serialised ONNX model, for <see cref="Runtime.OrtClassifier"/> without a file.</summary>
-    /// <exception cref="OnnxExportException">Invalid state dict or options.</exception>
-    public static byte[] ExportToBytes(StateDict sd, ExportOptions? options = null)
+    /// <summary>Exports a bare state dict (see <see cref="ExportOptions.Stem"/>) to <paramref name="outputPath"/>.</summary>
+    /// <exception cref="OnnxExportException">Invalid state dict or options, or the folder cannot be written.</exception>
+    public static void Export(StateDict sd, string outputPath, ExportOptions? options = null) =>
+        Write(ExportToBytes(sd, options), outputPath);
+
+    /// <summary>
+    /// The serialised ONNX model of <paramref name="checkpoint"/>, for <see cref="Runtime.OrtClassifier"/> without a
+    /// file: the one way from a checkpoint to ONNX (the export command and ONNX Runtime inference both take it).
+    /// </summary>
+    /// <exception cref="OnnxExportException">Invalid checkpoint (layout, unknown stem) or options.</exception>
+    public static byte[] ExportToBytes(Checkpoint checkpoint, string source, ExportOptions? options = null)
     {
         options ??= new ExportOptions();
+        return Build(checkpoint.StateDict, options with { Classes = options.Classes ?? checkpoint.Classes },
+            () => StemOptions.FromCheckpoint(checkpoint, source));
+    }
+
+    /// <summary>The serialised ONNX model of a bare state dict (see <see cref="ExportOptions.Stem"/>).</summary>
+    /// <exception cref="OnnxExportException">Invalid state dict or options.</exception>
+    public static byte[] ExportToBytes(StateDict sd, ExportOptions? options = null) =>
+        Build(sd, options ?? new ExportOptions(), () => ShuffleNetV2Layout.InferInChannels(sd) == 1
+            ? throw new OnnxExportException("the state dict takes 1-channel images, and a bare state dict does not " +
+                                            "say its stem's stride and max-pool: give ExportOptions.Stem, or export " +
+                                            "the Checkpoint with its meta.stem")
+            : StemOptions.FromCheckpoint(Checkpoint.FromStateDict(sd), "state dict"));
+
+    private static byte[] Build(StateDict sd, ExportOptions options, Func<StemOptions> recordedStem)
+    {
         if (options.Opset < ExportOptions.DefaultOpset || options.Opset > MaxOpset)
             throw new OnnxExportException($"opset {options.Opset} is not supported; use {ExportOptions.DefaultOpset} to {MaxOpset}");
         if (options.Batch is <= 0)
             throw new OnnxExportException($"batch must be positive or dynamic (null), not {options.Batch}");
-        if (options.ImageSize is { } size && (size < 32 || size % 32 != 0))
-            throw new OnnxExportException($"image size {size} is not a positive multiple of 32 (ShuffleNet V2 downsamples 32x)");
-        var (width, numClasses) = StateDictCheck.Validate(sd);
+        if (options.ImageSize is < 0)
+            throw new OnnxExportException($"image size {options.ImageSize} is not positive");
+        // the layout first: a file that is not ShuffleNet V2 at all should say so, not that its stem is unknown
+        int inChannels = options.Stem?.InChannels ?? ShuffleNetV2Layout.InferInChannels(sd) ?? 3;
+        var (width, numClasses) = StateDictCheck.Validate(sd, inChannels);
+        StemOptions stem;
+        try { stem = options.Stem ?? recordedStem(); }
+        catch (CheckpointException e) { throw new OnnxExportException(e.Message, e); }
         if (options.Classes is { } classes && classes.Count != numClasses)
             throw new OnnxExportException($"{classes.Count} class names given for a head with {numClasses} classes");
 
@@ -41,18 +71,24 @@ public static class OnnxExporter
             throw new OnnxExportException($"class name '{bad.ReplaceLineEndings(" ")}' contains a line break; names are stored newline-joined");
 
         var graph = new OnnxGraph();
-        if (options.Mode == ExportMode.Naive) new NaiveGraphBuilder(sd, graph).Build(width, numClasses);
-        else new OptimizedGraphBuilder(sd, graph).Build(width, numClasses);
+        if (options.Mode == ExportMode.Naive) new NaiveGraphBuilder(sd, graph).Build(width, numClasses, stem);
+        else new OptimizedGraphBuilder(sd, graph).Build(width, numClasses, stem);
 
         var metadata = new Dictionary<string, string>
         {
             ["architecture"] = $"ShuffleNetV2 {ShuffleNetV2Layout.Name(width)}",
             ["graph"] = options.Mode.ToString().ToLowerInvariant(),
+            ["stem"] = $"in_channels={stem.InChannels} stride={stem.Stride} " +
+                       $"max_pool={(stem.MaxPool ? "true" : "false")}",
         };
         if (options.Classes is { } names) metadata[ClassesKey] = string.Join('\n', names);
-        long? hw = options.ImageSize;
+        long? hw = options.ImageSize == ExportOptions.StemImageSize ? stem.ImageSize : options.ImageSize;
         return OnnxModelWriter.Write(graph, options.Opset, "shufflenet_v2",
-            new OnnxValue("input", (options.Batch, "N"), (3, null), (hw, "H"), (hw, "W")),
+            new OnnxValue("input", (options.Batch, "N"), (stem.InChannels, null), (hw, "H"), (hw, "W")),
             new OnnxValue("logits", (options.Batch, "N"), (numClasses, null)), metadata);
     }
+
+    private static void Write(byte[] bytes, string outputPath) =>
+        AtomicFile.Write(outputPath, stream => stream.Write(bytes),
+            (message, inner) => new OnnxExportException(message, inner));
 }

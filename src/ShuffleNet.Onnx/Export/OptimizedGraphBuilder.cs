@@ -40,13 +40,15 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
             d.TryGetValue(key, out var list) ? list : d[key] = [];
     }
 
-    public string Build(Width width, int numClasses)
+    public string Build(Width width, int numClasses, StemOptions stem)
     {
         var spec = ShuffleNetV2Layout.Widths[width];
         // the stem is padded too: ORT runs MaxPool in NCHWc only on whole blocks of 16 channels
         var logical = Identity(spec.StemChannels);
         var stemIds = logical.Concat(StageLayout.Zeros(StageLayout.Pad(spec.StemChannels) - spec.StemChannels)).ToArray();
-        List<Tensor> x = [new(g.MaxPool3x3s2(ConvRelu("input", "backbone.conv1", IndexIn(logical, stemIds), Identity(3), 2)), stemIds)];
+        var conv1 = ConvRelu("input", "backbone.conv1", IndexIn(logical, stemIds), Identity(stem.InChannels),
+            stem.Stride);
+        List<Tensor> x = [new(stem.MaxPool ? g.MaxPool3x3s2(conv1) : conv1, stemIds)];
         int nextId = spec.StemChannels;
         for (int s = 0; s < spec.Repeats.Length; s++)
         {

@@ -5,8 +5,11 @@ namespace ShuffleNet.Onnx.Export;
 /// <summary>Validates a state dict against <see cref="ShuffleNetV2Layout"/> before anything is written.</summary>
 internal static class StateDictCheck
 {
-    /// <summary>The width and class count of <paramref name="sd"/>, or an <see cref="OnnxExportException"/> naming the first problem.</summary>
-    public static (Width Width, int NumClasses) Validate(StateDict sd)
+    /// <summary>
+    /// The width and class count of <paramref name="sd"/>, a model of <paramref name="inChannels"/>-channel images, or
+    /// an <see cref="OnnxExportException"/> naming the first problem.
+    /// </summary>
+    public static (Width Width, int NumClasses) Validate(StateDict sd, int inChannels)
     {
         if (TorchvisionKeyMap.IsTorchvision(sd.Keys))
             throw new OnnxExportException("the state dict has torchvision keys ('stage2.…'); rename them with TorchvisionKeyMap.ToMmcls before exporting");
@@ -16,7 +19,7 @@ internal static class StateDictCheck
                 : $"not a ShuffleNet V2 state dict: it has {sd.Count} keys and no 'backbone.layers.0.0.branch2.0.conv.weight'");
         var numClasses = ShuffleNetV2Layout.InferNumClasses(sd) ?? throw new OnnxExportException(
             $"the ShuffleNet V2 {ShuffleNetV2Layout.Name(width)} state dict has no classifier head ('head.fc.weight'); a headless backbone cannot be exported as a classifier");
-        var expected = ShuffleNetV2Layout.Keys(width, numClasses);
+        var expected = ShuffleNetV2Layout.Keys(width, numClasses, inChannels);
         string name = ShuffleNetV2Layout.Name(width);
         foreach (var (key, shape) in expected)
         {

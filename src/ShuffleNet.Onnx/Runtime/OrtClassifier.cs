@@ -1,10 +1,11 @@
 using Microsoft.ML.OnnxRuntime;
+using ShuffleNet.Checkpoints;
 using ShuffleNet.Onnx.Export;
 
 namespace ShuffleNet.Onnx.Runtime;
 
 /// <summary>
-/// A classifier ONNX model (input [N, 3, H, W] float32, output [N, classes]) on ONNX Runtime's CPU provider,
+/// A classifier ONNX model (input [N, C, H, W] float32, output [N, classes]) on ONNX Runtime's CPU provider,
 /// graph optimisation level ALL. Input and output buffers are pinned and bound once per batch size, so
 /// <see cref="Run(ReadOnlySpan{float}, int, Span{float})"/> allocates nothing. Not thread-safe: one caller at a time.
 /// </summary>
@@ -27,7 +28,11 @@ public sealed class OrtClassifier : IDisposable
             throw new OnnxModelException($"'{source}' maps [{string.Join(", ", d)}] to [{string.Join(", ", output.Dimensions)}]; expected [N, C, H, W] to [N, classes]");
         (_inputName, _outputName) = (inName, outName);
         FixedBatch = d[0] > 0 ? d[0] : null;
-        ImageShape = [d[1], d[2] > 0 ? d[2] : options.ImageSize, d[3] > 0 ? d[3] : options.ImageSize];
+        if (d[1] <= 0)
+            throw new OnnxModelException(
+                $"'{source}' leaves the channels of its input [{string.Join(", ", d)}] open; a classifier fixes them");
+        int size = options.ImageSize ?? StemOptions.ImageSizeFor(d[1]);
+        ImageShape = [d[1], d[2] > 0 ? d[2] : size, d[3] > 0 ? d[3] : size];
         NumClasses = output.Dimensions[1];
         Classes = session.ModelMetadata.CustomMetadataMap.TryGetValue(OnnxExporter.ClassesKey, out var c) ? c.Split('\n') : null;
     }
@@ -40,10 +45,22 @@ public sealed class OrtClassifier : IDisposable
         return Create(o => new InferenceSession(path, o), path, options ?? new OrtOptions());
     }
 
-    /// <summary>Opens a model held in memory, e.g. from <see cref="OnnxExporter.ExportToBytes"/>.</summary>
+    /// <summary>
+    /// Opens a model held in memory, e.g. from <see cref="OnnxExporter.ExportToBytes(StateDict, ExportOptions?)"/>.
+    /// </summary>
     /// <exception cref="OnnxModelException">The bytes are not an ONNX classifier.</exception>
     public static OrtClassifier FromBytes(byte[] model, OrtOptions? options = null) =>
         Create(o => new InferenceSession(model, o), "<in-memory model>", options ?? new OrtOptions());
+
+    /// <summary>
+    /// A checkpoint in ONNX Runtime: exported in memory (<see cref="OnnxExporter.ExportToBytes(Checkpoint, string,
+    /// ExportOptions?)"/>, with the checkpoint's stem and classes) and opened; <paramref name="source"/> is named in
+    /// messages.
+    /// </summary>
+    /// <exception cref="OnnxExportException">The checkpoint cannot be exported (layout, unknown stem).</exception>
+    public static OrtClassifier FromCheckpoint(Checkpoint checkpoint, string source, OrtOptions? options = null,
+        ExportOptions? export = null) =>
+        FromBytes(OnnxExporter.ExportToBytes(checkpoint, source, export), options);
 
     private static OrtClassifier Create(Func<SessionOptions, InferenceSession> open, string source, OrtOptions options)
     {
@@ -73,7 +90,7 @@ public sealed class OrtClassifier : IDisposable
     /// <summary>Class names from the model's <c>classes</c> metadata, or null.</summary>
     public IReadOnlyList<string>? Classes { get; }
 
-    /// <summary>Logits [batch, classes] of <paramref name="nchw"/>, [batch, C, H, W] float32 normalised RGB.</summary>
+    /// <summary>Logits [batch, classes] of <paramref name="nchw"/>, [batch, C, H, W] float32 normalised.</summary>
     public float[] Run(ReadOnlySpan<float> nchw, int batch)
     {
         var logits = new float[batch * NumClasses];

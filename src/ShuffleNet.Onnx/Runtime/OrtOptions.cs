@@ -25,8 +25,11 @@ public sealed record OrtOptions
     /// </summary>
     public bool SharedThreadPool { get; init; }
 
-    /// <summary>Input height and width for models exported with a dynamic size (ignored where the model fixes them).</summary>
-    public int ImageSize { get; init; } = 224;
+    /// <summary>
+    /// Input height and width for models exported with a dynamic size (ignored where the model fixes them); null: the
+    /// size images of the model's channel count get here (<c>StemOptions.ImageSizeFor</c>: 224 RGB, 28 grayscale).
+    /// </summary>
+    public int? ImageSize { get; init; }
 
     internal SessionOptions ToSessionOptions()
     {

@@ -180,37 +180,3 @@ public sealed class ShuffleNetV2 : nn.Module<Tensor, Tensor[]>
         }
     }
 }
-
-/// <summary>
-/// Stem of the backbone. The paper's (and every checkpoint's) stem is 3 channels, stride 2, max-pool.
-/// For 28x28 images (Fashion-MNIST) <see cref="SmallImages"/> uses 1 channel, stride 1 and no max-pool, so the
-/// feature map entering stage 2 is 28x28 instead of 7x7 — the same adaptation as the PyTorch peer.
-/// </summary>
-/// <param name="InChannels">Image channels.</param>
-/// <param name="Stride">Stride of <c>conv1</c>.</param>
-/// <param name="MaxPool">Whether the 3x3 stride-2 max-pool follows <c>conv1</c>.</param>
-public sealed record StemOptions(int InChannels, int Stride, bool MaxPool)
-{
-    /// <summary>RGB, stride 2, max-pool: the paper's stem.</summary>
-    public static readonly StemOptions ImageNet = new(3, 2, true);
-
-    /// <summary>Grayscale 28x28: 1 channel, stride 1, no max-pool.</summary>
-    public static readonly StemOptions SmallImages = new(1, 1, false);
-
-    /// <summary>The <c>meta.stem</c> entry checkpoints of this project carry: <c>{'in_channels', 'stride', 'max_pool'}</c>.</summary>
-    public OrderedDictionary<object, object?> ToMeta() =>
-        new() { ["in_channels"] = (long)InChannels, ["stride"] = (long)Stride, ["max_pool"] = MaxPool };
-
-    /// <summary>
-    /// The stem a checkpoint was trained with: its <c>meta.stem</c> when present; otherwise the paper's stem, or
-    /// <see cref="SmallImages"/> when <c>conv1</c> takes one channel (the stem's stride and pooling hold no weights, so
-    /// files from elsewhere cannot say).
-    /// </summary>
-    public static StemOptions FromCheckpoint(Checkpoint checkpoint)
-    {
-        if (checkpoint.Meta.GetValueOrDefault("stem") is OrderedDictionary<object, object?> s &&
-            s.GetValueOrDefault("in_channels") is long c && s.GetValueOrDefault("stride") is long stride && s.GetValueOrDefault("max_pool") is bool pool)
-            return new StemOptions((int)c, (int)stride, pool);
-        return ShuffleNetV2Layout.InferInChannels(checkpoint.StateDict) == 1 ? SmallImages : ImageNet;
-    }
-}

@@ -23,14 +23,14 @@ public static class ShuffleNetV2Builder
     public static ImageClassifier FromCheckpoint(string path, Width? width = null) => FromCheckpoint(CheckpointFile.Load(path), path, width);
 
     /// <summary>Builds the classifier <paramref name="checkpoint"/> (read from <paramref name="source"/>) holds, in eval mode.</summary>
-    /// <exception cref="CheckpointException">Not this architecture, or no classification head.</exception>
+    /// <exception cref="CheckpointException">Not this architecture, no head, or an unknown stem.</exception>
     public static ImageClassifier FromCheckpoint(Checkpoint checkpoint, string source, Width? width = null)
     {
         var (w, numClasses) = LayoutCheck.Validate(checkpoint.StateDict, source, width);
         if (numClasses is null)
             throw new CheckpointException($"checkpoint '{source}' holds a backbone without a classification head (no 'head.fc.weight'); " +
                                           "predicting needs a classifier checkpoint");
-        var model = Create(w, numClasses.Value, StemOptions.FromCheckpoint(checkpoint));
+        var model = Create(w, numClasses.Value, StemOptions.FromCheckpoint(checkpoint, source));
         Weights.Load(model, checkpoint.StateDict, source);
         model.Classes = checkpoint.Classes;
         model.eval();

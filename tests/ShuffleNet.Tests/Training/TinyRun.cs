@@ -12,19 +12,25 @@ internal static class TinyRun
         "schedule.epochs=2", "schedule.policy=cosine", "schedule.warmup=none", "run.log_interval=2", .. more,
     ]);
 
-    /// <summary>Each class is a bright band at its own rows, plus noise.</summary>
-    public static InMemorySource Data(int count = 64, int batchSize = 8, int classes = 4, bool train = true)
+    /// <summary>Each class is a bright band at its own quarter of the rows, plus noise (in every channel).</summary>
+    public static InMemorySource Data(int count = 64, int batchSize = 8, int classes = 4, bool train = true,
+        int channels = 1, int size = 16)
     {
         var rng = new Random(7);
-        var images = new byte[count * 16 * 16];
+        int plane = size * size, length = channels * plane;
+        var images = new byte[count * length];
         var labels = new long[count];
         for (int i = 0; i < count; i++)
         {
             labels[i] = i % classes;
-            for (int p = 0; p < 256; p++)
-                images[i * 256 + p] = (byte)(rng.Next(60) + (p / 16 / 4 == labels[i] % 4 ? 180 : 0));
+            for (int p = 0; p < length; p++)
+            {
+                int band = p % plane / size * 4 / size;   // the row's quarter of the image
+                images[i * length + p] = (byte)(rng.Next(60) + (band == labels[i] % 4 ? 180 : 0));
+            }
         }
-        return new InMemorySource(images, labels, [1, 16, 16], [.. Enumerable.Range(0, classes).Select(c => $"c{c}")], 0.3f, 0.3f, batchSize,
+        var names = Enumerable.Range(0, classes).Select(c => $"c{c}").ToList();
+        return new InMemorySource(images, labels, [channels, size, size], names, 0.3f, 0.3f, batchSize,
             train ? new Augment(2, true, 0) : null);
     }
 

@@ -72,7 +72,7 @@ public class TrainerTests
     public void Resuming_from_a_checkpoint_of_another_width_is_refused()
     {
         var path = Path.Combine(TinyRun.WorkDir(), "other.pth");
-        using (var other = ShuffleNet.Models.ShuffleNetV2Builder.Create(Width.X1_0, 4, ShuffleNet.Models.StemOptions.SmallImages))
+        using (var other = ShuffleNet.Models.ShuffleNetV2Builder.Create(Width.X1_0, 4, StemOptions.SmallImages))
             CheckpointFile.Save(path, Checkpoint.FromStateDict(ShuffleNet.Models.Weights.ToStateDict(other)));
         var e = Assert.Throws<CheckpointException>(() => new Trainer(TinyRun.Config(), TinyRun.WorkDir(), TinyRun.Data(), null).Run(path));
         Assert.Contains("ShuffleNetV2 1.0x", e.Message);

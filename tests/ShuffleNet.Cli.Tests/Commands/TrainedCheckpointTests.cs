@@ -1,0 +1,89 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+
+namespace ShuffleNet.Cli.Tests.Commands;
+
+/// <summary>
+/// What `shufflenet train` writes with the default recipe (1 channel, stride-1 stem with max-pool) goes through
+/// export, test and predict in ONNX Runtime with the answers TorchSharp gives.
+/// </summary>
+public class TrainedCheckpointTests
+{
+    [Fact]
+    public void The_default_recipes_checkpoint_exports_and_runs_in_onnx_runtime_as_in_torchsharp()
+    {
+        using var dir = new CliRunner.TempDir();
+        var data = dir.File("fashion-mnist");
+        WriteIdx(data, "train", 128);
+        WriteIdx(data, "t10k", 48);
+        var train = CliRunner.Run("train", "--data", data, "--work-dir", dir.File("work"),
+            "--set", "schedule.epochs=2", "--set", "data.batch_size=16", "--set", "run.log_interval=1");
+        Assert.True(train.ExitCode == 0, train.Stdout + train.Stderr);
+        var checkpoint = dir.File("work/latest.pth");
+
+        var export = CliRunner.Run("export", "--checkpoint", checkpoint, "--output", dir.File("model.onnx"), "--json");
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        Assert.Equal([1, 28, 28], export.Json.GetProperty("input").EnumerateArray().Select(e => e.GetInt32()));
+        var stem = export.Json.GetProperty("stem");
+        Assert.Equal((1, 1, true), (stem.GetProperty("in_channels").GetInt32(), stem.GetProperty("stride").GetInt32(),
+            stem.GetProperty("max_pool").GetBoolean()));
+
+        var torch = CliRunner.Run("test", "--checkpoint", checkpoint, "--data", data, "--json");
+        var ort = CliRunner.Run("test", "--checkpoint", checkpoint, "--data", data, "--backend", "ort", "--json");
+        var onnx = CliRunner.Run("test", "--checkpoint", dir.File("model.onnx"), "--data", data, "--json");
+        foreach (var r in new[] { torch, ort, onnx }) Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal(48, torch.Json.GetProperty("images").GetInt32());
+        Assert.Equal(["torch", "ort", "ort"],
+            new[] { torch, ort, onnx }.Select(r => r.Json.GetProperty("backend").GetString()));
+        double Get(CliRunner.Result r, string key) => r.Json.GetProperty(key).GetDouble();
+        foreach (var r in new[] { ort, onnx })
+        {
+            Assert.Equal(Get(torch, "accuracy_top1"), Get(r, "accuracy_top1"));
+            Assert.Equal(Get(torch, "accuracy_top5"), Get(r, "accuracy_top5"));
+            Assert.Equal(Get(torch, "loss"), Get(r, "loss"), 1e-4);
+        }
+
+        // any image file: converted to grayscale 28x28 for this model, whichever engine runs it
+        var image = CliRunner.Reference("images/coffee.png");
+        var predictions = new[]
+        {
+            CliRunner.Run("predict", "--checkpoint", checkpoint, "--topk", "10", "--json", image),
+            CliRunner.Run("predict", "--checkpoint", checkpoint, "--backend", "ort", "--topk", "10", "--json", image),
+            CliRunner.Run("predict", "--checkpoint", dir.File("model.onnx"), "--topk", "10", "--json", image),
+        }.Select(r =>
+        {
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            return JsonDocument.Parse(r.Stdout).RootElement.GetProperty("top").EnumerateArray()
+                .ToDictionary(t => t.GetProperty("label").GetString()!, t => t.GetProperty("score").GetDouble());
+        }).ToList();
+        Assert.Equal(10, predictions[0].Count);
+        Assert.Contains("Ankle boot", predictions[0].Keys);   // Fashion-MNIST's names, from the checkpoint
+        foreach (var p in predictions.Skip(1))
+            foreach (var (label, score) in predictions[0]) Assert.Equal(score, p[label], 1e-4);
+    }
+
+    // Fashion-MNIST's IDX layout, uncompressed: each of 10 classes a bright band at its own rows, plus noise
+    private static void WriteIdx(string dir, string split, int count)
+    {
+        Directory.CreateDirectory(dir);
+        var rng = new Random(split.Length);
+        var images = new byte[16 + count * 784];
+        var labels = new byte[8 + count];
+        Header(images, 0x803, count, 28, 28);
+        Header(labels, 0x801, count);
+        for (int i = 0; i < count; i++)
+        {
+            labels[8 + i] = (byte)(i % 10);
+            for (int p = 0; p < 784; p++)
+                images[16 + i * 784 + p] = (byte)(rng.Next(80) + (p / 28 * 10 / 28 == i % 10 ? 160 : 0));
+        }
+        File.WriteAllBytes(Path.Combine(dir, $"{split}-images-idx3-ubyte"), images);
+        File.WriteAllBytes(Path.Combine(dir, $"{split}-labels-idx1-ubyte"), labels);
+    }
+
+    private static void Header(byte[] file, int magic, params int[] dims)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(file, magic);
+        for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(file.AsSpan(4 + 4 * i), dims[i]);
+    }
+}
