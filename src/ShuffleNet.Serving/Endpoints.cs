@@ -49,10 +49,19 @@ internal static class Endpoints
                 "of them in the parts' order. topk: 1 to the number of classes (default 5). Errors are problem+json with a 'kind': " +
                 "unsupported_type, not_an_image, empty, truncated, damaged (400/415), too_large, too_many_pixels, too_many_images " +
                 "(413), queue_full (503, with Retry-After), shutting_down (503).")
-            .Accepts<IFormFileCollection>("multipart/form-data", "image/jpeg", "image/png", "image/bmp", "image/webp", "image/gif",
-                "application/octet-stream")
+            .WithMetadata(new ImageBody())
             .Produces<ImageResult>().Produces<ImageResult[]>(200, "application/json")
             .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503).ProducesProblem(500);
+    }
+
+    /// <summary>
+    /// The request body's description for the OpenAPI document. Not <c>Accepts</c> metadata: routing would then answer
+    /// other content types itself with an empty 415, where the service answers with a problem naming the type.
+    /// </summary>
+    internal sealed class ImageBody
+    {
+        public static readonly string[] ContentTypes =
+            ["image/jpeg", "image/png", "image/bmp", "image/webp", "image/gif", "application/octet-stream", "multipart/form-data"];
     }
 
     private static IResult Ready(ServiceState s)

@@ -36,7 +36,7 @@ internal sealed class ImageIntake(ServeOptions options, Pipeline pipeline)
 
     /// <summary>
     /// The request's images: the whole body for <c>image/*</c>, <c>application/octet-stream</c> or no type; each part
-    /// of <c>multipart/form-data</c> (then <c>Multipart</c> is true).
+    /// of <c>multipart/form-data</c> that is a file or has an image type (then <c>Multipart</c> is true).
     /// </summary>
     /// <exception cref="ServeException">Unsupported content type, too large, too many images, none, or malformed multipart.</exception>
     public async Task<(List<EncodedImage> Images, bool Multipart)> ReadAsync(HttpRequest request, CancellationToken ct)
@@ -69,6 +69,11 @@ internal sealed class ImageIntake(ServeOptions options, Pipeline pipeline)
                 if (images.Count == options.MaxImagesPerRequest)
                     throw ServeException.TooLarge("too_many_images", $"more than {options.MaxImagesPerRequest} images in one request " +
                         "(the service's --max-images); split them over several requests");
+                // form fields (no file name, no image type) are not images; a client may send them alongside
+                bool isFile = ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var cd)
+                    && (cd.FileName.HasValue || cd.FileNameStar.HasValue);
+                if (!isFile && !(MediaTypeHeaderValue.TryParse(section.ContentType, out var partType) && partType.IsSubsetOf(AnyImage)))
+                    continue;
                 var name = NameOf(section.ContentDisposition, $"part {images.Count + 1}");
                 var bytes = await ReadAllAsync(section.Body, options.MaxRequestBytes - total, ct);
                 total += bytes.Length;
@@ -83,7 +88,7 @@ internal sealed class ImageIntake(ServeOptions options, Pipeline pipeline)
         {
             throw ServeException.BadRequest("bad_multipart", $"the multipart body cannot be read: {e.Message}");
         }
-        if (images.Count == 0) throw ServeException.BadRequest("no_image", $"the multipart body holds no part; {HowToSend}");
+        if (images.Count == 0) throw ServeException.BadRequest("no_image", $"the multipart body holds no file; {HowToSend}");
         return images;
     }
 
@@ -170,7 +175,7 @@ internal sealed class ImageIntake(ServeOptions options, Pipeline pipeline)
     {
         long pixels = (long)w * h;
         if (pixels > options.MaxPixels)
-            throw ServeException.TooLarge("too_many_pixels", $"image '{name}' {what} {w}x{h} = {pixels:N0} pixels, over the limit of " +
+            throw ServeException.TooLarge("too_many_pixels", $"image '{name}' {what} {w:N0}x{h:N0} = {pixels:N0} pixels, over the limit of " +
                 $"{options.MaxPixels:N0} (the service's --max-pixels); send a smaller image");
     }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.OpenApi;
 using ShuffleNet.Vision.Transforms;
 
 namespace ShuffleNet.Serving;
@@ -46,11 +47,25 @@ public static class InferenceServer
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(ParseHost(options.Host), options.Port);
-            k.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            // the service enforces MaxRequestBytes itself and answers 413; Kestrel's cap sits above it so that the rest
+            // of a refused body can be drained and the answer reaches the client (at the cap Kestrel aborts the connection)
+            k.Limits.MaxRequestBodySize = 2 * options.MaxRequestBytes + (1 << 20);
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddOperationTransformer((operation, context, _) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<Endpoints.ImageBody>().Any())
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = Endpoints.ImageBody.ContentTypes.ToDictionary(t => t, _ => new OpenApiMediaType
+                    {
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                    }),
+                };
+            return Task.CompletedTask;
+        }));
 
         var metrics = new ServingMetrics(options.MaxBatch);
         var intake = new ImageIntake(options, pipeline);

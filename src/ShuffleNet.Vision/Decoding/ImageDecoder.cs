@@ -108,6 +108,8 @@ public sealed class ImageDecoder
         // reference to the copied bytes: the stream must not be disposed here.
         using var data = SKData.CreateCopy(encoded);
         var codec = SKCodec.Create(new SKMemoryStream(data), out var result);
+        if (codec is null && result == SKCodecResult.IncompleteInput)
+            throw new ImageDecodeException(name, ImageDecodeError.Truncated, "the data ends early (truncated file): the header is incomplete");
         if (codec is null)
         {
             throw new ImageDecodeException(name, ImageDecodeError.NotAnImage,
