@@ -5,7 +5,7 @@ internal static class TestData
 {
     public static string RepoRoot { get; } = FindRoot();
 
-    public static string Reference(string name) => Path.Combine(RepoRoot, "..", "shared", "reference", name);
+    public static string Reference(string name) => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "reference", name));
 
     public static string Photo(string name) => Reference(Path.Combine("images", name));
 
