@@ -81,12 +81,7 @@ public static class InferenceServer
         return app;
     }
 
-    private static IPAddress ParseHost(string host) => host switch
-    {
-        "localhost" => IPAddress.Loopback,
-        _ when IPAddress.TryParse(host, out var ip) => ip,
-        _ => throw new ArgumentException($"--host '{host}' is not an IP address; use 127.0.0.1 (this machine only) or 0.0.0.0 (all interfaces)"),
-    };
+    private static IPAddress ParseHost(string host) => host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host);
 
     private sealed class BatcherLifetime(ServiceState state) : IHostedService
     {

@@ -41,6 +41,8 @@ public sealed record ServeOptions
     public void Validate()
     {
         static void Check(bool ok, string message) { if (!ok) throw new ArgumentException(message); }
+        Check(Host == "localhost" || System.Net.IPAddress.TryParse(Host, out _),
+            $"--host '{Host}' is not an IP address; use 127.0.0.1 (this machine only) or 0.0.0.0 (all interfaces)");
         Check(Port is >= 0 and <= 65535, $"--port must be 0-65535 (got {Port})");
         Check(MaxBatch is >= 1 and <= 1024, $"--max-batch must be 1-1024 (got {MaxBatch})");
         Check(MaxDelay >= TimeSpan.Zero && MaxDelay <= TimeSpan.FromSeconds(10),

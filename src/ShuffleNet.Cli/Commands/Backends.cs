@@ -4,20 +4,12 @@ using ShuffleNet.Models;
 using ShuffleNet.Onnx.Export;
 using ShuffleNet.Onnx.Runtime;
 using ShuffleNet.Platform;
+using ShuffleNet.Serving;
 
 namespace ShuffleNet.Cli.Commands;
 
-/// <summary>One inference engine behind the call shape both classifiers share: normalised NCHW floats in, logits out.</summary>
-internal interface IBackend : IDisposable
-{
-    int ImageSize { get; }
-    int NumClasses { get; }
-    IReadOnlyList<string>? Classes { get; }
-    void Run(ReadOnlySpan<float> nchw, int batch, Span<float> logits);
-}
-
 /// <summary>A backend opened from a file, with the input channels its preprocessing must produce.</summary>
-internal sealed record OpenedModel(IBackend Backend, int InChannels) : IDisposable
+internal sealed record OpenedModel(IInferenceBackend Backend, int InChannels) : IDisposable
 {
     public void Dispose() => Backend.Dispose();
 }
@@ -69,21 +61,21 @@ internal static class Backends
         return new OpenedModel(backendOrt, channels);
     }
 
-    public static IBackend Torch(ImageClassifier model, int imageSize, int threads, TorchSharp.torch.Device? device = null)
+    public static IInferenceBackend Torch(ImageClassifier model, int imageSize, int threads, TorchSharp.torch.Device? device = null)
     {
         TorchSharp.torch.set_num_threads(threads);
         return new TorchBackend(new TorchClassifier(model, imageSize, device));
     }
 
-    public static IBackend OrtExport(StateDict stateDict, IReadOnlyList<string>? classes, int imageSize, int threads, bool sharedPool = false) =>
+    public static IInferenceBackend OrtExport(StateDict stateDict, IReadOnlyList<string>? classes, int imageSize, int threads, bool sharedPool = false) =>
         new OrtBackend(OrtClassifier.FromBytes(
             OnnxExporter.ExportToBytes(stateDict, new ExportOptions { ImageSize = imageSize, Classes = classes }),
             new OrtOptions { Threads = threads, ImageSize = imageSize, SharedThreadPool = sharedPool }));
 
-    public static IBackend OrtFile(string path, int imageSize, int threads, bool sharedPool = false) =>
+    public static IInferenceBackend OrtFile(string path, int imageSize, int threads, bool sharedPool = false) =>
         new OrtBackend(OrtClassifier.Open(path, new OrtOptions { Threads = threads, ImageSize = imageSize, SharedThreadPool = sharedPool }));
 
-    private sealed class TorchBackend(TorchClassifier c) : IBackend
+    private sealed class TorchBackend(TorchClassifier c) : IInferenceBackend
     {
         public int ImageSize => c.ImageSize;
         public int NumClasses => c.NumClasses;
@@ -92,7 +84,7 @@ internal static class Backends
         public void Dispose() => c.Dispose();
     }
 
-    private sealed class OrtBackend(OrtClassifier c) : IBackend
+    private sealed class OrtBackend(OrtClassifier c) : IInferenceBackend
     {
         public int ImageSize => c.ImageSize;
         public int NumClasses => c.NumClasses;
