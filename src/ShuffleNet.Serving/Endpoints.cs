@@ -38,8 +38,9 @@ internal static class Endpoints
             await s.Metrics.Registry.CollectAndExportAsTextAsync(ctx.Response.Body, ct);
         }).WithSummary("Prometheus text format: requests by status, errors by kind, latency and batch-size histograms, queue depth.")
             .Produces<string>(200, "text/plain");
-        app.MapGet("/v1/model", () => Results.Json(new ModelInfo(s.Backend.NumClasses, [s.Pipeline.Channels, s.Pipeline.Height, s.Pipeline.Width],
-            s.Pipeline.ToString(), s.Options.MaxBatch), InferenceServer.JsonOptions))
+        var info = new ModelInfo(s.Backend.NumClasses, [s.Pipeline.Channels, s.Pipeline.Height, s.Pipeline.Width],
+            s.Pipeline.ToString(), s.Options.MaxBatch);
+        app.MapGet("/v1/model", () => Results.Json(info, InferenceServer.JsonOptions))
             .WithSummary("The model served and its preprocessing.").Produces<ModelInfo>();
         app.MapPost("/v1/classify", (HttpContext ctx, string? topk) => Classify(ctx, topk, s))
             .WithSummary("Top-k classes of one image (the request body) or of several (multipart/form-data, one part per image).")

@@ -46,7 +46,10 @@ internal sealed class ImageIntake(ServeOptions options, Pipeline pipeline)
         if (request.ContentType is not null && type is null)
             throw ServeException.Unsupported("unsupported_type", $"Content-Type '{request.ContentType}' cannot be parsed; {HowToSend}");
         if (type is null || type.IsSubsetOf(AnyImage) || type.MatchesMediaType("application/octet-stream"))
-            return ([new EncodedImage(NameOf(request.Headers.ContentDisposition), await ReadAllAsync(request.Body, options.MaxRequestBytes, ct))], false);
+        {
+            var body = await ReadAllAsync(request.Body, options.MaxRequestBytes, ct);
+            return ([new EncodedImage(NameOf(request.Headers.ContentDisposition), body)], false);
+        }
         if (type.MatchesMediaType("multipart/form-data")) return (await ReadMultipartAsync(request, type, ct), true);
         throw ServeException.Unsupported("unsupported_type", $"Content-Type '{type.MediaType}' is not an image; {HowToSend}");
     }
@@ -175,8 +178,8 @@ internal sealed class ImageIntake(ServeOptions options, Pipeline pipeline)
     {
         long pixels = (long)w * h;
         if (pixels > options.MaxPixels)
-            throw ServeException.TooLarge("too_many_pixels", $"image '{name}' {what} {w:N0}x{h:N0} = {pixels:N0} pixels, over the limit of " +
-                $"{options.MaxPixels:N0} (the service's --max-pixels); send a smaller image");
+            throw ServeException.TooLarge("too_many_pixels", $"image '{name}' {what} {w:N0}x{h:N0} = {pixels:N0} pixels, " +
+                $"over the limit of {options.MaxPixels:N0} (the service's --max-pixels); send a smaller image");
     }
 
     private sealed class Release(Action release) : IDisposable

@@ -36,7 +36,8 @@ public static class InferenceServer
     {
         options.Validate();
         if (pipeline.SampleSize != backend.ImageSize)
-            throw new ArgumentException($"the preprocessing makes {pipeline.SampleSize} floats per image ({pipeline}); the model takes {backend.ImageSize}");
+            throw new ArgumentException(
+                $"the preprocessing makes {pipeline.SampleSize} floats per image ({pipeline}); the model takes {backend.ImageSize}");
         var names = classes ?? backend.Classes ?? (backend.NumClasses == 1000 ? Vision.Datasets.ClassNames.ImageNet1k : null);
         if (names is not null && names.Count != backend.NumClasses)
             throw new ArgumentException($"{names.Count} class names for a model of {backend.NumClasses} classes; give one name per class");
