@@ -6,8 +6,9 @@
 #   mpich                  mpiexec and libmpich.so.12: data-parallel training on CPU (train --nproc-per-node) and its tests
 #   gcc, libjpeg62-turbo-dev  the JPEG shim (src/ShuffleNet.Vision/Native/sn_jpeg.c): the system's SIMD libjpeg-turbo,
 #                          twice Skia's JPEG speed (benchmarks/loader/results.md)
+#   chromium, chromium-driver  headless browser for the serving web page's test (tests/ShuffleNet.Serving.Tests/Browser)
 set -euo pipefail
-packages=(dataset-fashion-mnist libtcmalloc-minimal4 binutils mpich gcc libjpeg62-turbo-dev)
+packages=(dataset-fashion-mnist libtcmalloc-minimal4 binutils mpich gcc libjpeg62-turbo-dev chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using ShuffleNet.Cli.Commands;
 
-var root = new RootCommand("ShuffleNet V2 (Ma et al., ECCV 2018) for .NET: inspect, convert, predict, train, test, export and benchmark.")
+var root = new RootCommand("ShuffleNet V2 (Ma et al., ECCV 2018) for .NET: inspect, convert, predict, train, test, export, benchmark and serve.")
 {
     InfoCommand.Create(),
     ConvertCommand.Create(),
@@ -14,6 +14,7 @@ var root = new RootCommand("ShuffleNet V2 (Ma et al., ECCV 2018) for .NET: inspe
     TestCommand.Create(),
     GuidelinesCommand.Create(),
     CompareCommand.Create(),
+    ServeCommand.Create(),
 };
 var parsed = root.Parse(args);
 // a bad option value is a bad input like any other: one line naming it, exit code 1 (help stays a --help away)

@@ -4,22 +4,12 @@ using ShuffleNet.Models;
 using ShuffleNet.Onnx.Export;
 using ShuffleNet.Onnx.Runtime;
 using ShuffleNet.Platform;
+using ShuffleNet.Serving;
 
 namespace ShuffleNet.Cli.Commands;
 
-/// <summary>One inference engine behind the call shape both classifiers share: normalised NCHW floats in, logits out.</summary>
-internal interface IBackend : IDisposable
-{
-    /// <summary>Channels, height and width of one input image.</summary>
-    int[] ImageShape { get; }
-    int ImageSize { get; }
-    int NumClasses { get; }
-    IReadOnlyList<string>? Classes { get; }
-    void Run(ReadOnlySpan<float> nchw, int batch, Span<float> logits);
-}
-
 /// <summary>A backend opened from a file.</summary>
-internal sealed record OpenedModel(IBackend Backend) : IDisposable
+internal sealed record OpenedModel(IInferenceBackend Backend) : IDisposable
 {
     /// <summary>The input channels its preprocessing must produce: 1 (grayscale) or 3 (RGB).</summary>
     public int InChannels => Backend.ImageShape[0];
@@ -73,7 +63,7 @@ internal static class Backends
         return new OpenedModel(OrtExport(checkpoint, path, ExportOptions.StemImageSize, threads));
     }
 
-    public static IBackend Torch(ImageClassifier model, int imageSize, int threads, TorchSharp.torch.Device? device = null)
+    public static IInferenceBackend Torch(ImageClassifier model, int imageSize, int threads, TorchSharp.torch.Device? device = null)
     {
         TorchSharp.torch.set_num_threads(threads);
         return new TorchBackend(new TorchClassifier(model, imageSize, device));
@@ -83,16 +73,16 @@ internal static class Backends
     /// Our export of <paramref name="checkpoint"/> in ONNX Runtime, at <paramref name="imageSize"/> (or the stem's own:
     /// <see cref="ExportOptions.StemImageSize"/>).
     /// </summary>
-    public static IBackend OrtExport(Checkpoint checkpoint, string source, int imageSize, int threads,
+    public static IInferenceBackend OrtExport(Checkpoint checkpoint, string source, int imageSize, int threads,
         bool sharedPool = false) =>
         new OrtBackend(OrtClassifier.FromCheckpoint(checkpoint, source,
             new OrtOptions { Threads = threads, SharedThreadPool = sharedPool },
             new ExportOptions { ImageSize = imageSize }));
 
-    public static IBackend OrtFile(string path, int imageSize, int threads, bool sharedPool = false) =>
+    public static IInferenceBackend OrtFile(string path, int imageSize, int threads, bool sharedPool = false) =>
         new OrtBackend(OrtClassifier.Open(path, new OrtOptions { Threads = threads, ImageSize = imageSize, SharedThreadPool = sharedPool }));
 
-    private sealed class TorchBackend(TorchClassifier c) : IBackend
+    private sealed class TorchBackend(TorchClassifier c) : IInferenceBackend
     {
         public int[] ImageShape => c.ImageShape;
         public int ImageSize => c.ImageSize;
@@ -102,7 +92,7 @@ internal static class Backends
         public void Dispose() => c.Dispose();
     }
 
-    private sealed class OrtBackend(OrtClassifier c) : IBackend
+    private sealed class OrtBackend(OrtClassifier c) : IInferenceBackend
     {
         public int[] ImageShape => c.ImageShape;
         public int ImageSize => c.ImageSize;

@@ -6,6 +6,7 @@ using ShuffleNet.Models;
 using ShuffleNet.Onnx.Export;
 using ShuffleNet.Onnx.Runtime;
 using ShuffleNet.Platform;
+using ShuffleNet.Serving;
 using Spectre.Console;
 
 namespace ShuffleNet.Cli.Commands;
@@ -52,7 +53,7 @@ internal static class BenchmarkCommand
             }
             else if (backends.Count == 0 && onnxFiles.Count == 0) backends.Add(Backend.Torch);
 
-            var cases = new List<(string Name, IBackend Backend)>();
+            var cases = new List<(string Name, IInferenceBackend Backend)>();
             try
             {
                 var target = Devices.Parse(r.GetValue(device)!);

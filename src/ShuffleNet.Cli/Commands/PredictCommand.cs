@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ShuffleNet.Checkpoints;
 using ShuffleNet.Models;
+using ShuffleNet.Serving;
 using ShuffleNet.Vision.Datasets;
 using ShuffleNet.Vision.Decoding;
 using ShuffleNet.Vision.Transforms;
@@ -58,27 +59,14 @@ internal static class PredictCommand
                     continue;
                 }
                 model.Backend.Run(input, 1, logits);
-                var top = TopK(logits, k).Select(t => new Prediction(t.Index, names?[t.Index] ?? $"class_{t.Index}", t.Score)).ToList();
-                if (r.GetValue(json)) Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { Image = file, Top = top }, Common.JsonLineOptions));
+                var top = TopK.Of(logits, k, names);
+                // the record `shufflenet serve` answers with, so both print the same JSON for the same image
+                if (r.GetValue(json)) Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new ImageResult(file, top), Common.JsonLineOptions));
                 else Print(file, top);
             }
             return failed == 0 ? 0 : 1;
         }));
         return command;
-    }
-
-    /// <summary>One class of the top-k: index, name and softmax probability.</summary>
-    internal sealed record Prediction(int Index, string Label, double Score);
-
-    internal static IEnumerable<(int Index, double Score)> TopK(ReadOnlySpan<float> logits, int k)
-    {
-        // softmax in double, shifted by the max for stability
-        double max = double.NegativeInfinity;
-        foreach (var v in logits) max = Math.Max(max, v);
-        var p = new double[logits.Length];
-        double sum = 0;
-        for (int i = 0; i < p.Length; i++) sum += p[i] = Math.Exp(logits[i] - max);
-        return Enumerable.Range(0, p.Length).OrderByDescending(i => p[i]).ThenBy(i => i).Take(k).Select(i => (i, p[i] / sum)).ToList();
     }
 
     private static List<string> ExpandImages(string[] inputs)
@@ -95,7 +83,7 @@ internal static class PredictCommand
         return files;
     }
 
-    private static void Print(string file, List<Prediction> top)
+    private static void Print(string file, IReadOnlyList<Prediction> top)
     {
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(file)}[/]");
         foreach (var t in top) AnsiConsole.MarkupLine($"  {t.Score,8:P2}  {t.Index,5}  {Markup.Escape(t.Label)}");

@@ -10,7 +10,7 @@ internal static class EncodedFile
         try { return File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ImageDecodeException(path, e.Message, e);
+            throw new ImageDecodeException(path, ImageDecodeError.Unreadable, e.Message, e);
         }
     }
 }

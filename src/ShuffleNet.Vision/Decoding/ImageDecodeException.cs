@@ -1,18 +1,44 @@
 namespace ShuffleNet.Vision.Decoding;
 
+/// <summary>What is wrong with an image that could not be decoded, for callers that answer each kind differently.</summary>
+public enum ImageDecodeError
+{
+    /// <summary>The file could not be read (missing, no permission, I/O error).</summary>
+    Unreadable,
+
+    /// <summary>Zero bytes.</summary>
+    Empty,
+
+    /// <summary>Not a format the decoder knows (JPEG, PNG, BMP, WebP, GIF).</summary>
+    NotAnImage,
+
+    /// <summary>The header claims more pixels than <see cref="DecoderOptions.MaxPixels"/>.</summary>
+    TooManyPixels,
+
+    /// <summary>The data ends before the image does.</summary>
+    Truncated,
+
+    /// <summary>The compressed data is corrupt.</summary>
+    Damaged,
+}
+
 /// <summary>An image could not be decoded; the message names the file and what is wrong with it.</summary>
 public sealed class ImageDecodeException : Exception
 {
     /// <summary>Creates the exception for <paramref name="fileName"/> with a description of the problem.</summary>
-    public ImageDecodeException(string fileName, string problem, Exception? inner = null)
+    public ImageDecodeException(string fileName, ImageDecodeError kind, string problem, Exception? inner = null)
         : base($"cannot decode image '{fileName}': {problem}", inner)
     {
         FileName = fileName;
+        Kind = kind;
         Problem = problem;
     }
 
     /// <summary>The path (or the caller-supplied name for streams and byte arrays).</summary>
     public string FileName { get; }
+
+    /// <summary>What kind of problem it is.</summary>
+    public ImageDecodeError Kind { get; }
 
     /// <summary>What is wrong, without the file name.</summary>
     public string Problem { get; }

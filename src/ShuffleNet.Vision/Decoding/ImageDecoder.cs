@@ -29,7 +29,7 @@ public sealed class ImageDecoder
         try { bytes = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ImageDecodeException(path, e.Message, e);
+            throw new ImageDecodeException(path, ImageDecodeError.Unreadable, e.Message, e);
         }
         return Decode(bytes, path);
     }
@@ -88,7 +88,7 @@ public sealed class ImageDecoder
         if (!Options.UseSystemJpeg || !JpegTurbo.IsAvailable || codec.EncodedFormat != SKEncodedImageFormat.Jpeg) return null;
         if (Options.ApplyExifOrientation && codec.EncodedOrigin != SKEncodedOrigin.TopLeft) return null;
         if (!JpegMarkers.ReachesEndOfImage(encoded))
-            throw new ImageDecodeException(name, "the data ends early (truncated file): no end-of-image marker after the compressed data");
+            throw new ImageDecodeException(name, ImageDecodeError.Truncated, "the data ends early (truncated file): no end-of-image marker after the compressed data");
         var image = ImageU8.Rent(box.Width, box.Height);
         var result = JpegTurbo.TryDecode(encoded, box.X, box.Y, box.Width, box.Height, image.Data, out var message);
         if (result == JpegTurbo.Result.Ok) return image;
@@ -96,21 +96,23 @@ public sealed class ImageDecoder
         return result switch
         {
             JpegTurbo.Result.Unsupported => null,
-            JpegTurbo.Result.Truncated => throw new ImageDecodeException(name, $"the data ends early (truncated file): libjpeg says {message}"),
-            _ => throw new ImageDecodeException(name, $"the compressed data is damaged (libjpeg says {message})"),
+            JpegTurbo.Result.Truncated => throw new ImageDecodeException(name, ImageDecodeError.Truncated, $"the data ends early (truncated file): libjpeg says {message}"),
+            _ => throw new ImageDecodeException(name, ImageDecodeError.Damaged, $"the compressed data is damaged (libjpeg says {message})"),
         };
     }
 
     private SKCodec OpenCodec(ReadOnlySpan<byte> encoded, string name)
     {
-        if (encoded.Length == 0) throw new ImageDecodeException(name, "the file is empty (0 bytes)");
+        if (encoded.Length == 0) throw new ImageDecodeException(name, ImageDecodeError.Empty, "the file is empty (0 bytes)");
         // Skia takes ownership of the stream (and frees it itself when it fails), which holds its own
         // reference to the copied bytes: the stream must not be disposed here.
         using var data = SKData.CreateCopy(encoded);
         var codec = SKCodec.Create(new SKMemoryStream(data), out var result);
+        if (codec is null && result == SKCodecResult.IncompleteInput)
+            throw new ImageDecodeException(name, ImageDecodeError.Truncated, "the data ends early (truncated file): the header is incomplete");
         if (codec is null)
         {
-            throw new ImageDecodeException(name,
+            throw new ImageDecodeException(name, ImageDecodeError.NotAnImage,
                 $"not a recognized image (JPEG, PNG, BMP, WebP, GIF): Skia says {result}; the first bytes are {Preview(encoded)}");
         }
         var info = codec.Info;
@@ -118,7 +120,7 @@ public sealed class ImageDecoder
         if (pixels > Options.MaxPixels)
         {
             codec.Dispose();
-            throw new ImageDecodeException(name,
+            throw new ImageDecodeException(name, ImageDecodeError.TooManyPixels,
                 $"the header claims {info.Width}x{info.Height} = {pixels:N0} pixels, above the limit of " +
                 $"{Options.MaxPixels:N0} (a guard against decompression bombs; raise DecoderOptions.MaxPixels if the image is genuine)");
         }
@@ -143,9 +145,10 @@ public sealed class ImageDecoder
                 fixed (byte* p = raw) result = codec.GetPixels(info, (IntPtr)p, w * bytesPerPixel, new SKCodecOptions(0));
             }
             if (result != SKCodecResult.Success)
-                throw new ImageDecodeException(name, result == SKCodecResult.IncompleteInput
-                    ? "the data ends early (truncated file): Skia decoded only part of the image"
-                    : $"the compressed data is damaged (Skia says {result})");
+                throw result == SKCodecResult.IncompleteInput
+                    ? new ImageDecodeException(name, ImageDecodeError.Truncated,
+                        "the data ends early (truncated file): Skia decoded only part of the image")
+                    : new ImageDecodeException(name, ImageDecodeError.Damaged, $"the compressed data is damaged (Skia says {result})");
             var o = Orientation.For(Options.ApplyExifOrientation ? codec.EncodedOrigin : SKEncodedOrigin.TopLeft, w, h);
             var image = ImageU8.Rent(o.Width, o.Height);
             PixelCopy.ToRgb(raw, w, h, image.Data, o);

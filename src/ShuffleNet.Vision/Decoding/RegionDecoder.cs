@@ -24,11 +24,11 @@ internal static class RegionDecoder
         try
         {
             if (y > 0 && !codec.SkipScanlines(y))
-                throw new ImageDecodeException(name, "the data ends early (truncated file): Skia could not reach the crop");
+                throw new ImageDecodeException(name, ImageDecodeError.Truncated, "the data ends early (truncated file): Skia could not reach the crop");
             int lines;
             unsafe { fixed (byte* p = raw) lines = codec.GetScanlines((IntPtr)p, h, w * 4); }
             if (lines != h)
-                throw new ImageDecodeException(name, $"the data ends early (truncated file): Skia decoded {lines} of {h} rows of the crop");
+                throw new ImageDecodeException(name, ImageDecodeError.Truncated, $"the data ends early (truncated file): Skia decoded {lines} of {h} rows of the crop");
             var image = ImageU8.Rent(w, h);
             PixelCopy.ToRgb(raw, w, h, image.Data, Orientation.For(SKEncodedOrigin.TopLeft, w, h));
             return image;

@@ -72,6 +72,7 @@ public class JpegTurboTests(ITestOutputHelper output)
         var e1 = Assert.Throws<ImageDecodeException>(() => Turbo.Decode(truncated, "half.jpg"));
         Assert.Contains("half.jpg", e1.Message);
         Assert.Contains("ends early", e1.Message);
+        Assert.Equal(ImageDecodeError.Truncated, e1.Kind);
 
         // A region above the cut decodes; one below it must not pass off the decoder's grey fill as pixels.
         using var header = Skia.Decode(bytes);

@@ -57,6 +57,7 @@ public class OddInputTests(ITestOutputHelper output)
         var decoder = new ImageDecoder(new DecoderOptions { MaxPixels = 1000 });
         var ex = Assert.Throws<ImageDecodeException>(() => decoder.Decode(TestPaths.Fixture("odd", "image.bmp")));
         Assert.Contains("45x30 = 1,350 pixels", ex.Message);
+        Assert.Equal(ImageDecodeError.TooManyPixels, ex.Kind);
     }
 
     [Fact]
@@ -77,5 +78,16 @@ public class OddInputTests(ITestOutputHelper output)
     {
         var ex = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Default.Decode("/nonexistent/x.jpg"));
         Assert.Contains("/nonexistent/x.jpg", ex.Message);
+        Assert.Equal(ImageDecodeError.Unreadable, ex.Kind);
+    }
+
+    [Fact]
+    public void Empty_and_non_image_bytes_are_told_apart()
+    {
+        Assert.Equal(ImageDecodeError.Empty, Assert.Throws<ImageDecodeException>(() => ImageDecoder.Default.Decode([], "e")).Kind);
+        var text = "hello, not an image"u8.ToArray();
+        var ex = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Default.Decode(text, "t.txt"));
+        Assert.Equal(ImageDecodeError.NotAnImage, ex.Kind);
+        Assert.Contains("t.txt", ex.Message);
     }
 }
