@@ -31,8 +31,15 @@ public enum DType
 /// A dense tensor as a checkpoint stores it, without TorchSharp: element type, shape and the elements
 /// in row-major (C-contiguous) order, little-endian.
 /// </summary>
+/// <remarks>
+/// A tensor read from a file may be a view into a storage it shares (a slice, a transpose, a stride-0
+/// <c>expand</c>), as PyTorch keeps it: <see cref="Bytes"/> copies it out row-major on first use, so a
+/// 1 KB storage expanded to 2 GB costs nothing until (and unless) its elements are asked for.
+/// </remarks>
 public sealed class TensorData
 {
+    private byte[]? _bytes;   // row-major elements; for a view, made on first use
+
     /// <summary>Creates a tensor from raw little-endian, row-major element bytes.</summary>
     /// <exception cref="ArgumentException">The byte count does not match the shape and type.</exception>
     public TensorData(DType dtype, long[] shape, byte[] bytes)
@@ -41,14 +48,41 @@ public sealed class TensorData
         foreach (var d in shape)
         {
             if (d < 0) throw new ArgumentException($"negative dimension in shape [{string.Join(", ", shape)}]", nameof(shape));
-            count *= d;
+            count = d == 0 || count == 0 ? 0 : count <= bytes.LongLength / d ? count * d : long.MaxValue;
         }
-        if (count * ElementSize(dtype) != bytes.LongLength)
+        if (count == long.MaxValue || count * ElementSize(dtype) != bytes.LongLength)
             throw new ArgumentException($"{bytes.LongLength} bytes do not hold a {dtype} tensor of shape [{string.Join(", ", shape)}]", nameof(bytes));
         DType = dtype;
         Shape = shape;
-        Bytes = bytes;
+        Count = count;
+        _bytes = Storage = bytes;
+        Strides = ContiguousStrides(shape);
     }
+
+    /// <summary>
+    /// A view of <paramref name="storage"/> as PyTorch's <c>as_strided</c> makes it. The caller
+    /// (<see cref="TensorRebuild"/>) has checked that every element lies in the storage and that the row-major
+    /// copy fits one array.
+    /// </summary>
+    internal TensorData(DType dtype, long[] shape, long count, byte[] storage, long offset, long[] strides)
+    {
+        DType = dtype;
+        Shape = shape;
+        Count = count;
+        Storage = storage;
+        StorageOffset = offset;
+        Strides = strides;
+        if (offset == 0 && count * ElementSize(dtype) == storage.LongLength && IsRowMajor(shape, strides)) _bytes = storage;
+    }
+
+    /// <summary>The storage the elements live in: <see cref="Bytes"/> itself unless this is a view.</summary>
+    internal byte[] Storage { get; }
+
+    /// <summary>Offset of element [0, ..., 0] in <see cref="Storage"/>, in elements.</summary>
+    internal long StorageOffset { get; }
+
+    /// <summary>Step in elements along each dimension; row-major strides unless this is a view.</summary>
+    internal long[] Strides { get; }
 
     /// <summary>Element type.</summary>
     public DType DType { get; }
@@ -56,11 +90,11 @@ public sealed class TensorData
     /// <summary>Shape, outermost dimension first.</summary>
     public long[] Shape { get; }
 
-    /// <summary>Elements, row-major, little-endian.</summary>
-    public byte[] Bytes { get; }
+    /// <summary>Elements, row-major, little-endian (for a view, copied out of its storage on first use).</summary>
+    public byte[] Bytes => _bytes ??= CopyOut();
 
     /// <summary>Number of elements.</summary>
-    public long Count => Bytes.LongLength / ElementSize(DType);
+    public long Count { get; }
 
     /// <summary>Shape as PyTorch prints it, e.g. <c>[24, 3, 3, 3]</c>.</summary>
     public string ShapeText => "[" + string.Join(", ", Shape) + "]";
@@ -106,4 +140,49 @@ public sealed class TensorData
 
     /// <inheritdoc />
     public override string ToString() => $"{DType}{ShapeText}";
+
+    internal static long[] ContiguousStrides(long[] shape)
+    {
+        var stride = new long[shape.Length];
+        for (long d = shape.Length - 1, s = 1; d >= 0; s *= Math.Max(shape[d], 1), d--) stride[d] = s;
+        return stride;
+    }
+
+    private static bool IsRowMajor(long[] shape, long[] strides)
+    {
+        long expected = 1;
+        for (int d = shape.Length - 1; d >= 0; d--)
+        {
+            if (shape[d] != 1 && strides[d] != expected) return false;
+            expected *= shape[d];
+        }
+        return true;
+    }
+
+    // odometer over the index, innermost dimension fastest: the row-major order of the result
+    private byte[] CopyOut()
+    {
+        int es = ElementSize(DType);
+        var bytes = new byte[Count * es];
+        if (Count == 0) return bytes;
+        if (IsRowMajor(Shape, Strides))
+        {
+            Array.Copy(Storage, StorageOffset * es, bytes, 0, bytes.LongLength);
+            return bytes;
+        }
+        var index = new long[Shape.Length];
+        long src = StorageOffset;
+        for (long n = 0; n < Count; n++)
+        {
+            Array.Copy(Storage, src * es, bytes, n * es, es);
+            for (int d = Shape.Length - 1; d >= 0; d--)
+            {
+                src += Strides[d];
+                if (++index[d] < Shape[d]) break;
+                src -= Strides[d] * Shape[d];
+                index[d] = 0;
+            }
+        }
+        return bytes;
+    }
 }

@@ -54,9 +54,10 @@ internal static class LegacyFormatReader
                 throw new CheckpointException($"checkpoint '{source}' is corrupt: storage '{key}' is listed but never used");
             if (file.Length - pos < 8) throw Truncated(source);
             long numel = BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan(pos, 8));
-            long nbytes = numel * TensorData.ElementSize(storage.DType);
             pos += 8;
-            if (numel < 0 || nbytes > file.Length - pos) throw Truncated(source);
+            // the bytes must be in the file: checked before the multiplication can wrap
+            if (numel < 0 || numel > (file.Length - pos) / TensorData.ElementSize(storage.DType)) throw Truncated(source);
+            long nbytes = numel * TensorData.ElementSize(storage.DType);
             storage.Data = file.AsSpan(pos, (int)nbytes).ToArray();
             pos += (int)nbytes;
         }

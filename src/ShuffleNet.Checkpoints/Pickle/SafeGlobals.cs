@@ -18,8 +18,16 @@ internal static class SafeGlobals
                 new PyGlobal(module, name, a => a.Length > 0 ? a[0] : null),
             // torch 2.x wraps tensors with Python attributes as _rebuild_from_type_v2(func, type, args, state);
             // func was itself resolved through this list, and the type and state are dropped
-            ("torch._tensor", "_rebuild_from_type_v2") => new PyGlobal(module, name, a => a is [PyGlobal f, _, object?[] args, ..]
-                ? f.Call(args) : throw new CheckpointException($"checkpoint '{source}' has a malformed _rebuild_from_type_v2")),
+            ("torch._tensor", "_rebuild_from_type_v2") => new PyGlobal(module, name, a => RebuildFromType(a, source)),
+            // protocol 2 pickles a set as set([items]) (protocol 4 has its own opcodes)
+            ("builtins" or "__builtin__", "set" or "frozenset") =>
+                new PyGlobal(module, name, a => a switch
+                {
+                    [] => new HashSet<object?>(),
+                    [List<object?> items] => new HashSet<object?>(items),
+                    [object?[] items] => new HashSet<object?>(items),
+                    _ => throw Malformed($"{name}()", source),
+                }),
             ("torch", "Tensor") or ("torch.nn.parameter", "Parameter") or ("torch._tensor", "Tensor") =>
                 new PyGlobal(module, name, _ => throw Refused(module, name, source)),
             ("_codecs", "encode") => new PyGlobal(module, name, a => NumpyValues.Encode(a, source)),
@@ -30,6 +38,21 @@ internal static class SafeGlobals
             _ => null,
         };
         return found ?? throw Refused(module, name, source);
+    }
+
+    private const string RebuildFromTypeV2 = "torch._tensor._rebuild_from_type_v2";
+
+    // a crafted file nests _rebuild_from_type_v2(_rebuild_from_type_v2, T, (_rebuild_from_type_v2, ...)) 200,000 deep:
+    // unwrapped in a loop, bounded by the file, where calling through would overflow the stack
+    private static object? RebuildFromType(object?[] args, string source)
+    {
+        while (true)
+        {
+            if (args is not [PyGlobal f, _, object?[] inner, ..])
+                throw new CheckpointException($"checkpoint '{source}' has a malformed _rebuild_from_type_v2");
+            if (f.FullName != RebuildFromTypeV2) return f.Call(inner);
+            args = inner;
+        }
     }
 
     // OrderedDict() from protocol 2 has no arguments; OrderedDict([(k, v), ...]) from older writers has one

@@ -42,10 +42,10 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
                 case (byte)'J': Push((long)BinaryPrimitives.ReadInt32LittleEndian(Read(4))); break;
                 case (byte)'K': Push((long)ReadByte()); break;
                 case (byte)'M': Push((long)BinaryPrimitives.ReadUInt16LittleEndian(Read(2))); break;
-                case (byte)'L': Push(Narrow(BigInteger.Parse(ReadLine().TrimEnd('L'), CultureInfo.InvariantCulture))); break;
+                case (byte)'L': Push(Narrow(ParseBig(ReadLine().TrimEnd('L')))); break;
                 case 0x8a: Push(Narrow(new BigInteger(Read(ReadByte()), isUnsigned: false))); break;
                 case 0x8b: Push(Narrow(new BigInteger(Read(ReadLength4()), isUnsigned: false))); break;
-                case (byte)'F': Push(double.Parse(ReadLine(), CultureInfo.InvariantCulture)); break;
+                case (byte)'F': Push(ParseFloat(ReadLine())); break;
                 case (byte)'G': Push(BinaryPrimitives.ReadDoubleBigEndian(Read(8))); break;
                 case (byte)'S': Push(Unquote(ReadLine())); break;
                 case (byte)'T': Push(Encoding.UTF8.GetString(Read(ReadLength4()))); break;   // py2 str, read as torch.load(encoding='utf-8')
@@ -73,10 +73,10 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
                 case 0x8f: Push(new HashSet<object?>()); break;
                 case 0x90: { var items = PopMark(); AsSet(Peek()).UnionWith(items); break; }
                 case 0x91: Push(new HashSet<object?>(PopMark())); break;
-                case (byte)'g': Push(MemoGet(long.Parse(ReadLine(), CultureInfo.InvariantCulture))); break;
+                case (byte)'g': Push(MemoGet(ParseMemoKey(ReadLine()))); break;
                 case (byte)'h': Push(MemoGet(ReadByte())); break;
                 case (byte)'j': Push(MemoGet(BinaryPrimitives.ReadUInt32LittleEndian(Read(4)))); break;
-                case (byte)'p': _memo[long.Parse(ReadLine(), CultureInfo.InvariantCulture)] = Peek(); break;
+                case (byte)'p': _memo[ParseMemoKey(ReadLine())] = Peek(); break;
                 case (byte)'q': _memo[ReadByte()] = Peek(); break;
                 case (byte)'r': _memo[BinaryPrimitives.ReadUInt32LittleEndian(Read(4))] = Peek(); break;
                 case 0x94: _memo[_memo.Count] = Peek(); break;                  // MEMOIZE
@@ -116,12 +116,37 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
 
     private static object Narrow(BigInteger v) => v >= long.MinValue && v <= long.MaxValue ? (object)(long)v : v;
 
-    private static object ParseIntLine(string line) => line switch
+    private object ParseIntLine(string line) => line switch
     {
         "00" => false,
         "01" => true,
-        _ => Narrow(BigInteger.Parse(line, CultureInfo.InvariantCulture)),
+        _ => Narrow(ParseBig(line)),
     };
+
+    // Python itself refuses int text over 4300 digits (parsing is quadratic); garbage gets one message naming the file
+    private const int MaxDigits = 4300;
+
+    private BigInteger ParseBig(string text) =>
+        text.Length <= MaxDigits + 1 && BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
+            ? v : throw Garbage("an integer", text);
+
+    private long ParseMemoKey(string text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw Garbage("a memo key", text);
+
+    // protocol 0 writes repr(float): 'inf', '-inf' and 'nan' besides the usual forms
+    private double ParseFloat(string text) => text switch
+    {
+        "inf" => double.PositiveInfinity,
+        "-inf" => double.NegativeInfinity,
+        "nan" => double.NaN,
+        _ => text.Length <= 400 && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw Garbage("a float", text),
+    };
+
+    private CheckpointException Garbage(string what, string text)
+    {
+        var shown = new string(text.Take(40).Select(c => char.IsControl(c) ? '?' : c).ToArray()) + (text.Length > 40 ? "..." : "");
+        return Bad($"is corrupt: its pickle has '{shown}' where {what} belongs (before byte {_pos})");
+    }
 
     private static string Unquote(string s) => s.Length >= 2 && (s[0] == '\'' || s[0] == '"') ? s[1..^1] : s;
 
