@@ -16,18 +16,25 @@ namespace ShuffleNet.Checkpoints;
 /// <item><c>tuple</c>: <c>object?[]</c> (exactly that array type; a <c>string[]</c> is saved as a list).</item>
 /// <item><c>str</c>: <see cref="string"/>; <c>bytes</c>: <c>byte[]</c>; <c>bool</c>: <see cref="bool"/>; <c>None</c>: null.</item>
 /// <item><c>int</c>: <see cref="long"/>, or <see cref="System.Numerics.BigInteger"/> beyond 64 bits; <c>float</c>: <see cref="double"/>.</item>
-/// <item><c>torch.Tensor</c> and <c>nn.Parameter</c>: <see cref="TensorData"/>, views copied out row-major
-/// (saving writes float32 as float32, int64 as int64, and so on: no conversion).</item>
-/// <item>Read only: <c>set</c>/<c>frozenset</c> as <see cref="HashSet{T}"/>; numpy scalars as <see cref="long"/>,
-/// <see cref="double"/> or <see cref="bool"/>; a <c>numpy.dtype</c> as its name (<c>"float32"</c>).</item>
+/// <item><c>torch.Tensor</c> and <c>nn.Parameter</c>: <see cref="TensorData"/>; a view (slice, transpose, stride-0
+/// <c>expand</c>) stays a view of its storage until its <see cref="TensorData.Bytes"/> are asked for, and is saved as
+/// a view (saving writes float32 as float32, int64 as int64, and so on: no conversion).</item>
+/// <item><c>set</c>/<c>frozenset</c>: <see cref="HashSet{T}"/> of <c>object?</c> (saving: any <see cref="ISet{T}"/>, as a <c>set</c>).</item>
+/// <item>Read only: numpy scalars as <see cref="long"/>, <see cref="double"/> or <see cref="bool"/>; a <c>numpy.dtype</c>
+/// as its name (<c>"float32"</c>).</item>
 /// </list>
-/// Tuples used as dict keys compare by reference. Only little-endian files are supported.
+/// Shared and self-containing values stay shared both ways (a list that contains itself is read and written as pickle
+/// does). Tuples used as dict keys compare by reference. Only little-endian files are supported.
+/// <para>Reading costs bounded memory, stack and time whatever the file holds: containers nested deeper than 512
+/// levels, tensor views outside their storage or with overflowing arithmetic, zip entries that declare other sizes
+/// than their storages need or inflate far beyond the file, and malformed pickles are refused with a
+/// <see cref="CheckpointException"/> naming the file.</para>
 /// </remarks>
 public static class TorchFile
 {
     /// <summary>Reads a zip-format (PyTorch 1.6+) or legacy-format <c>torch.save</c> file.</summary>
-    /// <exception cref="CheckpointException">The file is missing, empty, truncated, not a PyTorch file,
-    /// or names a Python global outside the allow-list.</exception>
+    /// <exception cref="CheckpointException">The file is missing, empty, truncated, corrupt or crafted, not a PyTorch
+    /// file, or names a Python global outside the allow-list.</exception>
     public static object? Load(string path)
     {
         if (!File.Exists(path)) throw new CheckpointException($"checkpoint '{path}' does not exist");
@@ -59,7 +66,7 @@ public static class TorchFile
     /// protocol 2 pickle, stored entries, tensor data 64-byte aligned), which <c>torch.load</c> reads in
     /// PyTorch 1.6 and later. The write is atomic: a temp file in the same folder, renamed when complete.
     /// </summary>
-    /// <exception cref="ArgumentException">The graph holds a value with no Python counterpart.</exception>
+    /// <exception cref="ArgumentException">The graph holds a value with no Python counterpart, or nests deeper than 512 levels.</exception>
     /// <exception cref="CheckpointException">The file could not be written; nothing was.</exception>
     public static void Save(string path, object? value)
     {

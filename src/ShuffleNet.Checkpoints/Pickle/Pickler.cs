@@ -7,17 +7,25 @@ namespace ShuffleNet.Checkpoints;
 
 /// <summary>
 /// Writes a Python object graph as the protocol 2 pickle torch.save puts in <c>data.pkl</c>: dicts,
-/// lists, tuples, scalars, <see cref="StateDict"/> as <c>collections.OrderedDict</c>, and each
+/// lists, tuples, sets, scalars, <see cref="StateDict"/> as <c>collections.OrderedDict</c>, and each
 /// <see cref="TensorData"/> as <c>torch._utils._rebuild_tensor_v2</c> over a storage named by a
-/// persistent id. Storages are collected in <see cref="Storages"/>, index = key.
+/// persistent id (a view is written as a view of its storage, as PyTorch does). Storages are collected in
+/// <see cref="Storages"/>, index = key.
 /// </summary>
+/// <remarks>
+/// Like Python's pickler, every container and tensor is memoised: written once, then referred to (BINGET), so a
+/// list that contains itself is written as pickle writes it and a DAG of shared lists costs its distinct objects,
+/// not its paths. Nesting deeper than <see cref="GraphResolver.MaxDepth"/> (what the reader accepts) is refused.
+/// </remarks>
 internal sealed class Pickler
 {
     private readonly MemoryStream _out = new();
-    private readonly Dictionary<TensorData, int> _keys = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(byte[] Storage, DType DType), int> _keys = new(StorageComparer.Instance);
+    private readonly Dictionary<object, int> _memo = new(ReferenceEqualityComparer.Instance);
+    private int _depth;
 
-    /// <summary>Tensors in storage-key order: <c>data/0</c>, <c>data/1</c>, ...</summary>
-    public List<TensorData> Storages { get; } = [];
+    /// <summary>Storage bytes in storage-key order: <c>data/0</c>, <c>data/1</c>, ...</summary>
+    public List<byte[]> Storages { get; } = [];
 
     public byte[] Pickle(object? value)
     {
@@ -31,37 +39,58 @@ internal sealed class Pickler
     {
         switch (value)
         {
-            case null: Op('N'); break;
-            case bool b: Op(b ? 0x88 : 0x89); break;
-            case int i: WriteInt(i); break;
-            case long l: WriteInt(l); break;
-            case BigInteger big: WriteBig(big); break;
-            case float f: WriteFloat(f); break;
-            case double d: WriteFloat(d); break;
-            case string s: WriteString(s); break;
-            // protocol 2 has no bytes opcode; Python 3 writes _codecs.encode(latin1 text, 'latin1')
-            case byte[] bytes: Global("_codecs", "encode"); WriteString(Encoding.Latin1.GetString(bytes)); WriteString("latin1"); Op(0x86); Op('R'); break;
-            case TensorData t: WriteTensor(t); break;
-            case StateDict sd: Global("collections", "OrderedDict"); Op(')'); Op('R'); WriteItems(sd.Select(kv => ((object?)kv.Key, (object?)kv.Value))); break;
-            case IDictionary d: Op('}'); WriteItems(Entries(d)); break;
-            case object?[] tuple when value.GetType() == typeof(object[]): WriteTuple(tuple); break;
-            case IList list: WriteList(list); break;
-            default: throw new ArgumentException($"cannot save a {value.GetType().Name} in a checkpoint; use dicts, lists, tuples, strings, numbers, bools, bytes, null and tensors");
+            case null: Op('N'); return;
+            case bool b: Op(b ? 0x88 : 0x89); return;
+            case int i: WriteInt(i); return;
+            case long l: WriteInt(l); return;
+            case BigInteger big: WriteBig(big); return;
+            case float f: WriteFloat(f); return;
+            case double d: WriteFloat(d); return;
+            case string s: WriteString(s); return;
         }
+        if (_memo.TryGetValue(value, out int seen)) { Get(seen); return; }
+        switch (value)
+        {
+            // protocol 2 has no bytes opcode; Python 3 writes _codecs.encode(latin1 text, 'latin1')
+            case byte[] bytes: Global("_codecs", "encode"); WriteString(Encoding.Latin1.GetString(bytes)); WriteString("latin1"); Op(0x86); Op('R'); Put(value); return;
+            case TensorData t: WriteTensor(t); Put(value); return;
+        }
+        // containers: the reader's depth count, so whatever one side accepts the other does
+        if (++_depth > GraphResolver.MaxDepth)
+            throw new ArgumentException($"cannot save a checkpoint whose values nest more than {GraphResolver.MaxDepth} deep; " +
+                "the reader would refuse it");
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw new ArgumentException($"cannot save a checkpoint nested {_depth} deep on a thread with this little stack; save it from another thread");
+        switch (value)
+        {
+            case StateDict sd:
+                Global("collections", "OrderedDict"); Op(')'); Op('R'); Put(value);
+                WriteItems(sd.Select(kv => ((object?)kv.Key, (object?)kv.Value)));
+                break;
+            case IDictionary d: Op('}'); Put(value); WriteItems(Entries(d)); break;
+            case object?[] tuple when value.GetType() == typeof(object[]): WriteTuple(tuple); break;
+            // protocol 2 pickles a set as set([items]), a list made for the call
+            case ISet<object?> set:
+                Global("__builtin__", "set"); Op(']'); WriteAppends(set); Op(0x85); Op('R');
+                // reached again through a list inside it and written there: drop this copy, refer to that one (as Python does)
+                if (_memo.TryGetValue(value, out int self)) { Op('0'); Get(self); } else Put(value);
+                break;
+            case IList list: Op(']'); Put(value); WriteAppends(list.Cast<object?>()); break;
+            default: throw new ArgumentException($"cannot save a {value.GetType().Name} in a checkpoint; use dicts, lists, tuples, sets, strings, numbers, bools, bytes, null and tensors");
+        }
+        _depth--;
     }
 
     private void WriteTensor(TensorData t)
     {
-        if (!_keys.TryGetValue(t, out int key)) { _keys[t] = key = Storages.Count; Storages.Add(t); }
+        if (!_keys.TryGetValue((t.Storage, t.DType), out int key)) { _keys[(t.Storage, t.DType)] = key = Storages.Count; Storages.Add(t.Storage); }
         Global("torch._utils", "_rebuild_tensor_v2");
         Op('(');
         Op('('); WriteString("storage"); Global("torch", StorageTypes.StorageName(t.DType)); WriteString(key.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        WriteString("cpu"); WriteInt(t.Count); Op('t'); Op('Q');   // persistent id ('storage', type, key, location, numel)
-        WriteInt(0);
-        var stride = new long[t.Shape.Length];
-        for (long d = t.Shape.Length - 1, s = 1; d >= 0; s *= t.Shape[d], d--) stride[d] = s;
-        WriteTuple(t.Shape.Cast<object?>().ToArray());
-        WriteTuple(stride.Cast<object?>().ToArray());
+        WriteString("cpu"); WriteInt(t.Storage.LongLength / TensorData.ElementSize(t.DType)); Op('t'); Op('Q');   // persistent id ('storage', type, key, location, numel)
+        WriteInt(t.StorageOffset);
+        WriteLongs(t.Shape);
+        WriteLongs(t.Strides);
         Op(0x89);                                                   // requires_grad False
         Global("collections", "OrderedDict"); Op(')'); Op('R');    // backward hooks
         Op('t'); Op('R');
@@ -84,10 +113,9 @@ internal sealed class Pickler
         while (it.MoveNext()) yield return (it.Key, it.Value);
     }
 
-    private void WriteList(IList list)
+    private void WriteAppends(IEnumerable<object?> items)
     {
-        Op(']');
-        foreach (var batch in list.Cast<object?>().Chunk(1000))
+        foreach (var batch in items.Chunk(1000))
         {
             Op('(');
             foreach (var v in batch) Write(v);
@@ -97,11 +125,41 @@ internal sealed class Pickler
 
     private void WriteTuple(object?[] items)
     {
-        if (items.Length == 0) { Op(')'); return; }
-        if (items.Length <= 3) { foreach (var v in items) Write(v); Op(0x84 + items.Length); return; }
-        Op('(');
+        if (items.Length == 0) { Op(')'); return; }   // the empty tuple is a singleton: Python does not memoise it either
+        if (items.Length > 3) Op('(');
         foreach (var v in items) Write(v);
+        if (_memo.TryGetValue(items, out int self))
+        {
+            // the tuple was reached again through a list inside it and written there: drop this copy's items, refer to that one
+            if (items.Length > 3) Op('1'); else for (int i = 0; i < items.Length; i++) Op('0');
+            Get(self);
+            return;
+        }
+        Op(items.Length > 3 ? 't' : 0x84 + items.Length);
+        Put(items);
+    }
+
+    private void WriteLongs(long[] values)
+    {
+        if (values.Length is > 0 and <= 3) { foreach (var v in values) WriteInt(v); Op(0x84 + values.Length); return; }
+        Op(values.Length == 0 ? ')' : '(');
+        if (values.Length == 0) return;
+        foreach (var v in values) WriteInt(v);
         Op('t');
+    }
+
+    private void Put(object value)
+    {
+        int index = _memo.Count;
+        _memo[value] = index;
+        if (index < 256) { Op('q'); _out.WriteByte((byte)index); }
+        else { Op('r'); Span<byte> b = stackalloc byte[4]; BinaryPrimitives.WriteInt32LittleEndian(b, index); _out.Write(b); }
+    }
+
+    private void Get(int index)
+    {
+        if (index < 256) { Op('h'); _out.WriteByte((byte)index); }
+        else { Op('j'); Span<byte> b = stackalloc byte[4]; BinaryPrimitives.WriteInt32LittleEndian(b, index); _out.Write(b); }
     }
 
     private void WriteInt(long v)
@@ -115,9 +173,10 @@ internal sealed class Pickler
     private void WriteBig(BigInteger v)
     {
         if (v >= int.MinValue && v <= int.MaxValue) { WriteInt((long)v); return; }
-        var bytes = v.ToByteArray();   // little-endian two's complement, minimal: LONG1's encoding
-        if (bytes.Length > 255) throw new ArgumentException("integer too large for a checkpoint");
-        Op(0x8a); _out.WriteByte((byte)bytes.Length); _out.Write(bytes);
+        var bytes = v.ToByteArray();   // little-endian two's complement, minimal: LONG1's and LONG4's encoding
+        if (bytes.Length <= 255) { Op(0x8a); _out.WriteByte((byte)bytes.Length); }
+        else { Op(0x8b); Span<byte> n = stackalloc byte[4]; BinaryPrimitives.WriteInt32LittleEndian(n, bytes.Length); _out.Write(n); }
+        _out.Write(bytes);
     }
 
     private void WriteFloat(double v)
@@ -141,4 +200,12 @@ internal sealed class Pickler
     private void Global(string module, string name) { Op('c'); _out.Write(Encoding.ASCII.GetBytes($"{module}\n{name}\n")); }
 
     private void Op(int op) => _out.WriteByte((byte)op);
+
+    // one storage per byte array and element type: views of one storage share its key, as in PyTorch's files
+    private sealed class StorageComparer : IEqualityComparer<(byte[] Storage, DType DType)>
+    {
+        public static readonly StorageComparer Instance = new();
+        public bool Equals((byte[] Storage, DType DType) a, (byte[] Storage, DType DType) b) => ReferenceEquals(a.Storage, b.Storage) && a.DType == b.DType;
+        public int GetHashCode((byte[] Storage, DType DType) k) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Storage), k.DType);
+    }
 }

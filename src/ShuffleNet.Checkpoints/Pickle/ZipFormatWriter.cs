@@ -12,7 +12,7 @@ internal static class ZipFormatWriter
 {
     private const int Alignment = 64;
 
-    public static void Write(Stream output, string top, byte[] dataPkl, IReadOnlyList<TensorData> storages)
+    public static void Write(Stream output, string top, byte[] dataPkl, IReadOnlyList<byte[]> storages)
     {
         var central = new List<(string Name, uint Crc, long Size, long Offset)>();
         void Add(string name, byte[] data)
@@ -45,7 +45,7 @@ internal static class ZipFormatWriter
         }
         Add($"{top}/data.pkl", dataPkl);
         Add($"{top}/byteorder", Encoding.ASCII.GetBytes("little"));
-        for (int i = 0; i < storages.Count; i++) Add($"{top}/data/{i}", storages[i].Bytes);
+        for (int i = 0; i < storages.Count; i++) Add($"{top}/data/{i}", storages[i]);
         Add($"{top}/version", Encoding.ASCII.GetBytes("3\n"));
 
         long cdStart = output.Position;
