@@ -14,9 +14,11 @@ public static class CheckpointFile
     /// The layout is not validated here: see <see cref="LayoutCheck.Validate"/>.
     /// </summary>
     /// <exception cref="CheckpointException">The file cannot be read or holds no state dict.</exception>
-    public static Checkpoint Load(string path)
+    public static Checkpoint Load(string path) => FromGraph(TorchFile.Load(path), path);
+
+    /// <summary>What <see cref="Load"/> does with the graph <see cref="TorchFile.Load(string)"/> read from <paramref name="path"/>.</summary>
+    internal static Checkpoint FromGraph(object? root, string path)
     {
-        var root = TorchFile.Load(path);
         var top = root as OrderedDictionary<object, object?>
             ?? throw new CheckpointException($"checkpoint '{path}' holds a {Describe(root)}, not a dict; expected a state dict or an mmpretrain checkpoint");
         var stateDict = ToStateDict(FindStateDict(top, path), path);

@@ -44,6 +44,12 @@ public static class TorchFile
         {
             throw new CheckpointException($"checkpoint '{path}' cannot be read: {e.Message}", e);
         }
+        return Load(file, path);
+    }
+
+    /// <summary>Reads a file's bytes as <see cref="Load(string)"/> does; <paramref name="path"/> names it in messages.</summary>
+    internal static object? Load(byte[] file, string path)
+    {
         if (file.Length == 0) throw new CheckpointException($"checkpoint '{path}' is empty (0 bytes); download or copy it again");
         try
         {

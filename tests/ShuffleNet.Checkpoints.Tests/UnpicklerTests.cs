@@ -52,4 +52,18 @@ public class UnpicklerTests
         Assert.Contains("not an allow-listed function", e.Message);
         Assert.IsType<OrderedDictionary<object, object?>>(Unpickle(Bytes("\u0080\u0002ccollections\nOrderedDict\n)R.")));
     }
+
+    [Theory]   // found by fuzz/ShuffleNet.Fuzz (unpickler target): a POP below a MARK left it pointing past the stack
+    [InlineData("\u0080\u0002K\u0005(0t.")]        // MARK, POP (pops the MARK, as Python does), TUPLE: no MARK left
+    [InlineData("\u0080\u0002K\u0005(K\u00060a.")]  // APPEND with nothing above the MARK
+    [InlineData("\u0080\u0002]K\u0001(00e.")]
+    public void Popping_below_a_mark_is_refused_as_corrupt(string pickle)
+    {
+        var e = Assert.Throws<CheckpointException>(() => Unpickle(Bytes(pickle)));
+        Assert.Contains("'hand.pkl' is corrupt", e.Message);
+    }
+
+    [Fact]
+    public void Pop_on_an_empty_mark_frame_pops_the_mark_as_Python_does() =>
+        Assert.Equal(5L, Unpickle(Bytes("\u0080\u0002K\u0005(0.")));   // pickle.loads(...) == 5
 }

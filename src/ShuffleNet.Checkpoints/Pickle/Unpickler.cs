@@ -32,7 +32,7 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
                 case 0x95: Read(8); break;                                      // FRAME: length only
                 case (byte)'.': return Pop();                                   // STOP
                 case (byte)'(': _marks.Push(_stack.Count); break;               // MARK
-                case (byte)'0': Pop(); break;                                   // POP
+                case (byte)'0': if (AboveMark > 0) Pop(); else PopMark(); break; // POP: an empty frame pops its MARK, as Python does
                 case (byte)'1': PopMark(); break;                               // POP_MARK
                 case (byte)'2': Push(Peek()); break;                            // DUP
                 case (byte)'N': Push(null); break;
@@ -152,7 +152,11 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
 
     private void Push(object? v) => _stack.Add(v);
 
-    private object? Peek() => _stack.Count > 0 ? _stack[^1] : throw Bad("is corrupt: pickle stack underflow");
+    // items above the innermost MARK: Python keeps each MARK's items in a frame of their own, and so must we, or a
+    // crafted POP below a MARK would leave it pointing past the stack
+    private int AboveMark => _stack.Count - (_marks.Count > 0 ? _marks.Peek() : 0);
+
+    private object? Peek() => AboveMark > 0 ? _stack[^1] : throw Bad("is corrupt: pickle stack underflow");
 
     private object? Pop()
     {

@@ -26,7 +26,12 @@ public static class ConfigLoader
     public static TrainConfig Parse(string json, string source, IEnumerable<string>? overrides = null)
     {
         JsonNode? root;
-        try { root = JsonNode.Parse(json, documentOptions: new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
+        // duplicate keys are a JSON error here, not .NET's "An item with the same key has already been added" later
+        var options = new JsonDocumentOptions
+        {
+            CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false,
+        };
+        try { root = JsonNode.Parse(json, documentOptions: options); }
         catch (JsonException e) { throw new ConfigException($"config '{source}' is not valid JSON: {e.Message}", e); }
         var obj = root as JsonObject ?? throw new ConfigException($"config '{source}' must be a JSON object");
         foreach (var o in overrides ?? []) ApplyOverride(obj, o);
