@@ -8,15 +8,18 @@ internal sealed record Crash(string Target, int Seed, long Index, string Kind, s
     public override string ToString() => $"{Target} seed {Seed} input {Index}: {Kind}: {Detail}";
 }
 
-/// <summary>What a run did: inputs tried, how many the target accepted, crashes found, wall time, the slowest inputs.</summary>
-internal sealed record FuzzReport(string Target, int Seed, long Inputs, long Accepted, IReadOnlyList<Crash> Crashes, TimeSpan Elapsed,
-    IReadOnlyList<(long Index, double Seconds)> Slowest)
+/// <summary>What a run did: inputs tried, how many were accepted, crashes, wall time, the slowest inputs.</summary>
+internal sealed record FuzzReport(string Target, int Seed, long Inputs, long Accepted, IReadOnlyList<Crash> Crashes,
+    TimeSpan Elapsed, IReadOnlyList<(long Index, double Seconds)> Slowest)
 {
-    public override string ToString() =>
-        $"{Target}: {Inputs:N0} inputs ({Accepted:N0} accepted), {Crashes.Count} crashes, {Elapsed.TotalSeconds:F1} s " +
-        $"({Inputs / Math.Max(Elapsed.TotalSeconds, 1e-9):N0}/s)" +
-        (Slowest.Count > 0 ? "; slowest: " + string.Join(", ", Slowest.Select(s => $"#{s.Index} {s.Seconds:F2} s")) : "") +
-        string.Concat(Crashes.Take(20).Select(c => "\n  " + c));
+    public override string ToString()
+    {
+        var slowest = string.Join(", ", Slowest.Select(s => $"#{s.Index} {s.Seconds:F2} s"));
+        return $"{Target}: {Inputs:N0} inputs ({Accepted:N0} accepted), {Crashes.Count} crashes, " +
+            $"{Elapsed.TotalSeconds:F1} s ({Inputs / Math.Max(Elapsed.TotalSeconds, 1e-9):N0}/s)" +
+            (slowest.Length > 0 ? "; slowest: " + slowest : "") +
+            string.Concat(Crashes.Take(20).Select(c => "\n  " + c));
+    }
 }
 
 /// <summary>
@@ -30,7 +33,7 @@ internal static class FuzzRunner
     /// <summary>Called before each input with its index (the worker tells the supervisor where it is).</summary>
     public static Action<long>? OnInput { get; set; }
 
-    /// <summary>What the watchdog does on a hang or memory blow-up; default: fail fast with the crash as message.</summary>
+    /// <summary>What the watchdog does on a hang or a memory blow-up; default: fail fast, naming the input.</summary>
     public static Action<Crash> OnFatal { get; set; } = c => Environment.FailFast("fuzz: " + c);
 
     public static FuzzReport Run(FuzzTarget target, int seed, long start, long count)
@@ -59,19 +62,23 @@ internal static class FuzzRunner
                 null => null,
                 OutOfMemoryException => new(target.Name, seed, i, "memory", FirstLine(error)),
                 _ when target.BadInput.IsInstanceOfType(error) => null,
-                _ => new(target.Name, seed, i, "exception", $"{error.GetType().Name}: {FirstLine(error)} at {Where(error)}"),
+                _ => new(target.Name, seed, i, "exception",
+                    $"{error.GetType().Name}: {FirstLine(error)} at {Where(error)}"),
             };
             if (crash is null && clock.Elapsed > target.Limits.Time)
-                crash = new(target.Name, seed, i, "time", $"{clock.Elapsed.TotalSeconds:F1} s (limit {target.Limits.Time.TotalSeconds:F0} s)");
+                crash = new(target.Name, seed, i, "time",
+                    $"{clock.Elapsed.TotalSeconds:F1} s (limit {target.Limits.Time.TotalSeconds:F0} s)");
             if (crash is null && allocated > target.Limits.ManagedBytes)
-                crash = new(target.Name, seed, i, "memory", $"{allocated >> 20} MB allocated (limit {target.Limits.ManagedBytes >> 20} MB)");
+                crash = new(target.Name, seed, i, "memory",
+                    $"{allocated >> 20} MB allocated (limit {target.Limits.ManagedBytes >> 20} MB)");
             if (crash is not null) crashes.Add(crash);
             slowest.Add((i, clock.Elapsed.TotalSeconds));
             if (slowest.Count > 3) slowest.Remove(slowest.MinBy(s => s.Seconds));
             // give a big input's memory back, so the watchdog's resident figure is about the next input
             if (allocated > 64 << 20) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
-        return new FuzzReport(target.Name, seed, count, accepted, crashes, total.Elapsed, [.. slowest.OrderByDescending(s => s.Seconds)]);
+        return new FuzzReport(target.Name, seed, count, accepted, crashes, total.Elapsed,
+            [.. slowest.OrderByDescending(s => s.Seconds)]);
     }
 
     private static string FirstLine(Exception e) => e.Message.Split('\n')[0];
@@ -111,11 +118,12 @@ internal static class FuzzRunner
                 long index = running.Index;
                 var elapsed = Stopwatch.GetElapsedTime(running.Started);
                 long grown = Environment.WorkingSet - _baseline;
-                // hard limits: three times the time limit (the input is counted as a time crash below that), the resident limit
+                // hard limits: three times the time limit (below it an input counts as a time crash), resident size
                 if (elapsed > 3 * _target.Limits.Time)
-                    OnFatal(new(_target.Name, _seed, index, "time", $"still running after {elapsed.TotalSeconds:F0} s"));
+                    OnFatal(new(_target.Name, _seed, index, "time", $"running after {elapsed.TotalSeconds:F0} s"));
                 else if (grown > _target.Limits.ResidentBytes)
-                    OnFatal(new(_target.Name, _seed, index, "memory", $"resident memory grew by {grown >> 20} MB (limit {_target.Limits.ResidentBytes >> 20} MB)"));
+                    OnFatal(new(_target.Name, _seed, index, "memory",
+                        $"resident memory grew by {grown >> 20} MB (limit {_target.Limits.ResidentBytes >> 20} MB)"));
             }
         }
 

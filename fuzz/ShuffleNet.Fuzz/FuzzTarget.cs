@@ -3,7 +3,7 @@ namespace ShuffleNet.Fuzz;
 /// <summary>Per-input guards: past any of them an input counts as a crash (a time or memory blow-up).</summary>
 /// <param name="Time">Wall time one input may take.</param>
 /// <param name="ManagedBytes">Managed bytes one input may allocate (measured on the fuzzing thread).</param>
-/// <param name="ResidentBytes">Resident memory the process may grow by while an input runs (native allocations too).</param>
+/// <param name="ResidentBytes">Resident memory the process may grow by while an input runs (native memory too).</param>
 internal sealed record Limits(TimeSpan Time, long ManagedBytes, long ResidentBytes);
 
 /// <summary>
@@ -26,7 +26,8 @@ internal sealed record FuzzTarget(
     {
         var rng = new Random(Mix(seed, index));
         var input = Seeds[rng.Next(Seeds.Count)];
-        for (int rounds = rng.Next(4) == 0 ? rng.Next(2, 5) : 1; rounds > 0; rounds--) input = Mutation(rng, input, Seeds);
+        for (int rounds = rng.Next(4) == 0 ? rng.Next(2, 5) : 1; rounds > 0; rounds--)
+            input = Mutation(rng, input, Seeds);
         return input;
     }
 

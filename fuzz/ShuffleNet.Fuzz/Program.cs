@@ -3,10 +3,10 @@ using ShuffleNet.Fuzz;
 
 // ShuffleNet.Fuzz: see fuzz/README.md. Commands:
 //   run [--targets a,b] [--inputs N] [--seed S] [--start I] [--in-process] [--out DIR] [--time-limit S]
-//                                                                                         fuzz, print figures, save crashing inputs
-//   input TARGET SEED INDEX FILE                                                          write one generated input to FILE
-//   replay TARGET FILE...                                                                 run files through a target once each
-//   worker TARGET SEED START COUNT                                                        (the supervisor's child process)
+//       fuzz, print the figures, save the crashing inputs
+//   input TARGET SEED INDEX FILE     write one generated input to FILE
+//   replay TARGET FILE...            run files through a target once each
+//   worker TARGET SEED START COUNT   (the supervisor's child process)
 var options = Options.Parse(args);
 string repo = options.Value("--repo") ?? FindRepo();
 var inv = CultureInfo.InvariantCulture;
@@ -15,7 +15,8 @@ switch (options.Positional.FirstOrDefault())
     case "run":
     {
         var names = options.Value("--targets")?.Split(',') ?? Targets.Names;
-        long inputs = long.Parse(options.Value("--inputs") ?? "10000", inv), start = long.Parse(options.Value("--start") ?? "0", inv);
+        long inputs = long.Parse(options.Value("--inputs") ?? "10000", inv);
+        long start = long.Parse(options.Value("--start") ?? "0", inv);
         int seed = int.Parse(options.Value("--seed") ?? "1", inv);
         string outDir = options.Value("--out") ?? Path.Combine(repo, "fuzz", "crashes");
         var reports = new List<FuzzReport>();
@@ -28,7 +29,8 @@ switch (options.Positional.FirstOrDefault())
             foreach (var c in report.Crashes)
             {
                 Directory.CreateDirectory(outDir);
-                File.WriteAllBytes(Path.Combine(outDir, $"{c.Target}-{c.Seed}-{c.Index}.bin"), target.Input(c.Seed, c.Index));
+                File.WriteAllBytes(Path.Combine(outDir, $"{c.Target}-{c.Seed}-{c.Index}.bin"),
+                    target.Input(c.Seed, c.Index));
             }
             reports.Add(report);
         }
@@ -36,11 +38,13 @@ switch (options.Positional.FirstOrDefault())
         Console.WriteLine("| target | seed | inputs | crashes | time (s) | inputs/s |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
         foreach (var r in reports)
-            Console.WriteLine(string.Create(inv, $"| {r.Target} | {r.Seed} | {r.Inputs:N0} | {r.Crashes.Count} | {r.Elapsed.TotalSeconds:F0} | {r.Inputs / r.Elapsed.TotalSeconds:N0} |"));
+            Console.WriteLine(string.Create(inv, $"| {r.Target} | {r.Seed} | {r.Inputs:N0} | {r.Crashes.Count} | " +
+                $"{r.Elapsed.TotalSeconds:F0} | {r.Inputs / r.Elapsed.TotalSeconds:N0} |"));
         return reports.Sum(r => r.Crashes.Count) == 0 ? 0 : 1;
     }
     case "worker" when options.Positional is [_, var target, var seed, var start, var count]:
-        return Supervisor.Work(WithTimeLimit(Targets.Get(target, repo), options), int.Parse(seed, inv), long.Parse(start, inv), long.Parse(count, inv));
+        return Supervisor.Work(WithTimeLimit(Targets.Get(target, repo), options),
+            int.Parse(seed, inv), long.Parse(start, inv), long.Parse(count, inv));
     case "input" when options.Positional is [_, var target, var seed, var index, var file]:
         File.WriteAllBytes(file, Targets.Get(target, repo).Input(int.Parse(seed, inv), long.Parse(index, inv)));
         return 0;
@@ -50,20 +54,28 @@ switch (options.Positional.FirstOrDefault())
         foreach (var file in options.Positional.Skip(2))
         {
             try { target.Run(File.ReadAllBytes(file)); Console.WriteLine($"{file}: accepted"); }
-            catch (Exception e) when (target.BadInput.IsInstanceOfType(e)) { Console.WriteLine($"{file}: refused: {e.Message}"); }
+            catch (Exception e) when (target.BadInput.IsInstanceOfType(e))
+            {
+                Console.WriteLine($"{file}: refused: {e.Message}");
+            }
             catch (Exception e) { Console.WriteLine($"{file}: CRASH: {e}"); }
         }
         return 0;
     }
     default:
-        Console.Error.WriteLine("usage: ShuffleNet.Fuzz run [--targets unpickler,zip,legacy,image,config] [--inputs N] [--seed S] [--in-process] [--out DIR]");
-        Console.Error.WriteLine("       ShuffleNet.Fuzz input TARGET SEED INDEX FILE | replay TARGET FILE...   (see fuzz/README.md)");
+        Console.Error.WriteLine("usage: ShuffleNet.Fuzz run [--targets unpickler,zip,legacy,image,config] " +
+            "[--inputs N] [--seed S] [--in-process] [--out DIR]");
+        Console.Error.WriteLine("       ShuffleNet.Fuzz input TARGET SEED INDEX FILE | replay TARGET FILE... " +
+            "(see fuzz/README.md)");
         return 2;
 }
 
 // --time-limit S: each input's time limit in seconds (the watchdog's hard limit is three times it)
 static FuzzTarget WithTimeLimit(FuzzTarget target, Options options) => options.Value("--time-limit") is { } s
-    ? target with { Limits = target.Limits with { Time = TimeSpan.FromSeconds(double.Parse(s, CultureInfo.InvariantCulture)) } }
+    ? target with
+    {
+        Limits = target.Limits with { Time = TimeSpan.FromSeconds(double.Parse(s, CultureInfo.InvariantCulture)) },
+    }
     : target;
 
 static string FindRepo()

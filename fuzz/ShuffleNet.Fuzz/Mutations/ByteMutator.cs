@@ -22,10 +22,15 @@ internal static class ByteMutator
         switch (rng.Next(9))
         {
             case 0: // flip 1-8 bits
-                for (int i = rng.Next(1, 9); i > 0 && d.Count > 0; i--) d[rng.Next(d.Count)] ^= (byte)(1 << rng.Next(8));
+                for (int i = rng.Next(1, 9); i > 0 && d.Count > 0; i--)
+                    d[rng.Next(d.Count)] ^= (byte)(1 << rng.Next(8));
                 break;
             case 1: // an interesting or random byte
-                if (d.Count > 0) d[rng.Next(d.Count)] = rng.Next(2) == 0 ? (byte)Interesting[rng.Next(Interesting.Length)] : (byte)rng.Next(256);
+                if (d.Count > 0)
+                {
+                    long b = rng.Next(2) == 0 ? Interesting[rng.Next(Interesting.Length)] : rng.Next(256);
+                    d[rng.Next(d.Count)] = (byte)b;
+                }
                 break;
             case 2: // an integer field edit: 1, 2, 4 or 8 bytes, either byte order
                 return WriteInt(rng, input, rng.Next(input.Length + 1));
@@ -33,7 +38,11 @@ internal static class ByteMutator
                 { int keep = rng.Next(d.Count + 1); d.RemoveRange(keep, d.Count - keep); }
                 break;
             case 4: // delete a range
-                if (d.Count > 0) { int at = rng.Next(d.Count); d.RemoveRange(at, rng.Next(1, Math.Min(d.Count - at, 64) + 1)); }
+                if (d.Count > 0)
+                {
+                    int at = rng.Next(d.Count);
+                    d.RemoveRange(at, rng.Next(1, Math.Min(d.Count - at, 64) + 1));
+                }
                 break;
             case 5: // repeat a range, sometimes many times
                 if (d.Count > 0)
@@ -47,7 +56,8 @@ internal static class ByteMutator
                 {
                     var other = seeds[rng.Next(seeds.Count)];
                     if (other.Length == 0) break;
-                    int from = rng.Next(other.Length), n = rng.Next(1, Math.Min(other.Length - from, 256) + 1), at = rng.Next(d.Count + 1);
+                    int from = rng.Next(other.Length), at = rng.Next(d.Count + 1);
+                    int n = rng.Next(1, Math.Min(other.Length - from, 256) + 1);
                     if (rng.Next(2) == 0) d.InsertRange(at, other.AsSpan(from, n).ToArray());
                     else for (int i = 0; i < n && at + i < d.Count; i++) d[at + i] = other[from + i];
                     break;
@@ -62,7 +72,7 @@ internal static class ByteMutator
         return d.ToArray();
     }
 
-    /// <summary>Overwrites (or appends) an integer at <paramref name="at"/>: interesting, random, or the old value off by a little.</summary>
+    /// <summary>Writes an edge, random or nearby integer at <paramref name="at"/>, appending if need be.</summary>
     public static byte[] WriteInt(Random rng, byte[] input, int at)
     {
         int width = new[] { 1, 2, 4, 8 }[rng.Next(4)];
@@ -83,7 +93,12 @@ internal static class ByteMutator
         return d;
     }
 
-    private static long ReadLittle(ReadOnlySpan<byte> s) { long v = 0; for (int i = s.Length - 1; i >= 0; i--) v = (v << 8) | s[i]; return v; }
+    internal static long ReadLittle(ReadOnlySpan<byte> s)
+    {
+        long v = 0;
+        for (int i = s.Length - 1; i >= 0; i--) v = (v << 8) | s[i];
+        return v;
+    }
 
     private static long ReadBig(ReadOnlySpan<byte> s) { long v = 0; foreach (var b in s) v = (v << 8) | b; return v; }
 }

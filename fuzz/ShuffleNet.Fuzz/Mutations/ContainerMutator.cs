@@ -38,7 +38,10 @@ internal static class ContainerMutator
             pos = bounds[^1].End;
         }
         if (bounds.Count < 5 || rng.Next(4) == 0) return ByteMutator.Mutate(rng, file, seeds);
-        if (rng.Next(3) == 0) return ByteMutator.WriteInt(rng, file, bounds[4].End + (rng.Next(2) == 0 ? 0 : rng.Next(Math.Max(1, file.Length - bounds[4].End))));
+        int storages = bounds[4].End;   // the first storage's count is at its start
+        if (rng.Next(3) == 0)
+            return ByteMutator.WriteInt(rng, file,
+                storages + (rng.Next(2) == 0 ? 0 : rng.Next(Math.Max(1, file.Length - storages))));
         var (start, end) = bounds[rng.Next(2) == 0 ? 3 : rng.Next(5)];
         var mutated = PickleMutator.Mutate(rng, file[start..end], seeds);
         return [.. file.AsSpan(0, start), .. mutated, .. file.AsSpan(end)];
@@ -64,8 +67,10 @@ internal static class ContainerMutator
         using (var archive = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
             foreach (var (name, data) in entries)
             {
-                var bytes = mutatePickle && name.EndsWith("data.pkl", StringComparison.Ordinal) ? PickleMutator.Mutate(rng, data, seeds) : data;
-                var level = !mutatePickle && rng.Next(2) == 0 ? CompressionLevel.Optimal : CompressionLevel.NoCompression;
+                bool pickle = mutatePickle && name.EndsWith("data.pkl", StringComparison.Ordinal);
+                var bytes = pickle ? PickleMutator.Mutate(rng, data, seeds) : data;
+                bool deflate = !mutatePickle && rng.Next(2) == 0;
+                var level = deflate ? CompressionLevel.Optimal : CompressionLevel.NoCompression;
                 using var s = archive.CreateEntry(name, level).Open();
                 s.Write(bytes);
             }
@@ -84,10 +89,9 @@ internal static class ContainerMutator
         if (at + offset + width > zip.Length) return null;
         var result = (byte[])zip.Clone();
         long v = rng.Next(2) == 0 ? ByteMutator.Interesting[rng.Next(ByteMutator.Interesting.Length)]
-            : ReadLittle(zip.AsSpan(at + offset, width)) + rng.Next(-8, 9);
+            : ByteMutator.ReadLittle(zip.AsSpan(at + offset, width)) + rng.Next(-8, 9);
         for (int b = 0; b < width; b++) result[at + offset + b] = (byte)(v >> (8 * b));
         return result;
     }
 
-    private static long ReadLittle(ReadOnlySpan<byte> s) { long v = 0; for (int i = s.Length - 1; i >= 0; i--) v = (v << 8) | s[i]; return v; }
 }

@@ -17,7 +17,7 @@ internal static class ImageMutator
         _ => ByteMutator.Mutate(rng, input, seeds),
     };
 
-    private static bool IsPng(byte[] d) => d.Length > 8 && d[0] == 0x89 && d[1] == (byte)'P' && d[2] == (byte)'N' && d[3] == (byte)'G';
+    private static bool IsPng(byte[] d) => d is [0x89, (byte)'P', (byte)'N', (byte)'G', _, _, _, _, _, ..];
 
     private static byte[]? EditHeader(Random rng, byte[] input)
     {
@@ -27,7 +27,7 @@ internal static class ImageMutator
             // IHDR data at 16: width (4), height (4), bit depth, colour type, compression, filter, interlace
             var fields = new[] { (16, 4), (20, 4), (24, 1), (25, 1), (26, 1), (27, 1), (28, 1) };
             var (at, width) = fields[rng.Next(fields.Length)];
-            return ByteMutator.WriteInt(rng, d, at)[..d.Length] is var r && width == 4 ? SetBig(r, at, Edge(rng), 4) : r;
+            return width == 4 ? SetBig(d, at, Edge(rng), 4) : ByteMutator.WriteInt(rng, d, at)[..d.Length];
         }
         for (int i = 2; i + 9 < d.Length; i++)
             if (d[i] == 0xFF && d[i + 1] is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC)
@@ -40,7 +40,8 @@ internal static class ImageMutator
         return null;
     }
 
-    private static long Edge(Random rng) => rng.Next(3) == 0 ? rng.Next(1, 70_000) : ByteMutator.Interesting[rng.Next(ByteMutator.Interesting.Length)];
+    private static long Edge(Random rng) =>
+        rng.Next(3) == 0 ? rng.Next(1, 70_000) : ByteMutator.Interesting[rng.Next(ByteMutator.Interesting.Length)];
 
     private static byte[] SetBig(byte[] d, int at, long value, int width)
     {
@@ -56,7 +57,8 @@ internal static class ImageMutator
         {
             long length = BinaryPrimitives.ReadUInt32BigEndian(d.AsSpan(pos));
             if (pos + 12 + length > d.Length) break;
-            BinaryPrimitives.WriteUInt32BigEndian(d.AsSpan(pos + 8 + (int)length), Crc32.Compute(d.AsSpan(pos + 4, 4 + (int)length)));
+            uint crc = Crc32.Compute(d.AsSpan(pos + 4, 4 + (int)length));   // type and data
+            BinaryPrimitives.WriteUInt32BigEndian(d.AsSpan(pos + 8 + (int)length), crc);
             pos += 12 + (int)length;
         }
         return d;

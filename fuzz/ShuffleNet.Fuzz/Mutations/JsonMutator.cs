@@ -12,8 +12,9 @@ internal static class JsonMutator
 {
     private static readonly string[] Literals =
     [
-        "0", "-1", "1", "2", "0.5", "-0.0", "1e308", "-1e308", "1e999", "4.9e-324", "2147483647", "2147483648", "-2147483649",
-        "99999999999999999999", "1.0000000000000000000001", "true", "false", "null", "\"\"", "\"x\"", "\"NaN\"", "\"Infinity\"",
+        "0", "-1", "1", "2", "0.5", "-0.0", "1e308", "-1e308", "1e999", "4.9e-324", "2147483647", "2147483648",
+        "-2147483649", "99999999999999999999", "1.0000000000000000000001", "true", "false", "null", "\"\"", "\"x\"",
+        "\"NaN\"", "\"Infinity\"",
         "\"-1\"", "\"1e400\"", "[]", "{}", "[1, 2]", "{\"a\": 1}", "\"" + new string('x', 10_000) + "\"",
         new string('[', 100) + new string(']', 100), new string('[', 10_000) + new string(']', 10_000),
         "{\"a\":" + string.Concat(Enumerable.Repeat("{\"a\":", 70)) + "1" + new string('}', 71),
@@ -41,7 +42,9 @@ internal static class JsonMutator
         {
             case 0: case 1: if (key is not null) target[key] = Literal(rng); break;
             case 2: if (key is not null) target.Remove(key); break;
-            case 3: if (key is not null) { var v = target[key]; target.Remove(key); target[Renamed(rng, key)] = v; } break;
+            case 3:
+                if (key is not null) { var v = target[key]; target.Remove(key); target[Renamed(rng, key)] = v; }
+                break;
             case 4: target[Renamed(rng, key ?? "lr")] = Literal(rng); break;
             default: duplicate = key; break;
         }
@@ -56,7 +59,10 @@ internal static class JsonMutator
 
     private static string Renamed(Random rng, string key) => rng.Next(4) switch
     {
-        0 => key.ToUpperInvariant(), 1 => key + "_", 2 => key.Length > 1 ? key[1..] : "x", _ => "unknown_" + rng.Next(100),
+        0 => key.ToUpperInvariant(),
+        1 => key + "_",
+        2 => key.Length > 1 ? key[1..] : "x",
+        _ => "unknown_" + rng.Next(100),
     };
 
     private static void Collect(JsonNode? node, List<JsonObject> into)

@@ -12,20 +12,27 @@ internal static class PickleMutator
     private static readonly string[] Lines =
     [
         "0", "1", "-1", "00", "01", "12x", "", "inf", "-inf", "nan", "1e309", "-1e309", "1.5", "1.5.5", "0x10", " 7",
-        "99999999999999999999999", "-9223372036854775809", "'abc'", "\"x\"", "abc", "0L", "L", "+", "\u00e9", new string('9', 5000),
+        "99999999999999999999999", "-9223372036854775809", "'abc'", "\"x\"", "abc", "0L", "L", "+", "\u00e9",
+        new string('9', 5000),
     ];
 
     private static readonly string[] Globals =
     [
         "torch._utils\n_rebuild_tensor_v2", "torch._utils\n_rebuild_tensor", "torch._utils\n_rebuild_parameter",
-        "torch._utils\n_rebuild_parameter_with_state", "torch._tensor\n_rebuild_from_type_v2", "collections\nOrderedDict",
-        "torch\nFloatStorage", "torch\nLongStorage", "torch\nHalfStorage", "torch\nBoolStorage", "torch\nUntypedStorage",
+        "torch._utils\n_rebuild_parameter_with_state", "torch._tensor\n_rebuild_from_type_v2",
+        "collections\nOrderedDict", "torch\nFloatStorage", "torch\nLongStorage", "torch\nHalfStorage",
+        "torch\nBoolStorage", "torch\nUntypedStorage",
         "torch\nfloat32", "torch\nbfloat16", "numpy\ndtype", "numpy.core.multiarray\nscalar", "_codecs\nencode",
-        "__builtin__\nset", "builtins\nfrozenset", "torch.nn.parameter\nParameter", "torch\nTensor", "torch._tensor\nTensor",
+        "__builtin__\nset", "builtins\nfrozenset", "torch.nn.parameter\nParameter", "torch\nTensor",
+        "torch._tensor\nTensor",
         "os\nsystem", "builtins\neval", "posix\nsystem", "torch\nload", "collections\ndefaultdict", "builtins\ngetattr",
     ];
 
-    private static readonly double[] Doubles = [0, -0.0, 1, -1, 0.5, double.NaN, double.PositiveInfinity, double.NegativeInfinity, double.MaxValue, double.Epsilon, 1e300];
+    private static readonly double[] Doubles =
+    [
+        0, -0.0, 1, -1, 0.5, double.NaN, double.PositiveInfinity, double.NegativeInfinity, double.MaxValue,
+        double.Epsilon, 1e300,
+    ];
 
     public static byte[] Mutate(Random rng, byte[] pickle, IReadOnlyList<byte[]> others)
     {
@@ -46,10 +53,12 @@ internal static class PickleMutator
             case 7: parts.Insert(i, Nest(rng)); break;
             case 8: // memo games: refer to another (often earlier, so enclosing) memo slot
                 {
-                    var memo = Enumerable.Range(0, parts.Count).Where(k => ops.Count > k && ops[k].Code is (byte)'h' or (byte)'q' or (byte)'j' or (byte)'r').ToList();
+                    var memo = Enumerable.Range(0, parts.Count)
+                        .Where(k => ops[k].Code is (byte)'h' or (byte)'q' or (byte)'j' or (byte)'r').ToList();
                     if (memo.Count == 0) goto case 4;
-                    int k2 = memo[rng.Next(memo.Count)];
-                    parts[k2] = ops[k2].Code is (byte)'h' or (byte)'q' ? [ops[k2].Code, (byte)rng.Next(8)] : [ops[k2].Code, (byte)rng.Next(8), 0, 0, 0];
+                    int m = memo[rng.Next(memo.Count)];
+                    byte code = ops[m].Code, slot = (byte)rng.Next(8);
+                    parts[m] = code is (byte)'h' or (byte)'q' ? [code, slot] : [code, slot, 0, 0, 0];
                     break;
                 }
             default: // a run of opcodes from another pickle
@@ -58,7 +67,7 @@ internal static class PickleMutator
                     var theirs = PickleOps.Parse(other);
                     if (theirs.Count == 0) break;
                     int from = rng.Next(theirs.Count), n = rng.Next(1, Math.Min(theirs.Count - from, 40) + 1);
-                    parts.InsertRange(i, theirs.Skip(from).Take(n).Select(o => other.AsSpan(o.Offset, o.Length).ToArray()));
+                    parts.InsertRange(i, theirs.Skip(from).Take(n).Select(o => other[o.Offset..(o.Offset + o.Length)]));
                     break;
                 }
         }
@@ -98,8 +107,8 @@ internal static class PickleMutator
         {
             ArgKind.None => [code],
             ArgKind.U1 => [code, (byte)rng.Next(rng.Next(2) == 0 ? 8 : 256)],
-            ArgKind.U2 => [code, .. BitConverter.GetBytes((ushort)ByteMutator.Interesting[rng.Next(ByteMutator.Interesting.Length)])],
-            ArgKind.I4 or ArgKind.U4Index => [code, .. BitConverter.GetBytes((int)ByteMutator.Interesting[rng.Next(ByteMutator.Interesting.Length)])],
+            ArgKind.U2 => [code, .. BitConverter.GetBytes((ushort)Edge(rng))],
+            ArgKind.I4 or ArgKind.U4Index => [code, .. BitConverter.GetBytes((int)Edge(rng))],
             ArgKind.U8 => [code, .. BitConverter.GetBytes((long)rng.Next(64))],
             ArgKind.F8 => [code, .. BitConverter.GetBytes(Doubles[rng.Next(Doubles.Length)]).Reverse()],
             ArgKind.Line => [code, .. Encoding.UTF8.GetBytes(Lines[rng.Next(Lines.Length)] + "\n")],
@@ -119,17 +128,22 @@ internal static class PickleMutator
         return result;
     }
 
-    // containers or tensor wrappers nested up to 200,000 deep (memo slot 65535 for the global: no clash with the pickle's)
+    private static long Edge(Random rng) => ByteMutator.Interesting[rng.Next(ByteMutator.Interesting.Length)];
+
+    // containers or tensor wrappers nested up to 200,000 deep (the global in memo slot 65535: clear of the pickle's)
     private static byte[] Nest(Random rng)
     {
-        int n = rng.Next(10) switch { < 6 => rng.Next(2, 600), < 9 => rng.Next(600, 5000), _ => rng.Next(5000, 200_000) };
+        int n = rng.Next(10) switch
+        {
+            < 6 => rng.Next(2, 600), < 9 => rng.Next(600, 5000), _ => rng.Next(5000, 200_000),
+        };
         return rng.Next(5) switch
         {
             0 => [.. Enumerable.Repeat((byte)']', n), .. Enumerable.Repeat((byte)'a', n - 1)],
             1 => [(byte)')', .. Enumerable.Repeat((byte)0x85, n)],
             2 => [.. Enumerable.Repeat((byte)'(', n), .. Enumerable.Repeat((byte)'l', n)],
-            3 => [.. "ctorch._tensor\n_rebuild_from_type_v2\n"u8, .. Put, .. Repeat([(byte)'(', .. Get, .. Get], n), (byte)'N',
-                  .. Repeat("}t"u8, n), (byte)'R'],
+            3 => [.. "ctorch._tensor\n_rebuild_from_type_v2\n"u8, .. Put, .. Repeat([(byte)'(', .. Get, .. Get], n),
+                  (byte)'N', .. Repeat("}t"u8, n), (byte)'R'],
             _ => [.. Repeat("}U\u0001k"u8, n), (byte)'}', .. Enumerable.Repeat((byte)'s', n)],
         };
     }

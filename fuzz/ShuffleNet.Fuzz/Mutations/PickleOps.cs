@@ -20,7 +20,8 @@ internal static class PickleOps
         (byte)'j' or (byte)'r' => ArgKind.U4Index,
         0x95 => ArgKind.U8,
         (byte)'G' => ArgKind.F8,
-        (byte)'I' or (byte)'L' or (byte)'F' or (byte)'S' or (byte)'V' or (byte)'g' or (byte)'p' or (byte)'P' => ArgKind.Line,
+        (byte)'I' or (byte)'L' or (byte)'F' or (byte)'S' or (byte)'V' or (byte)'g' or (byte)'p' or (byte)'P'
+            => ArgKind.Line,
         (byte)'c' or (byte)'i' => ArgKind.TwoLines,
         (byte)'U' or (byte)'C' or 0x8c or 0x8a => ArgKind.Len1,
         (byte)'T' or (byte)'X' or (byte)'B' => ArgKind.Len4,
@@ -33,7 +34,7 @@ internal static class PickleOps
     public static readonly byte[] Known = "(.012FIJKLMNPQRSTUVXabcdeghijlopqrstu}])GBC"u8.ToArray()
         .Concat(Enumerable.Range(0x80, 0x19).Select(i => (byte)i)).Distinct().ToArray();
 
-    /// <summary>The opcodes up to STOP, or up to where the bytes stop making sense; the rest is left as a tail.</summary>
+    /// <summary>The opcodes up to STOP, or to where the bytes stop making sense (the rest is left as a tail).</summary>
     public static List<PickleOp> Parse(byte[] data, int start = 0)
     {
         var ops = new List<PickleOp>();
