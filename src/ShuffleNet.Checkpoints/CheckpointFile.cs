@@ -16,7 +16,7 @@ public static class CheckpointFile
     /// <exception cref="CheckpointException">The file cannot be read or holds no state dict.</exception>
     public static Checkpoint Load(string path) => FromGraph(TorchFile.Load(path), path);
 
-    /// <summary>What <see cref="Load"/> does with the graph <see cref="TorchFile.Load(string)"/> read from <paramref name="path"/>.</summary>
+    /// <summary>What <see cref="Load"/> does with the graph <see cref="TorchFile.Load(string)"/> read.</summary>
     internal static Checkpoint FromGraph(object? root, string path)
     {
         var top = root as OrderedDictionary<object, object?>

@@ -72,7 +72,8 @@ public sealed class TensorData
         Storage = storage;
         StorageOffset = offset;
         Strides = strides;
-        if (offset == 0 && count * ElementSize(dtype) == storage.LongLength && IsRowMajor(shape, strides)) _bytes = storage;
+        if (offset == 0 && count * ElementSize(dtype) == storage.LongLength && IsRowMajor(shape, strides))
+            _bytes = storage;
     }
 
     /// <summary>The storage the elements live in: <see cref="Bytes"/> itself unless this is a view.</summary>

@@ -19,9 +19,10 @@ namespace ShuffleNet.Checkpoints;
 /// <item><c>torch.Tensor</c> and <c>nn.Parameter</c>: <see cref="TensorData"/>; a view (slice, transpose, stride-0
 /// <c>expand</c>) stays a view of its storage until its <see cref="TensorData.Bytes"/> are asked for, and is saved as
 /// a view (saving writes float32 as float32, int64 as int64, and so on: no conversion).</item>
-/// <item><c>set</c>/<c>frozenset</c>: <see cref="HashSet{T}"/> of <c>object?</c> (saving: any <see cref="ISet{T}"/>, as a <c>set</c>).</item>
-/// <item>Read only: numpy scalars as <see cref="long"/>, <see cref="double"/> or <see cref="bool"/>; a <c>numpy.dtype</c>
-/// as its name (<c>"float32"</c>).</item>
+/// <item><c>set</c>/<c>frozenset</c>: <see cref="HashSet{T}"/> of <c>object?</c> (saving: any <see cref="ISet{T}"/>,
+/// as a <c>set</c>).</item>
+/// <item>Read only: numpy scalars as <see cref="long"/>, <see cref="double"/> or <see cref="bool"/>; a
+/// <c>numpy.dtype</c> as its name (<c>"float32"</c>).</item>
 /// </list>
 /// Shared and self-containing values stay shared both ways (a list that contains itself is read and written as pickle
 /// does). Tuples used as dict keys compare by reference. Only little-endian files are supported.
@@ -47,7 +48,7 @@ public static class TorchFile
         return Load(file, path);
     }
 
-    /// <summary>Reads a file's bytes as <see cref="Load(string)"/> does; <paramref name="path"/> names it in messages.</summary>
+    /// <summary>Reads a file's bytes as <see cref="Load(string)"/> does; <paramref name="path"/> names it.</summary>
     internal static object? Load(byte[] file, string path)
     {
         if (file.Length == 0) throw new CheckpointException($"checkpoint '{path}' is empty (0 bytes); download or copy it again");
@@ -72,7 +73,8 @@ public static class TorchFile
     /// protocol 2 pickle, stored entries, tensor data 64-byte aligned), which <c>torch.load</c> reads in
     /// PyTorch 1.6 and later. The write is atomic: a temp file in the same folder, renamed when complete.
     /// </summary>
-    /// <exception cref="ArgumentException">The graph holds a value with no Python counterpart, or nests deeper than 512 levels.</exception>
+    /// <exception cref="ArgumentException">The graph holds a value with no Python counterpart, or nests deeper
+    /// than 512 levels.</exception>
     /// <exception cref="CheckpointException">The file could not be written; nothing was.</exception>
     public static void Save(string path, object? value)
     {

@@ -32,11 +32,11 @@ internal sealed class GraphResolver(string source)
                     for (int i = 0; i < d.Count; i++)
                     {
                         var (key, v) = d.GetAt(i);
-                        // keys are hashed, so one a tensor or dtype stands for is replaced, not mutated (tuples are resolved in place)
+                        // keys are hashed: one a tensor or dtype stands for is replaced (tuples are resolved in place)
                         if (Replace(key, depth) is var k && !ReferenceEquals(k, key))
                         {
                             if (k is null || (d.IndexOf(k) is var j && j >= 0 && j != i))
-                                throw new CheckpointException($"checkpoint '{source}' has a dict whose keys collide once read; refused");
+                                throw new CheckpointException($"checkpoint '{source}' has a dict whose keys collide");
                             d.SetAt(i, k, v);
                         }
                         d.SetAt(i, Replace(v, depth));
@@ -73,7 +73,9 @@ internal sealed class GraphResolver(string source)
             case OrderedDictionary<object, object?> or List<object?> or object?[] or HashSet<object?>:
                 if (_visited.Add(value))
                 {
-                    if (depth >= MaxDepth) throw new CheckpointException($"checkpoint '{source}' nests containers more than {MaxDepth} deep; refused");
+                    if (depth >= MaxDepth)
+                        throw new CheckpointException($"checkpoint '{source}' nests containers more than {MaxDepth} " +
+                            "deep; refused");
                     _pending.Enqueue((value, depth));
                 }
                 return value;

@@ -56,7 +56,8 @@ internal static class LegacyFormatReader
             long numel = BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan(pos, 8));
             pos += 8;
             // the bytes must be in the file: checked before the multiplication can wrap
-            if (numel < 0 || numel > (file.Length - pos) / TensorData.ElementSize(storage.DType)) throw Truncated(source);
+            if (numel < 0 || numel > (file.Length - pos) / TensorData.ElementSize(storage.DType))
+                throw Truncated(source);
             long nbytes = numel * TensorData.ElementSize(storage.DType);
             storage.Data = file.AsSpan(pos, (int)nbytes).ToArray();
             pos += (int)nbytes;

@@ -52,15 +52,20 @@ internal sealed class Pickler
         switch (value)
         {
             // protocol 2 has no bytes opcode; Python 3 writes _codecs.encode(latin1 text, 'latin1')
-            case byte[] bytes: Global("_codecs", "encode"); WriteString(Encoding.Latin1.GetString(bytes)); WriteString("latin1"); Op(0x86); Op('R'); Put(value); return;
+            case byte[] bytes:
+                Global("_codecs", "encode");
+                WriteString(Encoding.Latin1.GetString(bytes)); WriteString("latin1"); Op(0x86); Op('R');
+                Put(value);
+                return;
             case TensorData t: WriteTensor(t); Put(value); return;
         }
         // containers: the reader's depth count, so whatever one side accepts the other does
         if (++_depth > GraphResolver.MaxDepth)
-            throw new ArgumentException($"cannot save a checkpoint whose values nest more than {GraphResolver.MaxDepth} deep; " +
-                "the reader would refuse it");
+            throw new ArgumentException("cannot save a checkpoint whose values nest more than " +
+                $"{GraphResolver.MaxDepth} deep; the reader would refuse it");
         if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
-            throw new ArgumentException($"cannot save a checkpoint nested {_depth} deep on a thread with this little stack; save it from another thread");
+            throw new ArgumentException($"cannot save a checkpoint nested {_depth} deep on a thread with this little " +
+                "stack; save it from another thread");
         switch (value)
         {
             case StateDict sd:
@@ -72,22 +77,30 @@ internal sealed class Pickler
             // protocol 2 pickles a set as set([items]), a list made for the call
             case ISet<object?> set:
                 Global("__builtin__", "set"); Op(']'); WriteAppends(set); Op(0x85); Op('R');
-                // reached again through a list inside it and written there: drop this copy, refer to that one (as Python does)
+                // reached again through a list inside it and written there: drop this copy, refer to that one (Python)
                 if (_memo.TryGetValue(value, out int self)) { Op('0'); Get(self); } else Put(value);
                 break;
             case IList list: Op(']'); Put(value); WriteAppends(list.Cast<object?>()); break;
-            default: throw new ArgumentException($"cannot save a {value.GetType().Name} in a checkpoint; use dicts, lists, tuples, sets, strings, numbers, bools, bytes, null and tensors");
+            default:
+                throw new ArgumentException($"cannot save a {value.GetType().Name} in a checkpoint; use dicts, " +
+                    "lists, tuples, sets, strings, numbers, bools, bytes, null and tensors");
         }
         _depth--;
     }
 
     private void WriteTensor(TensorData t)
     {
-        if (!_keys.TryGetValue((t.Storage, t.DType), out int key)) { _keys[(t.Storage, t.DType)] = key = Storages.Count; Storages.Add(t.Storage); }
+        if (!_keys.TryGetValue((t.Storage, t.DType), out int key))
+        {
+            _keys[(t.Storage, t.DType)] = key = Storages.Count;
+            Storages.Add(t.Storage);
+        }
         Global("torch._utils", "_rebuild_tensor_v2");
         Op('(');
-        Op('('); WriteString("storage"); Global("torch", StorageTypes.StorageName(t.DType)); WriteString(key.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        WriteString("cpu"); WriteInt(t.Storage.LongLength / TensorData.ElementSize(t.DType)); Op('t'); Op('Q');   // persistent id ('storage', type, key, location, numel)
+        // persistent id ('storage', type, key, location, numel)
+        Op('('); WriteString("storage"); Global("torch", StorageTypes.StorageName(t.DType));
+        WriteString(key.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        WriteString("cpu"); WriteInt(t.Storage.LongLength / TensorData.ElementSize(t.DType)); Op('t'); Op('Q');
         WriteInt(t.StorageOffset);
         WriteLongs(t.Shape);
         WriteLongs(t.Strides);
@@ -125,12 +138,12 @@ internal sealed class Pickler
 
     private void WriteTuple(object?[] items)
     {
-        if (items.Length == 0) { Op(')'); return; }   // the empty tuple is a singleton: Python does not memoise it either
+        if (items.Length == 0) { Op(')'); return; }   // the empty tuple is a singleton: Python does not memoise it
         if (items.Length > 3) Op('(');
         foreach (var v in items) Write(v);
         if (_memo.TryGetValue(items, out int self))
         {
-            // the tuple was reached again through a list inside it and written there: drop this copy's items, refer to that one
+            // reached again through a list inside it and written there: drop this copy's items, refer to that one
             if (items.Length > 3) Op('1'); else for (int i = 0; i < items.Length; i++) Op('0');
             Get(self);
             return;
@@ -152,14 +165,23 @@ internal sealed class Pickler
     {
         int index = _memo.Count;
         _memo[value] = index;
-        if (index < 256) { Op('q'); _out.WriteByte((byte)index); }
-        else { Op('r'); Span<byte> b = stackalloc byte[4]; BinaryPrimitives.WriteInt32LittleEndian(b, index); _out.Write(b); }
+        Op(index < 256 ? 'q' : 'r');
+        WriteIndex(index);
     }
 
     private void Get(int index)
     {
-        if (index < 256) { Op('h'); _out.WriteByte((byte)index); }
-        else { Op('j'); Span<byte> b = stackalloc byte[4]; BinaryPrimitives.WriteInt32LittleEndian(b, index); _out.Write(b); }
+        Op(index < 256 ? 'h' : 'j');
+        WriteIndex(index);
+    }
+
+    // BINPUT/BINGET take one byte, LONG_BINPUT/LONG_BINGET four
+    private void WriteIndex(int index)
+    {
+        if (index < 256) { _out.WriteByte((byte)index); return; }
+        Span<byte> b = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(b, index);
+        _out.Write(b);
     }
 
     private void WriteInt(long v)
@@ -175,7 +197,13 @@ internal sealed class Pickler
         if (v >= int.MinValue && v <= int.MaxValue) { WriteInt((long)v); return; }
         var bytes = v.ToByteArray();   // little-endian two's complement, minimal: LONG1's and LONG4's encoding
         if (bytes.Length <= 255) { Op(0x8a); _out.WriteByte((byte)bytes.Length); }
-        else { Op(0x8b); Span<byte> n = stackalloc byte[4]; BinaryPrimitives.WriteInt32LittleEndian(n, bytes.Length); _out.Write(n); }
+        else
+        {
+            Op(0x8b);
+            Span<byte> n = stackalloc byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(n, bytes.Length);
+            _out.Write(n);
+        }
         _out.Write(bytes);
     }
 
@@ -205,7 +233,9 @@ internal sealed class Pickler
     private sealed class StorageComparer : IEqualityComparer<(byte[] Storage, DType DType)>
     {
         public static readonly StorageComparer Instance = new();
-        public bool Equals((byte[] Storage, DType DType) a, (byte[] Storage, DType DType) b) => ReferenceEquals(a.Storage, b.Storage) && a.DType == b.DType;
-        public int GetHashCode((byte[] Storage, DType DType) k) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Storage), k.DType);
+        public bool Equals((byte[] Storage, DType DType) a, (byte[] Storage, DType DType) b) =>
+            ReferenceEquals(a.Storage, b.Storage) && a.DType == b.DType;
+        public int GetHashCode((byte[] Storage, DType DType) k) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Storage), k.DType);
     }
 }

@@ -28,31 +28,35 @@ internal static class TensorRebuild
         var data = root.Data ?? throw new CheckpointException($"checkpoint '{source}' is truncated: storage '{root.Key}' has no data");
         int es = TensorData.ElementSize(t.DType);
         if (t.Size.Length != t.Stride.Length) throw Corrupt(source, "a tensor whose size and stride differ in rank");
-        if (t.Size.Length > MaxRank) throw Corrupt(source, $"a tensor of {t.Size.Length} dimensions (at most {MaxRank} are supported)");
+        if (t.Size.Length > MaxRank)
+            throw Corrupt(source, $"a tensor of {t.Size.Length} dimensions (at most {MaxRank} are supported)");
         long rootElements = data.LongLength / es;
-        // a legacy storage view is the slice [ViewOffset, ViewOffset + Numel) of its root; the tensor must stay inside it
+        // a legacy storage view is the slice [ViewOffset, ViewOffset + Numel) of its root; the tensor stays inside
         long viewStart = t.Storage.Root is null ? 0 : t.Storage.ViewOffset;
         long viewElements = t.Storage.Root is null ? rootElements : t.Storage.Numel;
         if (viewStart < 0 || viewElements < 0 || viewElements > rootElements - viewStart)
-            throw Corrupt(source, $"a storage view of {viewElements} elements at {viewStart} outside storage '{root.Key}' of {rootElements}");
+            throw Corrupt(source, $"a storage view of {viewElements} elements at {viewStart} outside storage " +
+                $"'{root.Key}' of {rootElements}");
         if (t.Offset < 0) throw Corrupt(source, $"a tensor with the negative storage offset {t.Offset}");
 
         long count = 1, last = t.Offset;
         bool overflow = false;
         for (int i = 0; i < t.Size.Length; i++)
         {
-            if (t.Size[i] < 0 || t.Stride[i] < 0) throw Corrupt(source, $"a tensor with a negative size or stride ({Describe(t)})");
+            if (t.Size[i] < 0 || t.Stride[i] < 0)
+                throw Corrupt(source, $"a tensor with a negative size or stride ({Describe(t)})");
             count = Mul(count, t.Size[i], ref overflow);
             if (t.Size[i] > 0) last = Add(last, Mul(t.Size[i] - 1, t.Stride[i], ref overflow), ref overflow);
         }
-        if (count == 0) return new TensorData(t.DType, t.Size, 0, data, 0, t.Stride);   // PyTorch ignores the offset too
+        if (count == 0) return new TensorData(t.DType, t.Size, 0, data, 0, t.Stride);   // PyTorch ignores the offset
         if (overflow || last >= viewElements)
-            throw Corrupt(source, $"a tensor view {Describe(t)} " + (overflow ? "whose element arithmetic overflows 64 bits"
+            throw Corrupt(source, $"a tensor view {Describe(t)} " + (overflow
+                ? "whose element arithmetic overflows 64 bits"
                 : $"reaching element {last} of storage '{root.Key}' that holds {viewElements}"));
         long bytes = Mul(count, es, ref overflow);
         if (overflow || bytes > Array.MaxLength)
-            throw new CheckpointException($"checkpoint '{source}' has a tensor {Describe(t)} of {count:N0} elements, more than one .NET array " +
-                "holds (2 GB) once copied out; tensors that large are not supported");
+            throw new CheckpointException($"checkpoint '{source}' has a tensor {Describe(t)} of {count:N0} elements, " +
+                "more than one .NET array holds (2 GB) once copied out; tensors that large are not supported");
         return new TensorData(t.DType, t.Size, count, data, viewStart + t.Offset, t.Stride);
     }
 

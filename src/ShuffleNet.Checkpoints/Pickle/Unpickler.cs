@@ -32,7 +32,7 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
                 case 0x95: Read(8); break;                                      // FRAME: length only
                 case (byte)'.': return Pop();                                   // STOP
                 case (byte)'(': _marks.Push(_stack.Count); break;               // MARK
-                case (byte)'0': if (AboveMark > 0) Pop(); else PopMark(); break; // POP: an empty frame pops its MARK, as Python does
+                case (byte)'0': if (AboveMark > 0) Pop(); else PopMark(); break; // POP (on an empty frame: its MARK)
                 case (byte)'1': PopMark(); break;                               // POP_MARK
                 case (byte)'2': Push(Peek()); break;                            // DUP
                 case (byte)'N': Push(null); break;
@@ -127,11 +127,13 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
     private const int MaxDigits = 4300;
 
     private BigInteger ParseBig(string text) =>
-        text.Length <= MaxDigits + 1 && BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
+        text.Length <= MaxDigits + 1
+        && BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
             ? v : throw Garbage("an integer", text);
 
     private long ParseMemoKey(string text) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw Garbage("a memo key", text);
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
+            ? v : throw Garbage("a memo key", text);
 
     // protocol 0 writes repr(float): 'inf', '-inf' and 'nan' besides the usual forms
     private double ParseFloat(string text) => text switch
@@ -139,12 +141,14 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
         "inf" => double.PositiveInfinity,
         "-inf" => double.NegativeInfinity,
         "nan" => double.NaN,
-        _ => text.Length <= 400 && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw Garbage("a float", text),
+        _ => text.Length <= 400 && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            ? v : throw Garbage("a float", text),
     };
 
     private CheckpointException Garbage(string what, string text)
     {
-        var shown = new string(text.Take(40).Select(c => char.IsControl(c) ? '?' : c).ToArray()) + (text.Length > 40 ? "..." : "");
+        var shown = new string(text.Take(40).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        if (text.Length > 40) shown += "...";
         return Bad($"is corrupt: its pickle has '{shown}' where {what} belongs (before byte {_pos})");
     }
 

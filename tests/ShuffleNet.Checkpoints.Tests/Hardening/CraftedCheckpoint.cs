@@ -13,7 +13,8 @@ namespace ShuffleNet.Checkpoints.Tests.Hardening;
 internal sealed class CraftedCheckpoint
 {
     // memo slots of the globals, set once at the start of the pickle
-    public const int RebuildTensor = 0, OrderedDict = 1, FloatStorage = 2, LongStorage = 3, RebuildFromType = 4, Parameter = 5;
+    public const int RebuildTensor = 0, OrderedDict = 1, FloatStorage = 2, LongStorage = 3;
+    public const int RebuildFromType = 4, Parameter = 5;
 
     /// <summary>Writes key/value pairs into the <c>meta</c> dict (inside its MARK ... SETITEMS).</summary>
     public Action<PickleOps>? Meta { get; init; }
@@ -21,24 +22,26 @@ internal sealed class CraftedCheckpoint
     /// <summary>Writes key/value pairs after the ShuffleNet keys of the state dict.</summary>
     public Action<PickleOps>? ExtraTensors { get; init; }
 
-    /// <summary>How deep <c>head.fc.bias</c> is wrapped in <c>_rebuild_from_type_v2(_rebuild_from_type_v2, ...)</c>.</summary>
+    /// <summary>How deep <c>head.fc.bias</c> is wrapped in <c>_rebuild_from_type_v2(...)</c>.</summary>
     public int NestedRebuildDepth { get; init; }
 
-    /// <summary>Further archive entries: name under <c>archive/</c>, payload as stored, deflated or not, declared size.</summary>
+    /// <summary>More archive entries: name under <c>archive/</c>, payload, deflated or not, declared size.</summary>
     public List<(string Name, byte[] Payload, bool Deflated, long Declared)> ExtraEntries { get; } = [];
 
     /// <summary>The 0.5x, 1000-class key layout the state dict follows.</summary>
     public static IReadOnlyList<(string Key, long[] Shape)> Layout => ShuffleNetV2Layout.Keys(Width.X0_5);
 
-    /// <summary>A float32 tensor over storage <paramref name="key"/> (declared with <paramref name="numel"/> elements).</summary>
-    public static void Tensor(PickleOps p, string key, long numel, long offset, long[] size, long[] stride, int storageType = FloatStorage) =>
+    /// <summary>A float32 tensor over storage <paramref name="key"/> of <paramref name="numel"/> elements.</summary>
+    public static void Tensor(PickleOps p, string key, long numel, long offset, long[] size, long[] stride,
+        int storageType = FloatStorage) =>
         p.Get(RebuildTensor).Op('(')
             .Op('(').Str("storage").Get(storageType).Str(key).Str("cpu").Int(numel).Op('t').Op('Q')
             .Int(offset).Ints(size).Ints(stride).Op(0x89).Get(OrderedDict).Op(')').Op('R')
             .Op('t').Op('R');
 
-    /// <summary>A stride-0 float32 view of the one-element storage <c>f</c>: any shape, four bytes in the file.</summary>
-    public static void Expanded(PickleOps p, params long[] shape) => Tensor(p, "f", 1, 0, shape, new long[shape.Length]);
+    /// <summary>A stride-0 float32 view of the one-element storage <c>f</c>: any shape, 4 bytes in the file.</summary>
+    public static void Expanded(PickleOps p, params long[] shape) =>
+        Tensor(p, "f", 1, 0, shape, new long[shape.Length]);
 
     public byte[] ToZip()
     {
@@ -69,7 +72,8 @@ internal sealed class CraftedCheckpoint
         foreach (var (key, shape) in Layout)
         {
             p.Str(key);
-            if (key.EndsWith("num_batches_tracked", StringComparison.Ordinal)) Tensor(p, "l", 1, 0, [], [], LongStorage);
+            if (key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
+                Tensor(p, "l", 1, 0, [], [], LongStorage);
             else if (key == "head.fc.bias" && NestedRebuildDepth > 0) NestedRebuild(p, shape);
             else Expanded(p, shape);
         }
@@ -114,7 +118,7 @@ internal sealed class CraftedCheckpoint
         return result;
     }
 
-    // local headers, data, central directory; sizes as declared (deflated entries declare what they say they inflate to)
+    // local headers, data, central directory; sizes as declared (a deflated entry: what it claims to inflate to)
     private static byte[] Zip(List<(string Name, byte[] Payload, bool Deflated, long Declared)> entries)
     {
         var output = new MemoryStream();

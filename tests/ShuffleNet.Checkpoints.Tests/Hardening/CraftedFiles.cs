@@ -14,16 +14,20 @@ internal static class CraftedFiles
     public const long BombEntryBytes = 1907L << 20;
 
     /// <summary><c>head.fc.bias</c> wrapped in <c>_rebuild_from_type_v2</c> <paramref name="depth"/> times.</summary>
-    public static byte[] NestedRebuild(int depth = 200_000) => new CraftedCheckpoint { NestedRebuildDepth = depth }.ToZip();
+    public static byte[] NestedRebuild(int depth = 200_000) =>
+        new CraftedCheckpoint { NestedRebuildDepth = depth }.ToZip();
 
-    /// <summary><c>meta.cycle = [1, cycle]</c> and <c>meta.me = {'name': 'me', 'self': me}</c>, through the memo as torch.save writes them.</summary>
+    /// <summary>
+    /// <c>meta.cycle = [1, cycle]</c> and <c>meta.me = {'name': 'me', 'self': me}</c>, through the memo as torch.save
+    /// writes them.
+    /// </summary>
     public static byte[] SelfContainingMeta() => new CraftedCheckpoint
     {
         Meta = p => p.Str("cycle").Op(']').Put(100).Op('(').Int(1).Get(100).Op('e')
             .Str("me").Op('}').Put(101).Op('(').Str("name").Str("me").Str("self").Get(101).Op('u'),
     }.ToZip();
 
-    /// <summary><c>meta.dag</c>: <paramref name="levels"/> lists, each holding the one below twice (2^levels paths).</summary>
+    /// <summary><c>meta.dag</c>: <paramref name="levels"/> lists, each holding the one below twice.</summary>
     public static byte[] DagMeta(int levels = 30) => new CraftedCheckpoint
     {
         Meta = p =>
@@ -34,7 +38,7 @@ internal static class CraftedFiles
         },
     }.ToZip();
 
-    /// <summary>Five stride-0 views of 2 GB each (of a 4-byte storage) in <c>meta.views</c>, which PyTorch keeps as views.</summary>
+    /// <summary>Five stride-0 views of 2 GB each (of a 4-byte storage) in <c>meta.views</c>.</summary>
     public static byte[] StrideZeroViewsInMeta(int count = 5) => new CraftedCheckpoint
     {
         Meta = p =>
@@ -71,7 +75,8 @@ internal static class CraftedFiles
             Meta = p =>
             {
                 p.Str("bomb").Op(']').Op('(');
-                for (int i = 0; i < entries; i++) CraftedCheckpoint.Tensor(p, $"b{i}", bytesEach / 4, 0, [bytesEach / 4], [1]);
+                for (int i = 0; i < entries; i++)
+                    CraftedCheckpoint.Tensor(p, $"b{i}", bytesEach / 4, 0, [bytesEach / 4], [1]);
                 p.Op('e');
             },
         };
@@ -80,10 +85,10 @@ internal static class CraftedFiles
         return crafted.ToZip();
     }
 
-    /// <summary>A storage of one float whose deflated entry declares 4 bytes but would inflate to <paramref name="inflates"/>.</summary>
+    /// <summary>A one-float storage whose deflated entry declares 4 bytes but inflates much further.</summary>
     public static byte[] DeflateUnderstated(long inflates = 1L << 30)
     {
-        var crafted = new CraftedCheckpoint { Meta = p => { p.Str("small"); CraftedCheckpoint.Tensor(p, "z", 1, 0, [1], [1]); } };
+        var crafted = OneFloat();
         crafted.ExtraEntries.Add(("data/z", CraftedCheckpoint.DeflatedZeros(inflates), true, 4));
         return crafted.ToZip();
     }
@@ -91,10 +96,14 @@ internal static class CraftedFiles
     /// <summary>A storage of one float whose entry declares a bomb's size.</summary>
     public static byte[] DeclaredSizeMismatch()
     {
-        var crafted = new CraftedCheckpoint { Meta = p => { p.Str("small"); CraftedCheckpoint.Tensor(p, "z", 1, 0, [1], [1]); } };
+        var crafted = OneFloat();
         crafted.ExtraEntries.Add(("data/z", CraftedCheckpoint.DeflatedZeros(64L << 20), true, BombEntryBytes));
         return crafted.ToZip();
     }
+
+    // meta.small: one float in storage z, whose entry the caller adds
+    private static CraftedCheckpoint OneFloat() =>
+        new() { Meta = p => { p.Str("small"); CraftedCheckpoint.Tensor(p, "z", 1, 0, [1], [1]); } };
 
     /// <summary><c>meta.bad</c>: a view of the one-float storage with this offset, size and stride.</summary>
     public static byte[] View(long offset, long[] size, long[] stride) => new CraftedCheckpoint
@@ -105,7 +114,7 @@ internal static class CraftedFiles
     /// <summary><c>meta.epoch</c> written as the raw opcodes <paramref name="ops"/>, e.g. <c>"I12x\n"</c>.</summary>
     public static byte[] Garbage(string ops) => new CraftedCheckpoint { Meta = p => p.Str("epoch").Raw(ops) }.ToZip();
 
-    /// <summary>One file per row of the issue's table (overflow: a [2^32, 2^32] view whose element count wraps to 0).</summary>
+    /// <summary>One file per row of the issue's table (overflow: a [2^32, 2^32] view; its count wraps to 0).</summary>
     public static IEnumerable<(string Name, Func<byte[]> Make)> IssueRows() =>
     [
         ("nested_rebuild_200000.pth", () => NestedRebuild()),

@@ -16,7 +16,7 @@ public sealed class HardeningTests : IDisposable
 
     // Set CHECKPOINT_VERIFY_DIR to keep the converted files for tools/reference/verify_hardening_save.py.
     private string OutputPath(string name) =>
-        Environment.GetEnvironmentVariable("CHECKPOINT_VERIFY_DIR") is { Length: > 0 } keep ? Path.Combine(keep, name) : Path.Combine(_dir, name);
+        Path.Combine(Environment.GetEnvironmentVariable("CHECKPOINT_VERIFY_DIR") is { Length: > 0 } k ? k : _dir, name);
 
     private string Write(string name, byte[] bytes)
     {
@@ -175,7 +175,8 @@ public sealed class HardeningTests : IDisposable
         using var inflate = new DeflateStream(new MemoryStream(payload), CompressionMode.Decompress);
         var buffer = new byte[1 << 20];
         long total = 0;
-        for (int n; (n = inflate.Read(buffer)) > 0; total += n) Assert.DoesNotContain(buffer.AsSpan(0, n).ToArray(), b => b != 0);
+        for (int n; (n = inflate.Read(buffer)) > 0; total += n)
+            Assert.DoesNotContain(buffer.AsSpan(0, n).ToArray(), b => b != 0);
         Assert.Equal(64L << 20, total);
     }
 
@@ -191,11 +192,11 @@ public sealed class HardeningTests : IDisposable
         Refused(Write("mismatch.pth", CraftedFiles.DeclaredSizeMismatch()), "declares 1,999,634,432 bytes", "needs 4");
 
     [Theory]
-    [InlineData(0, new[] { 1L << 32, 1L << 32 }, new[] { 1L << 32, 1L }, "overflows")]       // element count wraps to 0
-    [InlineData(0, new[] { 3L }, new[] { 1L << 62 }, "overflows")]                            // (size - 1) * stride wraps
-    [InlineData(long.MaxValue, new[] { 2L }, new[] { 1L }, "overflows")]                     // offset + extent wraps
+    [InlineData(0, new[] { 1L << 32, 1L << 32 }, new[] { 1L << 32, 1L }, "overflows")]   // element count wraps to 0
+    [InlineData(0, new[] { 3L }, new[] { 1L << 62 }, "overflows")]                       // (size - 1) * stride wraps
+    [InlineData(long.MaxValue, new[] { 2L }, new[] { 1L }, "overflows")]                  // offset + extent wraps
     [InlineData(1L << 62, new[] { 1L }, new[] { 1L }, "reaching element 4611686018427387904")]
-    [InlineData(0, new[] { 2L }, new[] { 1L }, "reaching element 1")]                         // one past the storage
+    [InlineData(0, new[] { 2L }, new[] { 1L }, "reaching element 1")]                     // one past the storage
     [InlineData(-1, new[] { 1L }, new[] { 1L }, "negative storage offset")]
     [InlineData(0, new[] { 2L }, new[] { -1L }, "negative size or stride")]
     [InlineData(0, new[] { -2L }, new[] { 1L }, "negative size or stride")]
@@ -222,7 +223,8 @@ public sealed class HardeningTests : IDisposable
 
     [Fact]
     public void An_integer_of_a_million_digits_is_refused_without_parsing_it() =>
-        Refused(Write("digits.pth", CraftedFiles.Garbage("I" + new string('7', 1_000_000) + "\n")), "where an integer belongs");
+        Refused(Write("digits.pth", CraftedFiles.Garbage("I" + new string('7', 1_000_000) + "\n")),
+            "where an integer belongs");
 
     [Theory]
     [InlineData("Finf\n", double.PositiveInfinity)]

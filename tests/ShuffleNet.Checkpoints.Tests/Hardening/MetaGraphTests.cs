@@ -13,7 +13,7 @@ public sealed class MetaGraphTests : IDisposable
 
     // Set CHECKPOINT_VERIFY_DIR to keep the saved files for tools/reference/verify_hardening_save.py.
     private string OutputPath(string name) =>
-        Environment.GetEnvironmentVariable("CHECKPOINT_VERIFY_DIR") is { Length: > 0 } keep ? Path.Combine(keep, name) : Path.Combine(_dir, name);
+        Path.Combine(Environment.GetEnvironmentVariable("CHECKPOINT_VERIFY_DIR") is { Length: > 0 } k ? k : _dir, name);
 
     private static OrderedDictionary<object, object?> Load(string path) =>
         Assert.IsType<OrderedDictionary<object, object?>>(TorchFile.Load(path));

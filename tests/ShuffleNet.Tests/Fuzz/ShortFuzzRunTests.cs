@@ -21,7 +21,10 @@ public class ShortFuzzRunTests
         var target = Targets.Get(name, Paths.RepoRoot);
         // this process is shared with other tests running in parallel: its resident size says nothing about one input,
         // and a busy machine stretches time; allocations per input are counted exactly all the same
-        target = target with { Limits = target.Limits with { Time = 6 * target.Limits.Time, ResidentBytes = long.MaxValue } };
+        target = target with
+        {
+            Limits = target.Limits with { Time = 6 * target.Limits.Time, ResidentBytes = long.MaxValue },
+        };
         var report = FuzzRunner.Run(target, Seed, 0, inputs);
         Assert.True(report.Crashes.Count == 0, report.ToString());
         // the mutants both pass and fail the first checks, so the run reaches past them

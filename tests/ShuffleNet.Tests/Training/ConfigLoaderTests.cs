@@ -24,7 +24,8 @@ public class ConfigLoaderTests
         Assert.Contains("lr, momentum", e.Message);
     }
 
-    [Theory]   // found by fuzz/ShuffleNet.Fuzz (config target): .NET's "An item with the same key has already been added"
+    // found by fuzz/ShuffleNet.Fuzz (config target): .NET's "An item with the same key has already been added"
+    [Theory]
     [InlineData("""{"schedule": {"epochs": 1}, "schedule": {"epochs": 2}}""", "'schedule'")]
     [InlineData("""{"optimizer": {"lr": 0.1, "lr": 0.2}}""", "'lr'")]
     public void A_duplicate_key_is_an_error_naming_the_file_and_key(string json, string key)
