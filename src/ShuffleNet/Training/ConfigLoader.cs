@@ -87,7 +87,8 @@ public static class ConfigLoader
         object? result = type == typeof(string) ? (value.TryGetValue<string>(out var s) ? s : null)
             : type == typeof(bool) ? (value.TryGetValue<bool>(out var b) ? b : null)
             : type == typeof(int) ? (value.TryGetValue<int>(out var n) ? n : null)
-            : type == typeof(double) ? (value.TryGetValue<double>(out var d) ? d : null)
+            // 1e999 reads as infinity, which no checkpoint's JSON could hold: refused like any other non-number
+            : type == typeof(double) ? (value.TryGetValue<double>(out var d) && double.IsFinite(d) ? d : null)
             : throw new NotSupportedException(type.Name);
         return result ?? throw Bad(source, path, node, Describe(type));
     }
@@ -98,7 +99,8 @@ public static class ConfigLoader
         if (type == typeof(string)) return text == "null" ? null : JsonValue.Create(text);
         if (type == typeof(bool) && bool.TryParse(text, out var b)) return JsonValue.Create(b);
         if (type == typeof(int) && int.TryParse(text, NumberStyles.Integer, inv, out var n)) return JsonValue.Create(n);
-        if (type == typeof(double) && double.TryParse(text, NumberStyles.Float, inv, out var d)) return JsonValue.Create(d);
+        if (type == typeof(double) && double.TryParse(text, NumberStyles.Float, inv, out var d) && double.IsFinite(d))
+            return JsonValue.Create(d);
         throw new ConfigException($"{origin}: '{key}' must be {Describe(type)}, not '{text}'");
     }
 
@@ -125,7 +127,10 @@ public static class ConfigLoader
     private static string Join(string path, string key) => path == "" ? key : path + "." + key;
 
     private static string Describe(Type t) =>
-        t == typeof(int) ? "an integer" : t == typeof(double) ? "a number" : t == typeof(bool) ? "true or false" : "a string";
+        t == typeof(int) ? "an integer"
+        : t == typeof(double) ? "a finite number"
+        : t == typeof(bool) ? "true or false"
+        : "a string";
 
     private static ConfigException Bad(string source, string path, JsonNode? node, string what) =>
         new($"config '{source}': '{path}' must be {what}, not {node?.ToJsonString() ?? "null"}");

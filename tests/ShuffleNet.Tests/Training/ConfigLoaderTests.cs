@@ -35,6 +35,21 @@ public class ConfigLoaderTests
         Assert.Contains(key, e.Message);
     }
 
+    // found by fuzz/ShuffleNet.Fuzz (config target): 1e999 read as infinity, then ToJson (checkpoint meta) threw
+    [Theory]
+    [InlineData("""{"schedule": {"eta_min": 1e999}}""", "'schedule.eta_min' must be a finite number, not 1e999")]
+    [InlineData("""{"optimizer": {"lr": -1e400}}""", "'optimizer.lr' must be a finite number, not -1e400")]
+    public void A_number_beyond_double_is_an_error_naming_key_and_value(string json, string expected) =>
+        Assert.Contains(expected, Assert.Throws<ConfigException>(() => ConfigLoader.Parse(json, "x.json")).Message);
+
+    [Theory]
+    [InlineData("schedule.power=Infinity")]
+    [InlineData("optimizer.lr=NaN")]
+    [InlineData("optimizer.lr=1e999")]
+    public void A_set_to_a_non_finite_number_is_an_error(string assignment) =>
+        Assert.Contains("must be a finite number", Assert.Throws<ConfigException>(
+            () => ConfigLoader.Parse("{}", "x.json", [assignment])).Message);
+
     [Fact]
     public void A_value_of_the_wrong_type_is_an_error_naming_key_and_value()
     {
