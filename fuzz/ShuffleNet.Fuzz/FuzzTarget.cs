@@ -1,7 +1,7 @@
 namespace ShuffleNet.Fuzz;
 
 /// <summary>Per-input guards: past any of them an input counts as a crash (a time or memory blow-up).</summary>
-/// <param name="Time">Wall time one input may take.</param>
+/// <param name="Time">CPU time one input may take (the watchdog stops one past ten times it in wall time).</param>
 /// <param name="ManagedBytes">Managed bytes one input may allocate (measured on the fuzzing thread).</param>
 /// <param name="ResidentBytes">Resident memory the process may grow by while an input runs (native memory too).</param>
 internal sealed record Limits(TimeSpan Time, long ManagedBytes, long ResidentBytes);

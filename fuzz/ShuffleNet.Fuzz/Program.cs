@@ -26,7 +26,7 @@ switch (options.Positional.FirstOrDefault())
             var report = options.Flag("--in-process") ? FuzzRunner.Run(target, seed, start, inputs)
                 : Supervisor.Run(target, seed, start, inputs, repo, options.Value("--time-limit"));
             Console.WriteLine(report);
-            foreach (var c in report.Crashes)
+            foreach (var c in report.Crashes.Where(c => c.Kind != "harness"))
             {
                 Directory.CreateDirectory(outDir);
                 File.WriteAllBytes(Path.Combine(outDir, $"{c.Target}-{c.Seed}-{c.Index}.bin"),

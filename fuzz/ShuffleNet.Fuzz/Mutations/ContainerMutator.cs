@@ -63,6 +63,7 @@ internal static class ContainerMutator
             }).ToList();
         }
         catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException) { return null; }
+        if (entries.Any(e => e.Name.Length == 0)) return null;   // a mutated name ZipArchive cannot write back
         var output = new MemoryStream();
         using (var archive = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
             foreach (var (name, data) in entries)
