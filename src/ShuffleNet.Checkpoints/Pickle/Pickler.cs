@@ -196,6 +196,9 @@ internal sealed class Pickler
     {
         if (v >= int.MinValue && v <= int.MaxValue) { WriteInt((long)v); return; }
         var bytes = v.ToByteArray();   // little-endian two's complement, minimal: LONG1's and LONG4's encoding
+        if (bytes.Length > Unpickler.MaxLongBytes)
+            throw new ArgumentException("cannot save an integer of over 4300 digits in a checkpoint; the reader " +
+                "would refuse it");
         if (bytes.Length <= 255) { Op(0x8a); _out.WriteByte((byte)bytes.Length); }
         else
         {

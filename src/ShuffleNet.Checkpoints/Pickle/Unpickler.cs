@@ -44,7 +44,7 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
                 case (byte)'M': Push((long)BinaryPrimitives.ReadUInt16LittleEndian(Read(2))); break;
                 case (byte)'L': Push(Narrow(ParseBig(ReadLine().TrimEnd('L')))); break;
                 case 0x8a: Push(Narrow(new BigInteger(Read(ReadByte()), isUnsigned: false))); break;
-                case 0x8b: Push(Narrow(new BigInteger(Read(ReadLength4()), isUnsigned: false))); break;
+                case 0x8b: Push(Narrow(new BigInteger(Read(ReadLongBytes()), isUnsigned: false))); break;
                 case (byte)'F': Push(ParseFloat(ReadLine())); break;
                 case (byte)'G': Push(BinaryPrimitives.ReadDoubleBigEndian(Read(8))); break;
                 case (byte)'S': Push(Unquote(ReadLine())); break;
@@ -125,6 +125,16 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
 
     // Python itself refuses int text over 4300 digits (parsing is quadratic); garbage gets one message naming the file
     private const int MaxDigits = 4300;
+
+    // LONG4 of more than 4300 digits' worth: formatting one (a dict key in a message) would take minutes
+    internal const int MaxLongBytes = 1786;
+
+    private long ReadLongBytes()
+    {
+        long n = ReadLength4();
+        return n <= MaxLongBytes ? n
+            : throw Bad($"holds an integer of {n:N0} bytes (over {MaxDigits} digits); refused");
+    }
 
     private BigInteger ParseBig(string text) =>
         text.Length <= MaxDigits + 1

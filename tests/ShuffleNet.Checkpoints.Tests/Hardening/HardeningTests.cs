@@ -226,6 +226,14 @@ public sealed class HardeningTests : IDisposable
         Refused(Write("digits.pth", CraftedFiles.Garbage("I" + new string('7', 1_000_000) + "\n")),
             "where an integer belongs");
 
+    [Fact]
+    public void An_integer_of_a_megabyte_is_refused_before_anything_formats_it()
+    {
+        // LONG4 of 1 MB: 2.5 million digits, which a message naming it (a dict key) would take minutes to format
+        var ops = "\u008b\u0000\u0000\u0010\u0000" + new string('\u0011', 1 << 20);
+        Refused(Write("bigint.pth", CraftedFiles.Garbage(ops)), "an integer of 1,048,576 bytes");
+    }
+
     [Theory]
     [InlineData("Finf\n", double.PositiveInfinity)]
     [InlineData("F-inf\n", double.NegativeInfinity)]

@@ -116,5 +116,8 @@ public sealed class MetaGraphTests : IDisposable
         var path = Path.Combine(_dir, "big.pt");
         TorchFile.Save(path, new List<object?> { big, -big });
         Assert.Equal([big, -big], Assert.IsType<List<object?>>(TorchFile.Load(path)));
+        // past the reader's 4300 digits, refused rather than written unreadable
+        var e = Assert.Throws<ArgumentException>(() => TorchFile.Save(path, System.Numerics.BigInteger.Pow(10, 5000)));
+        Assert.Contains("4300 digits", e.Message);
     }
 }
