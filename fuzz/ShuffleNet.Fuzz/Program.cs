@@ -58,7 +58,11 @@ switch (options.Positional.FirstOrDefault())
             {
                 Console.WriteLine($"{file}: refused: {e.Message}");
             }
-            catch (Exception e) { Console.WriteLine($"{file}: CRASH: {e}"); }
+            catch (Exception e)
+            {
+                var trace = string.Join('\n', e.ToString().Split('\n').Take(12));
+                Console.WriteLine($"{file}: CRASH: {trace}");
+            }
         }
         return 0;
     }

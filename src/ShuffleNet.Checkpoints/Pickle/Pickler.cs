@@ -15,26 +15,42 @@ namespace ShuffleNet.Checkpoints;
 /// <remarks>
 /// Like Python's pickler, every container and tensor is memoised: written once, then referred to (BINGET), so a
 /// list that contains itself is written as pickle writes it and a DAG of shared lists costs its distinct objects,
-/// not its paths. Nesting deeper than <see cref="GraphResolver.MaxDepth"/> (what the reader accepts) is refused.
+/// not its paths. Unlike Python's, it keeps its place in a stack of its own, not in the call stack: any graph the
+/// reader accepts is written back, however deep its first path runs. Containers nested deeper than
+/// <see cref="GraphResolver.MaxDepth"/> along their shortest path (what the reader refuses) are refused.
 /// </remarks>
 internal sealed class Pickler
 {
     private readonly MemoryStream _out = new();
     private readonly Dictionary<(byte[] Storage, DType DType), int> _keys = new(StorageComparer.Instance);
     private readonly Dictionary<object, int> _memo = new(ReferenceEqualityComparer.Instance);
-    private int _depth;
+    // tuples and sets being written (memoised only once complete), and how many times each is open
+    private readonly Dictionary<object, int> _open = new(ReferenceEqualityComparer.Instance);
+    private readonly Stack<IEnumerator<object?>> _work = new();
 
     /// <summary>Storage bytes in storage-key order: <c>data/0</c>, <c>data/1</c>, ...</summary>
     public List<byte[]> Storages { get; } = [];
 
     public byte[] Pickle(object? value)
     {
+        CheckDepth(value);
         _out.Write([0x80, 2]);   // PROTO 2, as torch.save writes
         Write(value);
+        while (_work.TryPeek(out var container))
+        {
+            if (!container.MoveNext()) _work.Pop();
+            else if (container.Current is Step step) step.Emit();
+            else Write(container.Current);
+        }
         _out.WriteByte((byte)'.');
         return _out.ToArray();
     }
 
+    /// <summary>One step of a container's opcodes, between its items.</summary>
+    private sealed record Step(Action Emit);
+
+    // a scalar, a reference to a value written before, bytes or a tensor at once; a container as a sequence of
+    // steps and items (Parts), worked through by Pickle's loop
     private void Write(object? value)
     {
         switch (value)
@@ -47,6 +63,7 @@ internal sealed class Pickler
             case float f: WriteFloat(f); return;
             case double d: WriteFloat(d); return;
             case string s: WriteString(s); return;
+            case object?[] { Length: 0 } when value.GetType() == typeof(object[]): Op(')'); return;   // not memoised
         }
         if (_memo.TryGetValue(value, out int seen)) { Get(seen); return; }
         switch (value)
@@ -58,34 +75,139 @@ internal sealed class Pickler
                 Put(value);
                 return;
             case TensorData t: WriteTensor(t); Put(value); return;
-        }
-        // containers: the reader's depth count, so whatever one side accepts the other does
-        if (++_depth > GraphResolver.MaxDepth)
-            throw new ArgumentException("cannot save a checkpoint whose values nest more than " +
-                $"{GraphResolver.MaxDepth} deep; the reader would refuse it");
-        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
-            throw new ArgumentException($"cannot save a checkpoint nested {_depth} deep on a thread with this little " +
-                "stack; save it from another thread");
-        switch (value)
-        {
-            case StateDict sd:
-                Global("collections", "OrderedDict"); Op(')'); Op('R'); Put(value);
-                WriteItems(sd.Select(kv => ((object?)kv.Key, (object?)kv.Value)));
-                break;
-            case IDictionary d: Op('}'); Put(value); WriteItems(Entries(d)); break;
-            case object?[] tuple when value.GetType() == typeof(object[]): WriteTuple(tuple); break;
-            // protocol 2 pickles a set as set([items]), a list made for the call
-            case ISet<object?> set:
-                Global("__builtin__", "set"); Op(']'); WriteAppends(set); Op(0x85); Op('R');
-                // reached again through a list inside it and written there: drop this copy, refer to that one (Python)
-                if (_memo.TryGetValue(value, out int self)) { Op('0'); Get(self); } else Put(value);
-                break;
-            case IList list: Op(']'); Put(value); WriteAppends(list.Cast<object?>()); break;
+            case StateDict or IDictionary or IList or ISet<object?>:
+                _work.Push(Parts(value).GetEnumerator());
+                return;
             default:
                 throw new ArgumentException($"cannot save a {value.GetType().Name} in a checkpoint; use dicts, " +
                     "lists, tuples, sets, strings, numbers, bools, bytes, null and tensors");
         }
-        _depth--;
+    }
+
+    private IEnumerable<object?> Parts(object value)
+    {
+        switch (value)
+        {
+            case StateDict sd:
+                yield return new Step(() => { Global("collections", "OrderedDict"); Op(')'); Op('R'); Put(value); });
+                foreach (var part in Items(sd.Select(kv => ((object?)kv.Key, (object?)kv.Value)))) yield return part;
+                break;
+            case IDictionary d:
+                yield return new Step(() => { Op('}'); Put(value); });
+                foreach (var part in Items(Entries(d))) yield return part;
+                break;
+            case object?[] tuple when value.GetType() == typeof(object[]):
+                Open(tuple);
+                if (tuple.Length > 3) yield return new Step(() => Op('('));
+                foreach (var item in tuple) yield return item;
+                yield return new Step(() => CloseTuple(tuple));
+                break;
+            // protocol 2 pickles a set as set([items]), a list made for the call
+            case ISet<object?> set:
+                Open(set);
+                yield return new Step(() => { Global("__builtin__", "set"); Op(']'); });
+                foreach (var part in Appends(set)) yield return part;
+                yield return new Step(() => { Op(0x85); Op('R'); Close(set, 1); });
+                break;
+            case IList list:
+                yield return new Step(() => { Op(']'); Put(value); });
+                foreach (var part in Appends(list.Cast<object?>())) yield return part;
+                break;
+        }
+    }
+
+    // batched like CPython's pickler
+    private IEnumerable<object?> Items(IEnumerable<(object? Key, object? Value)> items)
+    {
+        foreach (var batch in items.Chunk(1000))
+        {
+            yield return new Step(() => Op('('));
+            foreach (var (k, v) in batch) { yield return k; yield return v; }
+            yield return new Step(() => Op('u'));
+        }
+    }
+
+    private IEnumerable<object?> Appends(IEnumerable<object?> items)
+    {
+        foreach (var batch in items.Chunk(1000))
+        {
+            yield return new Step(() => Op('('));
+            foreach (var v in batch) yield return v;
+            yield return new Step(() => Op('e'));
+        }
+    }
+
+    // IDictionary's own enumerator: a generic dictionary's IEnumerable yields KeyValuePairs, not DictionaryEntry
+    internal static IEnumerable<(object? Key, object? Value)> Entries(IDictionary d)
+    {
+        var it = d.GetEnumerator();
+        while (it.MoveNext()) yield return (it.Key, it.Value);
+    }
+
+    // A tuple or set is reached again while open only through a list or dict inside it, which Python's pickler
+    // writes once, so the second copy closes; with no list or dict between (a C# array that holds itself), the
+    // pickle could never end and no Python object is like it
+    private void Open(object container)
+    {
+        int n = _open.GetValueOrDefault(container) + 1;
+        if (n > 2)
+            throw new ArgumentException("cannot save a tuple or set that contains itself without a list or dict " +
+                "between; Python has no such value");
+        _open[container] = n;
+    }
+
+    private void CloseTuple(object?[] tuple)
+    {
+        int n = tuple.Length;
+        if (_memo.ContainsKey(tuple)) Close(tuple, n > 3 ? -1 : n);
+        else
+        {
+            Op(n > 3 ? 't' : 0x84 + n);
+            Close(tuple, 0);
+        }
+    }
+
+    // the container's items are on the stack, built: if it was reached again inside itself and written there, drop
+    // this copy (`pops` POPs, or POP_MARK for -1) and refer to that one, as Python does; else memoise it
+    private void Close(object container, int pops)
+    {
+        _open[container] = _open[container] - 1;
+        if (_memo.TryGetValue(container, out int self))
+        {
+            if (pops < 0) Op('1');
+            for (int i = 0; i < pops; i++) Op('0');
+            Get(self);
+        }
+        else Put(container);
+    }
+
+    // the reader refuses containers more than MaxDepth deep along their shortest path from the top: so does the writer
+    private static void CheckDepth(object? root)
+    {
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var level = new List<object?> { root };
+        for (int depth = 0; level.Count > 0; depth++)
+        {
+            var next = new List<object?>();
+            foreach (var value in level)
+            {
+                var children = value switch
+                {
+                    StateDict sd => sd.Select(kv => (object?)kv.Value),
+                    IDictionary d => Entries(d).SelectMany(e => new[] { e.Key, e.Value }),
+                    object?[] t when t.GetType() == typeof(object[]) => t,
+                    ISet<object?> set => set,
+                    IList list and not byte[] => list.Cast<object?>(),
+                    _ => null,
+                };
+                if (children is null || !seen.Add(value!)) continue;
+                if (depth >= GraphResolver.MaxDepth)
+                    throw new ArgumentException("cannot save a checkpoint whose values nest more than " +
+                        $"{GraphResolver.MaxDepth} deep; the reader would refuse it");
+                next.AddRange(children);
+            }
+            level = next;
+        }
     }
 
     private void WriteTensor(TensorData t)
@@ -109,48 +231,9 @@ internal sealed class Pickler
         Op('t'); Op('R');
     }
 
-    private void WriteItems(IEnumerable<(object? Key, object? Value)> items)
-    {
-        foreach (var batch in items.Chunk(1000))   // batched like CPython's pickler
-        {
-            Op('(');
-            foreach (var (k, v) in batch) { Write(k); Write(v); }
-            Op('u');
-        }
-    }
 
-    // IDictionary's own enumerator: a generic dictionary's IEnumerable yields KeyValuePairs, not DictionaryEntry
-    internal static IEnumerable<(object? Key, object? Value)> Entries(IDictionary d)
-    {
-        var it = d.GetEnumerator();
-        while (it.MoveNext()) yield return (it.Key, it.Value);
-    }
 
-    private void WriteAppends(IEnumerable<object?> items)
-    {
-        foreach (var batch in items.Chunk(1000))
-        {
-            Op('(');
-            foreach (var v in batch) Write(v);
-            Op('e');
-        }
-    }
 
-    private void WriteTuple(object?[] items)
-    {
-        if (items.Length == 0) { Op(')'); return; }   // the empty tuple is a singleton: Python does not memoise it
-        if (items.Length > 3) Op('(');
-        foreach (var v in items) Write(v);
-        if (_memo.TryGetValue(items, out int self))
-        {
-            // reached again through a list inside it and written there: drop this copy's items, refer to that one
-            if (items.Length > 3) Op('1'); else for (int i = 0; i < items.Length; i++) Op('0');
-            Get(self);
-            return;
-        }
-        Op(items.Length > 3 ? 't' : 0x84 + items.Length);
-        Put(items);
-    }
 
     private void WriteLongs(long[] values)
     {

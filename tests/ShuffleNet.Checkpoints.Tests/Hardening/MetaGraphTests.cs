@@ -98,6 +98,30 @@ public sealed class MetaGraphTests : IDisposable
     }
 
     [Fact]
+    public void A_graph_shallow_to_the_reader_but_deep_along_its_first_path_is_written_back()
+    {
+        // found by fuzz/ShuffleNet.Fuzz (legacy target): every list is one step from the top, but each also holds the
+        // next, so a depth-first writer walks 600 deep; the reader (shortest path) accepted what the writer refused
+        var lists = Enumerable.Range(0, 600).Select(_ => new List<object?>()).ToList();
+        for (int i = 0; i + 1 < lists.Count; i++) lists[i].Add(lists[i + 1]);
+        var path = Path.Combine(_dir, "wide.pt");
+        TorchFile.Save(path, lists.Cast<object?>().ToList());
+        var back = Assert.IsType<List<object?>>(TorchFile.Load(path));
+        Assert.Equal(600, back.Count);
+        for (int i = 0; i + 1 < back.Count; i++)
+            Assert.Same(back[i + 1], Assert.Single(Assert.IsType<List<object?>>(back[i])));
+    }
+
+    [Fact]
+    public void A_tuple_that_holds_itself_with_no_list_between_is_refused()
+    {
+        var tuple = new object?[1];
+        tuple[0] = tuple;   // no Python value is like this: the pickle would never end
+        var e = Assert.Throws<ArgumentException>(() => TorchFile.Save(Path.Combine(_dir, "self.pt"), tuple));
+        Assert.Contains("contains itself", e.Message);
+    }
+
+    [Fact]
     public void A_set_that_contains_itself_through_a_list_comes_back_the_same_cycle()
     {
         var list = new List<object?>();
