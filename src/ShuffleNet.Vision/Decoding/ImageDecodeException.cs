@@ -3,7 +3,7 @@ namespace ShuffleNet.Vision.Decoding;
 /// <summary>What is wrong with an image that could not be decoded, for callers that answer each kind differently.</summary>
 public enum ImageDecodeError
 {
-    /// <summary>The file could not be read (missing, no permission, I/O error).</summary>
+    /// <summary>The file could not be read (missing, no permission, I/O error, not a regular file).</summary>
     Unreadable,
 
     /// <summary>Zero bytes.</summary>
@@ -12,7 +12,10 @@ public enum ImageDecodeError
     /// <summary>Not a format the decoder knows (JPEG, PNG, BMP, WebP, GIF).</summary>
     NotAnImage,
 
-    /// <summary>The header claims more pixels than <see cref="DecoderOptions.MaxPixels"/>.</summary>
+    /// <summary>
+    /// The header claims more pixels than <see cref="DecoderOptions.MaxPixels"/>, or an image the transforms would make
+    /// from it needs more than <see cref="Transforms.Pipeline.MaxPixels"/> (<see cref="ImageDecodeException.TooLarge"/>).
+    /// </summary>
     TooManyPixels,
 
     /// <summary>The data ends before the image does.</summary>
@@ -22,17 +25,32 @@ public enum ImageDecodeError
     Damaged,
 }
 
-/// <summary>An image could not be decoded; the message names the file and what is wrong with it.</summary>
+/// <summary>
+/// An image could not be decoded, or is too large for the transforms to process (<see cref="TooLarge"/>); the message
+/// names the file and what is wrong with it. Loaders and commands treat both alike: the image is bad, the others go on.
+/// </summary>
 public sealed class ImageDecodeException : Exception
 {
     /// <summary>Creates the exception for <paramref name="fileName"/> with a description of the problem.</summary>
     public ImageDecodeException(string fileName, ImageDecodeError kind, string problem, Exception? inner = null)
-        : base($"cannot decode image '{fileName}': {problem}", inner)
+        : this($"cannot decode image '{fileName}': {problem}", fileName, kind, problem, inner) { }
+
+    private ImageDecodeException(string message, string fileName, ImageDecodeError kind, string problem,
+        Exception? inner)
+        : base(message, inner)
     {
         FileName = fileName;
         Kind = kind;
         Problem = problem;
     }
+
+    /// <summary>
+    /// An image that decodes, but whose transforms would need images beyond the pixel limit
+    /// (<see cref="ImageDecodeError.TooManyPixels"/>).
+    /// </summary>
+    public static ImageDecodeException TooLarge(string fileName, string problem) =>
+        new($"image '{fileName}' is too large to process: {problem}", fileName, ImageDecodeError.TooManyPixels,
+            problem, null);
 
     /// <summary>The path (or the caller-supplied name for streams and byte arrays).</summary>
     public string FileName { get; }

@@ -136,7 +136,10 @@ public sealed class ImageDecoder
         // OpenCV's high byte on the test files (tests allow 1 of difference).
         var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         const int bytesPerPixel = 4;
-        byte[] raw = ArrayPool<byte>.Shared.Rent(checked(w * h * bytesPerPixel));
+        if ((long)w * h * bytesPerPixel > Array.MaxLength)
+            throw new ImageDecodeException(name, ImageDecodeError.TooManyPixels,
+                $"{w}x{h} RGBA does not fit in one buffer; lower DecoderOptions.MaxPixels");
+        byte[] raw = ArrayPool<byte>.Shared.Rent(w * h * bytesPerPixel);
         try
         {
             SKCodecResult result;

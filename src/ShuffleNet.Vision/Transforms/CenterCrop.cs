@@ -29,5 +29,12 @@ public sealed class CenterCrop(int size) : IImageTransform
     }
 
     /// <inheritdoc/>
+    public SizePlan Plan(long width, long height)
+    {
+        long w = Math.Min(width, Size), h = Math.Min(height, Size);
+        return new SizePlan(w, h, w == width && h == height ? 0 : w * h);
+    }
+
+    /// <inheritdoc/>
     public override string ToString() => $"CenterCrop({Size})";
 }

@@ -22,5 +22,8 @@ public sealed class Grayscale : IImageTransform
     }
 
     /// <inheritdoc />
+    public SizePlan Plan(long width, long height) => new(width, height, width * height);
+
+    /// <inheritdoc />
     public override string ToString() => "Grayscale(L)";
 }

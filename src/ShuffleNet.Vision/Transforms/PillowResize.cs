@@ -26,6 +26,8 @@ public static class PillowResize
             throw new ArgumentOutOfRangeException(nameof(region), $"{region} does not fit in {src}");
         if (width <= 0 || height <= 0)
             throw new ArgumentOutOfRangeException(nameof(width), $"output size {width}x{height} must be positive");
+        if (PeakPixels(region.Width, region.Height, width, height, filter) > Array.MaxLength / src.Channels)
+            throw new ArgumentOutOfRangeException(nameof(width), $"resizing {region.Width}x{region.Height} to {width}x{height} needs more than one array holds");
         if (width == region.Width && height == region.Height) return Crop(src, region);
         if (filter == Resample.Nearest) return NearestResize.Apply(src, region, width, height);
 
@@ -53,6 +55,21 @@ public static class PillowResize
         }
         finally { temp.Dispose(); }
     }
+
+    /// <summary>
+    /// Pixels <see cref="Resize(ImageU8, CropBox, int, int, Resample)"/> allocates for a <paramref name="inWidth"/> x
+    /// <paramref name="inHeight"/> region and a <paramref name="width"/> x <paramref name="height"/> output: the output,
+    /// plus the horizontal pass's temporary (output width x the input rows the vertical pass reads) when both passes
+    /// run. The coefficient tables are ints in proportion to the sides, far below either.
+    /// </summary>
+    public static long PeakPixels(long inWidth, long inHeight, long width, long height, Resample filter)
+    {
+        long output = Saturate((double)width * height);
+        bool both = filter != Resample.Nearest && width != inWidth && height != inHeight;
+        return both ? Saturate((double)width * inHeight + output) : output;
+    }
+
+    private static long Saturate(double pixels) => pixels >= long.MaxValue / 2 ? long.MaxValue / 2 : (long)pixels;
 
     /// <summary>Copies <paramref name="region"/> into a new image.</summary>
     public static ImageU8 Crop(ImageU8 src, CropBox region)

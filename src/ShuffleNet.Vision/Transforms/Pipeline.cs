@@ -4,7 +4,7 @@ namespace ShuffleNet.Vision.Transforms;
 
 /// <summary>
 /// 8-bit image steps, then <see cref="Normalize"/> into a fixed-shape float32 CHW sample, then tensor steps.
-/// Stateless and thread-safe: all randomness comes from the <see cref="Random"/> passed to <see cref="Run(ImageU8, Random, Span{float})"/>.
+/// Stateless and thread-safe: all randomness comes from the <see cref="Random"/> passed to <see cref="Run(ImageU8, Random, Span{float}, string)"/>.
 /// </summary>
 public sealed class Pipeline
 {
@@ -15,6 +15,33 @@ public sealed class Pipeline
         ImageSteps = imageSteps; Normalize = normalize; Height = height; Width = width;
         TensorSteps = tensorSteps ?? [];
         RegionDecode = regionDecode && imageSteps.Count > 0 && imageSteps[0] is RandomResizedCrop;
+    }
+
+    /// <summary>
+    /// The most pixels the steps may allocate for one image (default Pillow's <c>MAX_IMAGE_PIXELS</c>, the decoder's own
+    /// limit): checked from the image's size by <see cref="CheckSize"/> before any step runs, so a 1 x 1,000,000 image
+    /// that <see cref="ResizeEdge"/> would turn into 256 x 256,000,000 is refused at once, naming the file.
+    /// </summary>
+    public long MaxPixels { get; init; } = DecoderOptions.PillowMaxPixels;
+
+    /// <summary>
+    /// Refuses an input of <paramref name="width"/> x <paramref name="height"/> for which a step from
+    /// <paramref name="firstStep"/> on would allocate more than <see cref="MaxPixels"/>, naming <paramref name="name"/>.
+    /// </summary>
+    /// <exception cref="ImageDecodeException">The image is too large to process (<see cref="ImageDecodeException.TooLarge"/>).</exception>
+    public void CheckSize(int width, int height, string name, int firstStep = 0)
+    {
+        long w = width, h = height;
+        for (int i = firstStep; i < ImageSteps.Count; i++)
+        {
+            var plan = ImageSteps[i].Plan(w, h);
+            if (plan.PeakPixels > MaxPixels)
+                throw ImageDecodeException.TooLarge(name,
+                    $"it is {width}x{height}, and {ImageSteps[i]} would make {plan.Width}x{plan.Height} " +
+                    $"({plan.PeakPixels:N0} pixels with its temporaries), above the limit of {MaxPixels:N0} (Pipeline.MaxPixels); " +
+                    "crop or shrink the image, or leave it out");
+            (w, h) = (plan.Width, plan.Height);
+        }
     }
 
     /// <summary>
@@ -33,14 +60,18 @@ public sealed class Pipeline
     {
         if (!RegionDecode)
         {
-            Run(decoder.Decode(encoded, name), rng, chw);
+            Run(decoder.Decode(encoded, name), rng, chw, name);
             return;
         }
         var rrc = (RandomResizedCrop)ImageSteps[0];
-        var (region, _) = decoder.DecodeRegion(encoded, (w, h) => rrc.SampleParams(h, w, rng), name);
+        var (region, _) = decoder.DecodeRegion(encoded, (w, h) =>
+        {
+            CheckSize(w, h, name);   // from the header, before the crop is decoded
+            return rrc.SampleParams(h, w, rng);
+        }, name);
         ImageU8 image;
         using (region) image = PillowResize.Resize(region, rrc.Size, rrc.Size, rrc.Interpolation);
-        RunFrom(1, image, rng, chw);
+        RunFrom(1, image, rng, chw, name);
     }
 
     /// <summary>Steps on 8-bit images, in order.</summary>
@@ -64,27 +95,41 @@ public sealed class Pipeline
     /// <summary>Floats per sample: <c>Channels * Height * Width</c>.</summary>
     public int SampleSize => Channels * Height * Width;
 
-    /// <summary>Runs the pipeline, consuming (disposing) <paramref name="image"/>, into <paramref name="chw"/> ([C, H, W]).</summary>
-    public void Run(ImageU8 image, Random rng, Span<float> chw) => RunFrom(0, image, rng, chw);
+    /// <summary>
+    /// Runs the pipeline, consuming (disposing) <paramref name="image"/>, into <paramref name="chw"/> ([C, H, W]), after
+    /// <see cref="CheckSize"/>; <paramref name="name"/> (the file) appears in errors.
+    /// </summary>
+    /// <exception cref="ImageDecodeException">The image is too large to process.</exception>
+    public void Run(ImageU8 image, Random rng, Span<float> chw, string name = "<image>") => RunFrom(0, image, rng, chw, name);
 
-    private void RunFrom(int firstStep, ImageU8 image, Random rng, Span<float> chw)
+    private void RunFrom(int firstStep, ImageU8 image, Random rng, Span<float> chw, string name)
     {
-        for (int i = firstStep; i < ImageSteps.Count; i++) image = ImageSteps[i].Apply(image, rng);
+        try
+        {
+            CheckSize(image.Width, image.Height, name, firstStep);
+            for (int i = firstStep; i < ImageSteps.Count; i++) image = ImageSteps[i].Apply(image, rng);
+        }
+        catch
+        {
+            image.Dispose();   // idempotent: a step that failed may have disposed it already
+            throw;
+        }
         using (image)
         {
             if (image.Width != Width || image.Height != Height)
                 throw new InvalidOperationException(
-                    $"the pipeline produced {image.Width}x{image.Height} but promises {Width}x{Height}; is the input smaller than the crop? ({this})");
+                    $"the pipeline produced {image.Width}x{image.Height} from '{name}' but promises {Width}x{Height}; " +
+                    $"is the input smaller than the crop? ({this})");
             Normalize.Write(image, chw);
         }
         foreach (var step in TensorSteps) step.Apply(chw[..SampleSize], Channels, Height, Width, rng);
     }
 
     /// <summary>Runs the pipeline into a new array of <see cref="SampleSize"/> floats; deterministic pipelines may pass no <paramref name="rng"/>.</summary>
-    public float[] Run(ImageU8 image, Random? rng = null)
+    public float[] Run(ImageU8 image, Random? rng = null, string name = "<image>")
     {
         var chw = new float[SampleSize];
-        Run(image, rng ?? new Random(0), chw);
+        Run(image, rng ?? new Random(0), chw, name);
         return chw;
     }
 

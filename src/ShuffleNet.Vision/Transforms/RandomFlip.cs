@@ -30,5 +30,8 @@ public sealed class RandomFlip(double probability = 0.5) : IImageTransform, ITen
     }
 
     /// <inheritdoc/>
+    public SizePlan Plan(long width, long height) => new(width, height, 0);   // in place
+
+    /// <inheritdoc/>
     public override string ToString() => $"RandomFlip(p={Probability}, horizontal)";
 }

@@ -67,6 +67,19 @@ public sealed class RandomResizedCrop(int size, double scaleMin = 0.08, double s
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The sampled box keeps its aspect ratio within [<see cref="RatioMin"/>, <see cref="RatioMax"/>] (or is the whole
+    /// image narrowed to it), so its height is bounded by the square root of the area, whatever the draws; the resize
+    /// holds at most the output and a temporary of output width by box height.
+    /// </remarks>
+    public SizePlan Plan(long width, long height)
+    {
+        double lo = Math.Min(RatioMin, RatioMax), area = (double)width * height;
+        long boxH = (long)Math.Min(height, Math.Max(Math.Sqrt(Math.Max(ScaleMax, 1) * area / lo), width / lo) + 1);
+        return new SizePlan(Size, Size, (long)Size * boxH + (long)Size * Size);
+    }
+
+    /// <inheritdoc/>
     public ImageU8 Apply(ImageU8 image, Random rng)
     {
         var box = SampleParams(image.Height, image.Width, rng);

@@ -22,5 +22,9 @@ public sealed class Resize(int width, int height, Resample interpolation = Resam
     }
 
     /// <inheritdoc/>
+    public SizePlan Plan(long width, long height) =>
+        new(Width, Height, PillowResize.PeakPixels(width, height, Width, Height, Interpolation));
+
+    /// <inheritdoc/>
     public override string ToString() => $"Resize({Width}x{Height}, {Interpolation})";
 }

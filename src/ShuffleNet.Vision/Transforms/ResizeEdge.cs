@@ -15,13 +15,29 @@ public sealed class ResizeEdge(int size, Resample interpolation = Resample.Bilin
     public Resample Interpolation { get; } = interpolation;
 
     /// <summary>The output (width, height) for a <paramref name="width"/> x <paramref name="height"/> input.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The long side would not fit in 32 bits (see <see cref="Plan"/>).</exception>
     public (int Width, int Height) OutputSize(int width, int height)
     {
+        var (w, h) = Target(width, height);
+        if (w > int.MaxValue || h > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(width), $"resizing {width}x{height} to a short side of {Size} makes {w}x{h}");
+        return ((int)w, (int)h);
+    }
+
+    /// <inheritdoc/>
+    public SizePlan Plan(long width, long height)
+    {
+        var (w, h) = Target(width, height);
+        return new SizePlan(w, h, w == width && h == height ? 0 : PillowResize.PeakPixels(width, height, w, h, Interpolation));
+    }
+
+    private (long Width, long Height) Target(long width, long height)
+    {
         if ((width <= height && width == Size) || (height <= width && height == Size)) return (width, height);
-        // Python's int(256 * h / w): true division in double, then truncation
+        // Python's int(256 * h / w): true division in double, then truncation (saturated: Plan refuses it anyway)
         return width < height
-            ? (Size, (int)((double)Size * height / width))
-            : ((int)((double)Size * width / height), Size);
+            ? (Size, (long)Math.Min((double)Size * height / width, long.MaxValue / 4))
+            : ((long)Math.Min((double)Size * width / height, long.MaxValue / 4), Size);
     }
 
     /// <inheritdoc/>
