@@ -56,10 +56,10 @@ public sealed class Batch : IDisposable
     /// <summary>Dataset index of each sample (for tracing; first <see cref="Count"/> entries).</summary>
     public int[] Indices { get; }
 
-    /// <summary>Corrupt samples left out while filling this batch (policy <see cref="CorruptImagePolicy.Skip"/>).</summary>
-    public IReadOnlyList<string> Skipped => SkippedList;
+    /// <summary>Samples left out while filling this batch, with the reason (policy <see cref="CorruptImagePolicy.Skip"/>).</summary>
+    public IReadOnlyList<SkippedSample> Skipped => SkippedList;
 
-    internal List<string> SkippedList { get; } = [];
+    internal List<SkippedSample> SkippedList { get; } = [];
 
     /// <summary>Returns the buffers to the loader's pool; idempotent.</summary>
     public void Dispose()
@@ -68,6 +68,16 @@ public sealed class Batch : IDisposable
         var labels = Interlocked.Exchange(ref _labels, null);
         if (images is not null && labels is not null) _pool.Return(images, labels);
     }
+}
+
+/// <summary>A sample the loader left out under <see cref="CorruptImagePolicy.Skip"/>.</summary>
+/// <param name="Index">Its dataset index.</param>
+/// <param name="Source">Where it comes from (<see cref="Datasets.IImageDataset.Describe"/>: the file).</param>
+/// <param name="Error">Why: the exception, whose message names the file.</param>
+public sealed record SkippedSample(int Index, string Source, Exception Error)
+{
+    /// <summary>The reason as one line naming the file.</summary>
+    public string Message => Error is Decoding.ImageDecodeException ? Error.Message : $"image '{Source}': {Error.Message}";
 }
 
 /// <summary>Reusable batch buffers of one shape; grows only as far as the consumer holds batches at once.</summary>

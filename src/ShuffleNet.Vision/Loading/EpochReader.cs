@@ -78,8 +78,12 @@ internal sealed class EpochReader : IDisposable
             batch.LabelData[batch.Count] = _loader.Dataset.GetLabel(index);
             batch.Indices[batch.Count++] = index;
         }
-        else if (_errors[slot] is ImageDecodeException && _loader.Options.OnCorruptImage == CorruptImagePolicy.Skip)
-            batch.SkippedList.Add(_loader.Dataset.Describe(index));
+        else if (_loader.Options.OnCorruptImage == CorruptImagePolicy.Skip)
+        {
+            var skipped = new SkippedSample(index, _loader.Dataset.Describe(index), _errors[slot]!);
+            batch.SkippedList.Add(skipped);
+            _loader.Options.OnSkipped?.Invoke(skipped);
+        }
         else
             throw _errors[slot] is ImageDecodeException d ? d
                 : new InvalidOperationException($"sample {index} ('{_loader.Dataset.Describe(index)}') failed: {_errors[slot]!.Message}", _errors[slot]);
@@ -114,7 +118,7 @@ internal sealed class EpochReader : IDisposable
                     if (_loader.Dataset is IEncodedImageDataset files && _loader.Pipeline.RegionDecode)
                         _loader.Pipeline.RunEncoded(files.ReadEncoded(index), files.Describe(index), files.Decoder, rng, chw);
                     else
-                        _loader.Pipeline.Run(_loader.Dataset.Load(index), rng, chw);
+                        _loader.Pipeline.Run(_loader.Dataset.Load(index), rng, chw, _loader.Dataset.Describe(index));
                 }
                 catch (Exception e) { error = e; }
                 lock (_gate)

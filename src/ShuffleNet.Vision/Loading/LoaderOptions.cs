@@ -1,12 +1,15 @@
 namespace ShuffleNet.Vision.Loading;
 
-/// <summary>What to do with a sample whose image cannot be decoded.</summary>
+/// <summary>What to do with a sample that fails: unreadable, not an image, damaged, too large to process.</summary>
 public enum CorruptImagePolicy
 {
     /// <summary>Stop the epoch with the <see cref="Decoding.ImageDecodeException"/>, which names the file (default).</summary>
     Fail,
 
-    /// <summary>Leave the sample out; the batch is filled with the samples after it and <see cref="Batch.Skipped"/> reports it.</summary>
+    /// <summary>
+    /// Leave the sample out, whatever it failed with; the batch is filled with the samples after it and
+    /// <see cref="Batch.Skipped"/> reports it with the reason.
+    /// </summary>
     Skip,
 }
 
@@ -33,6 +36,12 @@ public sealed record LoaderOptions
 
     /// <summary>Corrupt-image policy.</summary>
     public CorruptImagePolicy OnCorruptImage { get; init; } = CorruptImagePolicy.Fail;
+
+    /// <summary>
+    /// Called on the consuming thread, in order, for every sample left out under <see cref="CorruptImagePolicy.Skip"/>,
+    /// including those of a final batch that ends up empty or dropped (which <see cref="Batch.Skipped"/> cannot report).
+    /// </summary>
+    public Action<SkippedSample>? OnSkipped { get; init; }
 
     internal void Validate()
     {

@@ -85,7 +85,7 @@ public class DataLoaderTests
         var sizes = new List<int>();
         var skipped = new List<string>();
         foreach (var b in loader.GetEpoch(0))
-            using (b) { sizes.Add(b.Count); skipped.AddRange(b.Skipped); Assert.DoesNotContain(3, b.Indices[..b.Count]); }
+            using (b) { sizes.Add(b.Count); skipped.AddRange(b.Skipped.Select(s => s.Source)); Assert.DoesNotContain(3, b.Indices[..b.Count]); }
         Assert.Equal([6, 6, 6], sizes);
         Assert.Equal(["/data/img3.jpg", "/data/img11.jpg"], skipped);
     }
