@@ -40,7 +40,6 @@ internal static class TrainCommand
             string? resumeFrom = r.GetResult(resume) is null ? null : r.GetValue(resume) ?? Path.Combine(dir, "latest.pth");
             var launch = LaunchEnvironment.Detect();
             if (r.GetValue(nproc) is var n && n > 1 && launch.WorldSize == 1) return LaunchRanks(n);
-            if (cfg.Dist.Timeout < 1) throw new ConfigException($"'dist.timeout' is {cfg.Dist.Timeout}; it must be at least 1 (seconds)");
             using var group = ProcessGroups.Create(launch, cfg.Dist.Backend, TimeSpan.FromSeconds(cfg.Dist.Timeout));
             return Execute(cfg, name, dir, resumeFrom, group);
         }));

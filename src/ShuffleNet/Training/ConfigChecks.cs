@@ -3,60 +3,89 @@ using ShuffleNet.Checkpoints;
 
 namespace ShuffleNet.Training;
 
-/// <summary>Range checks on a bound <see cref="TrainConfig"/>; each message names the dotted key and the value.</summary>
+/// <summary>
+/// Range checks on a bound <see cref="TrainConfig"/>, run before any work starts; each message names where the value
+/// came from (the config file or the <c>--set</c>), the dotted key and the value. Every floating-point value must be
+/// finite; sizes have upper bounds, so no value can ask for an allocation that cannot succeed.
+/// </summary>
 public static class ConfigChecks
 {
-    /// <summary>Throws on the first value out of range.</summary>
-    /// <exception cref="ConfigException">A value is out of range or not one of the allowed words.</exception>
-    public static void Validate(TrainConfig c)
+    /// <summary>Most images in one batch (per rank).</summary>
+    public const int MaxBatchSize = 65_536;
+
+    /// <summary>
+    /// Throws on the first value out of range. <paramref name="source"/> names the config in messages, except for the
+    /// dotted keys in <paramref name="overridden"/>, which are named as the <c>--set</c> that gave them.
+    /// </summary>
+    /// <exception cref="ConfigException">A value is out of range, not finite, or not one of the allowed words.</exception>
+    public static void Validate(TrainConfig c, string source = "(code)", IReadOnlyCollection<string>? overridden = null)
     {
+        var check = new Checker(source, overridden ?? []);
         var m = c.Model;
-        if (ShuffleNetV2Layout.TryParse(m.Width) is null) Fail("model.width", m.Width, "0.5x, 1.0x, 1.5x or 2.0x");
-        Check("model.num_classes", m.NumClasses, m.NumClasses >= 1, "at least 1");
-        Check("model.stem.in_channels", m.Stem.InChannels, m.Stem.InChannels is 1 or 3, "1 or 3");
-        Check("model.stem.stride", m.Stem.Stride, m.Stem.Stride is 1 or 2, "1 or 2");
-        Check("model.frozen_stages", m.FrozenStages, m.FrozenStages is >= -1 and <= 3, "in -1..3");
-        Check("model.label_smoothing", m.LabelSmoothing, m.LabelSmoothing is >= 0 and < 1, "in [0, 1)");
+        if (ShuffleNetV2Layout.TryParse(m.Width) is null) check.Fail("model.width", m.Width, "0.5x, 1.0x, 1.5x or 2.0x");
+        check.Int("model.num_classes", m.NumClasses, 1, 100_000);
+        check.Ok("model.stem.in_channels", m.Stem.InChannels, m.Stem.InChannels is 1 or 3, "1 or 3");
+        check.Ok("model.stem.stride", m.Stem.Stride, m.Stem.Stride is 1 or 2, "1 or 2");
+        check.Int("model.frozen_stages", m.FrozenStages, -1, 3);
+        check.Real("model.label_smoothing", m.LabelSmoothing, m.LabelSmoothing is >= 0 and < 1, "in [0, 1)");
         var d = c.Data;
-        OneOf("data.dataset", d.Dataset, "fashion_mnist", "image_folder");
-        Check("data.batch_size", d.BatchSize, d.BatchSize >= 1, "at least 1");
-        Check("data.workers", d.Workers, d.Workers >= 1, "at least 1");
-        Check("data.crop_size", d.CropSize, d.CropSize >= 8, "at least 8");
-        Check("data.resize_edge", d.ResizeEdge, d.ResizeEdge >= d.CropSize, $"at least data.crop_size ({d.CropSize})");
-        Check("data.pad", d.Pad, d.Pad >= 0, "0 or more");
-        Check("data.random_erasing", d.RandomErasing, d.RandomErasing is >= 0 and <= 1, "a probability in [0, 1]");
+        check.OneOf("data.dataset", d.Dataset, "fashion_mnist", "image_folder");
+        check.Int("data.batch_size", d.BatchSize, 1, MaxBatchSize);
+        check.Int("data.workers", d.Workers, 1, 256);
+        check.Int("data.crop_size", d.CropSize, 8, 4096);
+        check.Int("data.resize_edge", d.ResizeEdge, d.CropSize, 8192, $"data.crop_size ({d.CropSize})");
+        check.Int("data.pad", d.Pad, 0, 1024);
+        check.Real("data.random_erasing", d.RandomErasing, d.RandomErasing is >= 0 and <= 1, "a probability in [0, 1]");
+        long batchFloats = (long)d.BatchSize * m.Stem.InChannels * d.CropSize * d.CropSize;
+        check.Ok("data.batch_size", d.BatchSize, batchFloats <= Array.MaxLength,
+            $"small enough that a batch of {m.Stem.InChannels}x{d.CropSize}x{d.CropSize} images fits in one array " +
+            $"({batchFloats:N0} floats; at most {Array.MaxLength:N0})");
         var o = c.Optimizer;
-        Check("optimizer.lr", o.Lr, o.Lr > 0 && double.IsFinite(o.Lr), "a positive number");
-        Check("optimizer.momentum", o.Momentum, o.Momentum is >= 0 and < 1, "in [0, 1)");
-        Check("optimizer.weight_decay", o.WeightDecay, o.WeightDecay >= 0, "0 or more");
-        Check("optimizer.norm_decay_mult", o.NormDecayMult, o.NormDecayMult >= 0, "0 or more");
-        Check("optimizer.base_batch_size", o.BaseBatchSize, o.BaseBatchSize >= 0, "0 (no scaling) or more");
+        check.Real("optimizer.lr", o.Lr, o.Lr > 0, "a positive number");
+        check.Real("optimizer.momentum", o.Momentum, o.Momentum is >= 0 and < 1, "in [0, 1)");
+        check.Real("optimizer.weight_decay", o.WeightDecay, o.WeightDecay >= 0, "0 or more");
+        check.Real("optimizer.norm_decay_mult", o.NormDecayMult, o.NormDecayMult >= 0, "0 or more");
+        check.Int("optimizer.base_batch_size", o.BaseBatchSize, 0, int.MaxValue, what: "0 (no scaling) or more");
         var s = c.Schedule;
-        Check("schedule.epochs", s.Epochs, s.Epochs >= 1, "at least 1");
-        OneOf("schedule.policy", s.Policy, "poly", "cosine");
-        Check("schedule.power", s.Power, s.Power > 0, "positive");
-        Check("schedule.eta_min", s.EtaMin, s.EtaMin >= 0, "0 or more");
-        OneOf("schedule.warmup", s.Warmup, "constant", "linear", "none");
-        Check("schedule.warmup_iters", s.WarmupIters, s.WarmupIters >= 0, "0 or more");
-        Check("schedule.warmup_factor", s.WarmupFactor, s.WarmupFactor is > 0 and <= 1, "in (0, 1]");
+        check.Int("schedule.epochs", s.Epochs, 1, 1_000_000);
+        check.OneOf("schedule.policy", s.Policy, "poly", "cosine");
+        check.Real("schedule.power", s.Power, s.Power > 0, "a positive number");
+        check.Real("schedule.eta_min", s.EtaMin, s.EtaMin >= 0, "0 or more");
+        check.OneOf("schedule.warmup", s.Warmup, "constant", "linear", "none");
+        check.Int("schedule.warmup_iters", s.WarmupIters, 0, int.MaxValue, what: "0 or more");
+        check.Real("schedule.warmup_factor", s.WarmupFactor, s.WarmupFactor is > 0 and <= 1, "in (0, 1]");
         var r = c.Run;
-        Check("run.threads", r.Threads, r.Threads >= 1, "at least 1");
-        Check("run.log_interval", r.LogInterval, r.LogInterval >= 1, "at least 1");
-        Check("run.val_interval", r.ValInterval, r.ValInterval >= 1, "at least 1");
-        Check("run.checkpoint_interval", r.CheckpointInterval, r.CheckpointInterval >= 1, "at least 1");
-        Check("run.keep_checkpoints", r.KeepCheckpoints, r.KeepCheckpoints >= -1, "-1 (all) or more");
+        check.Int("run.threads", r.Threads, 1, 1024);
+        check.Int("run.log_interval", r.LogInterval, 1, int.MaxValue, what: "at least 1");
+        check.Int("run.val_interval", r.ValInterval, 1, int.MaxValue, what: "at least 1");
+        check.Int("run.checkpoint_interval", r.CheckpointInterval, 1, int.MaxValue, what: "at least 1");
+        check.Int("run.keep_checkpoints", r.KeepCheckpoints, -1, int.MaxValue, what: "-1 (all) or more");
+        check.OneOf("dist.backend", c.Dist.Backend, "auto", "mpi", "nccl");
+        check.Int("dist.timeout", c.Dist.Timeout, 1, int.MaxValue, what: "at least 1 (seconds)");
     }
 
-    private static void Check(string key, IFormattable value, bool ok, string what)
+    private sealed class Checker(string source, IReadOnlyCollection<string> overridden)
     {
-        if (!ok) Fail(key, value.ToString(null, CultureInfo.InvariantCulture), what);
-    }
+        public void Int(string key, int value, int min, int max, string? minText = null, string? what = null) =>
+            Ok(key, value, value >= min && value <= max, what ?? $"in {minText ?? min.ToString("N0", CultureInfo.InvariantCulture)}.." +
+                                                                $"{max.ToString("N0", CultureInfo.InvariantCulture)}");
 
-    private static void OneOf(string key, string value, params string[] allowed)
-    {
-        if (!allowed.Contains(value)) Fail(key, value, string.Join(" or ", allowed));
-    }
+        public void Real(string key, double value, bool ok, string what) =>
+            Ok(key, value, double.IsFinite(value) && ok, double.IsFinite(value) ? what : $"a finite number ({what})");
 
-    private static void Fail(string key, string value, string what) =>
-        throw new ConfigException($"'{key}' is {value}; it must be {what}");
+        public void Ok(string key, IFormattable value, bool ok, string what)
+        {
+            if (!ok) Fail(key, value.ToString(null, CultureInfo.InvariantCulture), what);
+        }
+
+        public void OneOf(string key, string value, params string[] allowed)
+        {
+            if (!allowed.Contains(value)) Fail(key, value, string.Join(" or ", allowed));
+        }
+
+        public void Fail(string key, string value, string what) =>
+            throw new ConfigException(overridden.Contains(key)
+                ? $"--set {key}={value}: '{key}' is {value}; it must be {what}"
+                : $"config '{source}': '{key}' is {value}; it must be {what}");
+    }
 }

@@ -6,10 +6,11 @@ using System.Text.Json.Nodes;
 namespace ShuffleNet.Training;
 
 /// <summary>
-/// Reads <see cref="TrainConfig"/> from JSON strictly: a key the records do not declare is an error naming its dotted
-/// path, a value of the wrong type is an error naming path and value, and <c>--set a.b=v</c> overrides are typed against
-/// the same records before they are applied. The binding is by reflection over the records' constructors, so adding a
-/// parameter there is all it takes to add a key.
+/// Reads <see cref="TrainConfig"/> from JSON strictly: a key the records do not declare, a key given twice and a value of
+/// the wrong type are errors naming the file (or the <c>--set</c>) and the dotted key, and <c>--set a.b=v</c> overrides are
+/// typed against the same records before they are applied; then <see cref="ConfigChecks"/> checks every value (numbers
+/// finite, <c>1e999</c> and <c>--set x=NaN</c> included, and in range), all before any work starts. The binding is by
+/// reflection over the records' constructors, so adding a parameter there is all it takes to add a key.
 /// </summary>
 public static class ConfigLoader
 {
@@ -18,7 +19,13 @@ public static class ConfigLoader
     public static TrainConfig Load(string path, IEnumerable<string>? overrides = null)
     {
         if (!File.Exists(path)) throw new ConfigException($"config '{path}' does not exist; see configs/README.md for the recipes");
-        return Parse(File.ReadAllText(path), path, overrides);
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"config '{path}' cannot be read ({e.Message}); check its permissions", e);
+        }
+        return Parse(text, path, overrides);
     }
 
     /// <summary>Parses JSON text; <paramref name="source"/> names it in messages.</summary>
@@ -26,26 +33,28 @@ public static class ConfigLoader
     public static TrainConfig Parse(string json, string source, IEnumerable<string>? overrides = null)
     {
         JsonNode? root;
-        // duplicate keys are a JSON error here, not .NET's "An item with the same key has already been added" later
-        var options = new JsonDocumentOptions
+        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+        try
         {
-            CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false,
-        };
-        try { root = JsonNode.Parse(json, documentOptions: options); }
+            // JsonObject would fail on a repeated key with .NET's bare "same key has already been added": find it first
+            using (var doc = JsonDocument.Parse(json, options)) RefuseDuplicates(doc.RootElement, "", source);
+            root = JsonNode.Parse(json, documentOptions: options);
+        }
         catch (JsonException e) { throw new ConfigException($"config '{source}' is not valid JSON: {e.Message}", e); }
         var obj = root as JsonObject ?? throw new ConfigException($"config '{source}' must be a JSON object");
-        foreach (var o in overrides ?? []) ApplyOverride(obj, o);
+        var overridden = new List<string>();
+        foreach (var o in overrides ?? []) overridden.Add(ApplyOverride(obj, o));
         var config = (TrainConfig)Bind(typeof(TrainConfig), obj, "", source);
-        ConfigChecks.Validate(config);
+        ConfigChecks.Validate(config, source, overridden);
         return config;
     }
 
     /// <summary>The config as JSON with every key spelled out (saved in checkpoints' meta and printed by <c>train</c>).</summary>
     public static string ToJson(TrainConfig config) => ToNode(config)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
-    /// <summary>Applies one <c>dotted.key=value</c> to a parsed config, typed by the records.</summary>
+    /// <summary>Applies one <c>dotted.key=value</c> to a parsed config, typed by the records; returns the dotted key.</summary>
     /// <exception cref="ConfigException">No '=', an unknown key, a section instead of a value, or a value of the wrong type.</exception>
-    public static void ApplyOverride(JsonObject root, string assignment)
+    public static string ApplyOverride(JsonObject root, string assignment)
     {
         int eq = assignment.IndexOf('=');
         if (eq <= 0) throw new ConfigException($"--set '{assignment}' is not key=value (e.g. --set optimizer.lr=0.25)");
@@ -67,6 +76,26 @@ public static class ConfigLoader
             else if (IsSection(type)) throw new ConfigException($"--set {assignment}: '{key}' is a section; set one of its keys ({Known(type)})");
             else node[parts[i]] = ParseScalar(type, text, key, $"--set {assignment}");
         }
+        return key;
+    }
+
+    private static void RefuseDuplicates(JsonElement e, string path, string source)
+    {
+        if (e.ValueKind == JsonValueKind.Object)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in e.EnumerateObject())
+            {
+                if (!seen.Add(p.Name))
+                    throw new ConfigException($"config '{source}': key '{Join(path, p.Name)}' is given twice; keep one");
+                RefuseDuplicates(p.Value, Join(path, p.Name), source);
+            }
+        }
+        else if (e.ValueKind == JsonValueKind.Array)
+        {
+            int i = 0;
+            foreach (var item in e.EnumerateArray()) RefuseDuplicates(item, $"{path}[{i++}]", source);
+        }
     }
 
     private static object Bind(Type type, JsonNode? node, string path, string source)
@@ -87,8 +116,8 @@ public static class ConfigLoader
         object? result = type == typeof(string) ? (value.TryGetValue<string>(out var s) ? s : null)
             : type == typeof(bool) ? (value.TryGetValue<bool>(out var b) ? b : null)
             : type == typeof(int) ? (value.TryGetValue<int>(out var n) ? n : null)
-            // 1e999 reads as infinity, which no checkpoint's JSON could hold: refused like any other non-number
-            : type == typeof(double) ? (value.TryGetValue<double>(out var d) && double.IsFinite(d) ? d : null)
+            // 1e999 reads as infinity: ConfigChecks refuses every non-finite number, whatever its source
+            : type == typeof(double) ? (value.TryGetValue<double>(out var d) ? d : null)
             : throw new NotSupportedException(type.Name);
         return result ?? throw Bad(source, path, node, Describe(type));
     }
@@ -99,8 +128,7 @@ public static class ConfigLoader
         if (type == typeof(string)) return text == "null" ? null : JsonValue.Create(text);
         if (type == typeof(bool) && bool.TryParse(text, out var b)) return JsonValue.Create(b);
         if (type == typeof(int) && int.TryParse(text, NumberStyles.Integer, inv, out var n)) return JsonValue.Create(n);
-        if (type == typeof(double) && double.TryParse(text, NumberStyles.Float, inv, out var d) && double.IsFinite(d))
-            return JsonValue.Create(d);
+        if (type == typeof(double) && double.TryParse(text, NumberStyles.Float, inv, out var d)) return JsonValue.Create(d);
         throw new ConfigException($"{origin}: '{key}' must be {Describe(type)}, not '{text}'");
     }
 
@@ -127,10 +155,7 @@ public static class ConfigLoader
     private static string Join(string path, string key) => path == "" ? key : path + "." + key;
 
     private static string Describe(Type t) =>
-        t == typeof(int) ? "an integer"
-        : t == typeof(double) ? "a finite number"
-        : t == typeof(bool) ? "true or false"
-        : "a string";
+        t == typeof(int) ? "an integer" : t == typeof(double) ? "a number" : t == typeof(bool) ? "true or false" : "a string";
 
     private static ConfigException Bad(string source, string path, JsonNode? node, string what) =>
         new($"config '{source}': '{path}' must be {what}, not {node?.ToJsonString() ?? "null"}");

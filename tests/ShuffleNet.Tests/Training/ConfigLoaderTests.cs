@@ -37,8 +37,8 @@ public class ConfigLoaderTests
 
     // found by fuzz/ShuffleNet.Fuzz (config target): 1e999 read as infinity, then ToJson (checkpoint meta) threw
     [Theory]
-    [InlineData("""{"schedule": {"eta_min": 1e999}}""", "'schedule.eta_min' must be a finite number, not 1e999")]
-    [InlineData("""{"optimizer": {"lr": -1e400}}""", "'optimizer.lr' must be a finite number, not -1e400")]
+    [InlineData("""{"schedule": {"eta_min": 1e999}}""", "'schedule.eta_min' is Infinity; it must be a finite number")]
+    [InlineData("""{"optimizer": {"lr": -1e400}}""", "'optimizer.lr' is -Infinity; it must be a finite number")]
     public void A_number_beyond_double_is_an_error_naming_key_and_value(string json, string expected) =>
         Assert.Contains(expected, Assert.Throws<ConfigException>(() => ConfigLoader.Parse(json, "x.json")).Message);
 
@@ -91,5 +91,95 @@ public class ConfigLoaderTests
     {
         var c = DefaultRecipe.Load(["optimizer.lr=0.3"]);
         Assert.Equal(c, ConfigLoader.Parse(ConfigLoader.ToJson(c), "meta.config"));
+    }
+
+    // every floating-point key of the records, dotted: "optimizer.lr", "schedule.power", ...
+    public static TheoryData<string> DoubleKeys()
+    {
+        var data = new TheoryData<string>();
+        void Walk(Type t, string prefix)
+        {
+            foreach (var p in t.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First().GetParameters())
+            {
+                var key = prefix + ConfigLoader_Snake(p.Name!);
+                if (p.ParameterType.Name.EndsWith("Config", StringComparison.Ordinal)) Walk(p.ParameterType, key + ".");
+                else if (p.ParameterType == typeof(double)) data.Add(key);
+            }
+        }
+        Walk(typeof(TrainConfig), "");
+        return data;
+    }
+
+    private static string ConfigLoader_Snake(string pascal) =>
+        string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+
+    [Fact]
+    public void There_are_floating_point_keys_to_check() => Assert.True(DoubleKeys().Count >= 8);
+
+    [Theory]
+    [MemberData(nameof(DoubleKeys))]
+    public void A_set_of_nan_or_infinity_is_refused_at_once_naming_the_key(string key)
+    {
+        foreach (var value in new[] { "NaN", "Infinity", "-Infinity", "1e999" })
+        {
+            var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("{}", "x.json", [$"{key}={value}"]));
+            Assert.Contains($"--set {key}={value}", e.Message);
+            Assert.Contains("finite", e.Message);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DoubleKeys))]
+    public void A_json_number_beyond_double_is_refused_naming_file_and_key(string key)
+    {
+        var parts = key.Split('.');
+        var json = string.Concat(parts.Take(parts.Length - 1).Select(p => $"{{\"{p}\": ")) + $"{{\"{parts[^1]}\": 1e999}}"
+                   + new string('}', parts.Length - 1);
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(json, "x.json"));
+        Assert.Contains($"config 'x.json': '{key}' is Infinity; it must be a finite number", e.Message);
+    }
+
+    [Fact]
+    public void Schedule_power_infinity_is_refused_before_any_work()
+    {
+        var e = Assert.Throws<ConfigException>(() => DefaultRecipe.Load(["schedule.power=Infinity"]));
+        Assert.Equal("--set schedule.power=Infinity: 'schedule.power' is Infinity; it must be a finite number " +
+                     "(a positive number)", e.Message);
+    }
+
+    [Fact]
+    public void A_config_built_in_code_is_checked_by_the_trainer_before_it_touches_the_work_dir()
+    {
+        var config = TinyRun.Config() with { Schedule = TinyRun.Config().Schedule with { Power = double.PositiveInfinity } };
+        var dir = Path.Combine(Path.GetTempPath(), $"never-{Guid.NewGuid():N}");
+        var e = Assert.Throws<ConfigException>(() => new Trainer(config, dir, TinyRun.Data(), null).Run());
+        Assert.Contains("'schedule.power' is Infinity; it must be a finite number", e.Message);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Theory]
+    [InlineData("""{"optimizer": {"lr": 0.1, "momentum": 0.9, "lr": 0.2}}""", "key 'optimizer.lr' is given twice")]
+    [InlineData("""{"run": {}, "run": {}}""", "key 'run' is given twice")]
+    [InlineData("""{"model": {"stem": {"stride": 1, "stride": 2}}}""", "key 'model.stem.stride' is given twice")]
+    public void A_duplicate_key_is_an_error_naming_file_and_key(string json, string expected)
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(json, "dup.json"));
+        Assert.Equal($"config 'dup.json': {expected}; keep one", e.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"optimizer": {"lr": -1}}""", "config 'x.json': 'optimizer.lr' is -1; it must be a positive number")]
+    [InlineData("""{"data": {"batch_size": 100000}}""", "config 'x.json': 'data.batch_size' is 100000; it must be in 1..65,536")]
+    [InlineData("""{"data": {"crop_size": 4096, "resize_edge": 4096, "batch_size": 60000}}""", "'data.batch_size' is 60000; it must be small enough")]
+    [InlineData("""{"dist": {"timeout": 0}}""", "config 'x.json': 'dist.timeout' is 0; it must be at least 1 (seconds)")]
+    [InlineData("""{"dist": {"backend": "gloo"}}""", "config 'x.json': 'dist.backend' is gloo; it must be auto or mpi or nccl")]
+    public void A_range_error_names_the_file(string json, string expected) =>
+        Assert.Contains(expected, Assert.Throws<ConfigException>(() => ConfigLoader.Parse(json, "x.json")).Message);
+
+    [Fact]
+    public void A_range_error_from_a_set_names_the_set_not_the_file()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("{}", "x.json", ["optimizer.momentum=1.5"]));
+        Assert.Equal("--set optimizer.momentum=1.5: 'optimizer.momentum' is 1.5; it must be in [0, 1)", e.Message);
     }
 }
