@@ -1,5 +1,6 @@
 using ScottPlot;
 using ScottPlot.TickGenerators;
+using ShuffleNet.Checkpoints;
 
 namespace ShuffleNet.Analysis;
 
@@ -40,7 +41,9 @@ public static class BenchmarkCharts
             plot.Axes.SetLimitsY(0, Math.Max(1.3, all.Max(r => Math.Max(r.Ratio, Math.Max(r.PaperGpuRatio, r.PaperArmRatio))) * 1.1));
             plot.ShowLegend(Edge.Right); // outside the data: bars reach any height
         }
-        multiplot.SavePng(pngPath, 1200, 330 * groups.Count);
+        byte[] png;
+        using (var image = multiplot.Render(1200, 330 * groups.Count)) png = image.GetImageBytes(ImageFormat.Png);
+        AtomicFile.Write(pngPath, stream => stream.Write(png));
     }
 
     /// <summary>Images per second against conv+fc multiply-adds, one labelled point per model, one colour per family.</summary>
@@ -66,6 +69,7 @@ public static class BenchmarkCharts
         plot.XLabel("MFLOPs (conv + fc multiply-adds, 224x224)");
         plot.YLabel("images / s on this machine");
         plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(pngPath, 1000, 650);
+        var png = plot.GetImageBytes(1000, 650, ImageFormat.Png);
+        AtomicFile.Write(pngPath, stream => stream.Write(png));
     }
 }

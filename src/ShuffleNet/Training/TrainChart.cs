@@ -1,12 +1,14 @@
 using System.Text.Json;
 using ScottPlot;
+using ShuffleNet.Checkpoints;
 
 namespace ShuffleNet.Training;
 
 /// <summary>Draws <c>log.json</c> as a PNG of three stacked panels against epochs: training loss, learning rate, validation accuracy.</summary>
 public static class TrainChart
 {
-    /// <summary>Reads <paramref name="logPath"/> and writes <paramref name="pngPath"/> (1000x900).</summary>
+    /// <summary>Reads <paramref name="logPath"/> and writes <paramref name="pngPath"/> (1000x900) atomically.</summary>
+    /// <exception cref="IOException">The chart could not be written (the message names it).</exception>
     public static void Write(string logPath, string pngPath, int itersPerEpoch, string title)
     {
         List<double> tx = [], loss = [], lr = [], vx = [], top1 = [], top5 = [];
@@ -46,7 +48,9 @@ public static class TrainChart
             p.ShowLegend(p == pAcc ? Alignment.LowerRight : Alignment.UpperRight);   // accuracy rises toward the top right
             if (tx.Count + vx.Count > 0) p.Axes.SetLimitsX(0, Math.Max(tx.DefaultIfEmpty(0).Max(), vx.DefaultIfEmpty(0).Max()));
         }
-        multiplot.SavePng(pngPath, 1000, 900);
+        byte[] png;
+        using (var image = multiplot.Render(1000, 900)) png = image.GetImageBytes(ImageFormat.Png);
+        AtomicFile.Write(pngPath, stream => stream.Write(png), (message, inner) => new IOException(message, inner));
     }
 
     private static void Line(Plot plot, List<double> x, List<double> y, string label, Color color, bool markers = false)

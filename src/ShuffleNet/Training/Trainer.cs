@@ -16,7 +16,9 @@ namespace ShuffleNet.Training;
 /// because the data's randomness is a function of (seed, epoch, batch) and the optimizer state is in the checkpoint.
 /// With a process group of several ranks it is data-parallel (<see cref="DataParallel"/>): each rank trains on its
 /// <see cref="ShardedSource"/> share, gradients are averaged, the lr is scaled by the total batch, and only rank 0
-/// validates, logs, reports to the listener and writes checkpoints.
+/// validates, logs, reports to the listener and writes checkpoints. Every file it writes (checkpoints, <c>epoch_N.pth</c>,
+/// <c>log.json</c>, the chart) goes through <see cref="AtomicFile"/>; temp files a killed run left behind are removed at the
+/// start, and a resumed run cuts <c>log.json</c> back to the lines its checkpoint had seen.
 /// </summary>
 public sealed class Trainer
 {
@@ -27,6 +29,7 @@ public sealed class Trainer
     private readonly IProcessGroup _group;
     private bool _stopAgreed;
     private CancellationToken _cancel;
+    private TrainLog? _log;
 
     /// <summary>
     /// A trainer writing to <paramref name="workDir"/>; <paramref name="val"/> null skips validation. <paramref name="group"/>
@@ -52,6 +55,7 @@ public sealed class Trainer
     {
         var watch = Stopwatch.StartNew();
         _cancel = cancel;
+        ConfigChecks.Validate(_c);   // a config built in code gets the same checks as a file, before any work
         PrepareWorkDir();
         int numClasses = _c.Model.NumClasses;
         foreach (var (data, what) in new[] { (_train, "training"), (_val, "validation") })
@@ -76,7 +80,7 @@ public sealed class Trainer
         long trainImages = 0;
         double trainSeconds = 0;
         _listener.Started(new TrainPlan(pos.Iter, schedule.MaxIters, ipe, _c.Schedule.Epochs, _c.Data.BatchSize, schedule.BaseLr, WorkDir));
-        using (var log = _group.Rank == 0 ? new TrainLog(logPath) : null)
+        using (var log = _log = _group.Rank == 0 ? new TrainLog(logPath, resumeFrom is null ? null : pos, ipe) : null)
         {
             model.train();
             for (int epoch = (int)(pos.Iter / ipe); epoch < _c.Schedule.Epochs; epoch++)
@@ -172,6 +176,8 @@ public sealed class Trainer
             var probe = Path.Combine(WorkDir, $".write-test-{Environment.ProcessId}");
             File.WriteAllText(probe, "");
             File.Delete(probe);
+            if (_group.Rank == 0 && AtomicFile.RemoveStaleTemps(WorkDir) is { Count: > 0 } stale)
+                _listener.Note($"removed {stale.Count} temporary file(s) a killed run left in '{WorkDir}': {string.Join(", ", stale)}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -179,9 +185,12 @@ public sealed class Trainer
         }
     }
 
+    // the log first: a checkpoint's meta.log_lines counts lines that are on disk
     private void Save(string path, ImageClassifier model, Sgd sgd, TrainPosition pos, int ipe)
     {
-        if (_group.Rank == 0) TrainingCheckpoint.Save(path, model, sgd, Meta(model, pos, ipe), _train.Classes);
+        if (_group.Rank != 0) return;
+        _log?.Commit();
+        TrainingCheckpoint.Save(path, model, sgd, Meta(model, pos, ipe), _train.Classes);
     }
 
     private void SaveBest(string path, ImageClassifier model, TrainPosition pos, int ipe) =>
@@ -192,14 +201,20 @@ public sealed class Trainer
     {
         var meta = TrainingCheckpoint.Meta(_c, model, pos, ipe);
         meta["world_size"] = (long)_group.WorldSize;
+        if (_log is not null) meta["log_lines"] = (long)_log.Count;
         return meta;
     }
 
-    // epoch_N.pth is a copy of latest.pth; only the newest KeepCheckpoints are kept (mmengine's max_keep_ckpts)
+    // epoch_N.pth is a copy of latest.pth, written atomically like it; only the newest KeepCheckpoints are kept
+    // (mmengine's max_keep_ckpts)
     private void KeepEpochCheckpoint(string latest, int epoch)
     {
         if (_group.Rank != 0) return;
-        File.Copy(latest, Path.Combine(WorkDir, $"epoch_{epoch}.pth"), overwrite: true);
+        AtomicFile.Write(Path.Combine(WorkDir, $"epoch_{epoch}.pth"), stream =>
+        {
+            using var source = File.OpenRead(latest);
+            source.CopyTo(stream);
+        });
         if (_c.Run.KeepCheckpoints < 0) return;
         var old = Directory.GetFiles(WorkDir, "epoch_*.pth")
             .Select(f => (File: f, N: int.TryParse(Path.GetFileNameWithoutExtension(f)["epoch_".Length..], out var n) ? n : -1))
@@ -211,6 +226,7 @@ public sealed class Trainer
         long images, double seconds, string logPath, int ipe)
     {
         string? chart = _group.Rank == 0 ? Path.Combine(WorkDir, "log.png") : null;   // rank 0 alone writes the log
+        _log?.Commit();
         try { if (chart is not null) TrainChart.Write(logPath, chart, ipe, $"ShuffleNet V2 {_c.Model.Width}: {Path.GetFileName(WorkDir)}"); }
         catch (Exception e) when (e is IOException or TypeInitializationException or DllNotFoundException or InvalidOperationException)
         {

@@ -7,14 +7,19 @@ namespace ShuffleNet.Training;
 /// <param name="Epoch">Completed epochs (mmengine's <c>meta.epoch</c>).</param>
 /// <param name="Iter">Iterations done since the start of the run (<c>meta.iter</c>); may be mid-epoch after Ctrl+C.</param>
 /// <param name="BestTop1">Best validation top-1 so far, percent (-1 before any).</param>
-public sealed record TrainPosition(int Epoch, long Iter, double BestTop1);
+public sealed record TrainPosition(int Epoch, long Iter, double BestTop1)
+{
+    /// <summary>Lines <c>log.json</c> had when the checkpoint was written (<c>meta.log_lines</c>); null when it does not say.</summary>
+    public long? LogLines { get; init; }
+}
 
 /// <summary>
 /// Training checkpoints as mmengine writes them: <c>{'meta': {...}, 'state_dict': OrderedDict, 'optimizer': {'state': {i:
 /// {'momentum_buffer': T}}, 'param_groups': [...]}}</c>, so <c>CheckpointFile.Load</c>, mmpretrain and <c>torch.load</c> all read
 /// them. <see cref="CheckpointFile.Save"/> writes only meta and state dict, so the full file goes through <see cref="TorchFile.Save"/>
 /// (also atomic); model-only files (<c>best.pth</c>) go through <see cref="CheckpointFile.Save"/>. Besides the position,
-/// <c>meta</c> holds the seed (all randomness of the data derives from it), the config, the stem and <c>iters_per_epoch</c>.
+/// <c>meta</c> holds the seed (all randomness of the data derives from it), the config, the stem, <c>iters_per_epoch</c> and
+/// <c>log_lines</c> (how many lines <c>log.json</c> had, so a resume drops the lines written after the checkpoint).
 /// </summary>
 public static class TrainingCheckpoint
 {
@@ -90,6 +95,6 @@ public static class TrainingCheckpoint
                     sgd.SetBuffer((int)i, buf);
                 }
         double best = ckpt.Meta.GetValueOrDefault("best_accuracy_top-1") is double b ? b : -1;
-        return new TrainPosition((int)epoch, iter, best);
+        return new TrainPosition((int)epoch, iter, best) { LogLines = ckpt.Meta.GetValueOrDefault("log_lines") as long? };
     }
 }
