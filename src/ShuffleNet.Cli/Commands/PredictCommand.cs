@@ -11,7 +11,8 @@ namespace ShuffleNet.Cli.Commands;
 
 /// <summary>
 /// <c>shufflenet predict</c>: the mmcls test pipeline (decode, short side 256, center crop 224, normalize) and the top-k
-/// classes per image. A bad image is reported on stderr and skipped; the exit code is then 1, after all other images.
+/// classes per image. An image that fails in any way (unreadable, damaged, too large to process) is reported on stderr
+/// naming the file and skipped; the exit code is then 1, after all other images have been predicted.
 /// </summary>
 internal static class PredictCommand
 {
@@ -50,15 +51,15 @@ internal static class PredictCommand
             {
                 try
                 {
-                    pipeline.Run(ImageDecoder.Default.Decode(file), new Random(0), input);
+                    pipeline.Run(ImageDecoder.Default.Decode(file), new Random(0), input, file);
+                    model.Backend.Run(input, 1, logits);
                 }
-                catch (Exception e) when (e is ImageDecodeException or IOException or UnauthorizedAccessException)
+                catch (Exception e)   // one image's failure, whatever it is, must not cost the others their predictions
                 {
-                    Console.Error.WriteLine($"error: {e.Message}");
+                    Console.Error.WriteLine($"error: {(e is ImageDecodeException ? e.Message : $"image '{file}': {e.Message}")}");
                     failed++;
                     continue;
                 }
-                model.Backend.Run(input, 1, logits);
                 var top = TopK.Of(logits, k, names);
                 // the record `shufflenet serve` answers with, so both print the same JSON for the same image
                 if (r.GetValue(json)) Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new ImageResult(file, top), Common.JsonLineOptions));

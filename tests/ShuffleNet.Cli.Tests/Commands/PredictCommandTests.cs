@@ -72,3 +72,39 @@ public class DeviceOptionTests
         Assert.Equal("", r.Stdout);
     }
 }
+
+public class BadImageInAFolderTests
+{
+    /// <summary>An 8-bit gray PNG, 1 pixel wide and 1,000,000 tall (a few KB): the mmcls pipeline would make it 256 x 256,000,000.</summary>
+    internal static void WriteTallPng(string path)
+    {
+        using var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(1, 1_000_000, SkiaSharp.SKColorType.Gray8));
+        using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(path, data.ToArray());
+    }
+
+    /// <summary>class0/ and class1/, each with copies of two reference photos; returns the folder.</summary>
+    internal static string Folder(CliRunner.TempDir dir)
+    {
+        var images = Path.Combine(CliRunner.RepoRoot, "..", "shared", "reference", "images");
+        foreach (var (c, name) in new[] { (0, "chelsea.png"), (0, "coffee.png"), (1, "astronaut.png"), (1, "chelsea.png") })
+        {
+            Directory.CreateDirectory(dir.File($"class{c}"));
+            File.Copy(Path.Combine(images, name), dir.File($"class{c}/{c}-{name}"));
+        }
+        return dir.Path;
+    }
+
+    [Fact]
+    public void Predict_reports_a_too_large_image_in_the_middle_and_predicts_every_other_one()
+    {
+        using var dir = new CliRunner.TempDir();
+        var folder = Folder(dir);
+        WriteTallPng(dir.File("class0/1-tall.png"));   // sorts between the class0 photos
+        var r = CliRunner.Run("predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--json", "--topk", "1", folder);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(4, r.Stdout.Trim().Split('\n').Length);
+        var error = Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.StartsWith($"error: image '{dir.File("class0/1-tall.png")}' is too large to process", error);
+    }
+}

@@ -34,3 +34,40 @@ public class TestCommandTests
         Assert.Contains("grayscale", r.Stderr);
     }
 }
+
+public class TestCommandSkipTests
+{
+    [Fact]
+    public void Failed_images_are_reported_counted_and_skipped_and_strict_makes_them_fatal()
+    {
+        using var dir = new CliRunner.TempDir();
+        var folder = BadImageInAFolderTests.Folder(dir);
+        BadImageInAFolderTests.WriteTallPng(dir.File("class0/1-tall.png"));
+        File.WriteAllText(dir.File("class1/broken.png"), "not a png");
+        var r = CliRunner.Run("test", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--data", folder, "--json");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(4, r.Json.GetProperty("images").GetInt32());
+        Assert.Equal(2, r.Json.GetProperty("skipped").GetInt32());
+        var lines = r.Stderr.Trim().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.Contains(lines, l => l.StartsWith("skipped: image '", StringComparison.Ordinal) && l.Contains("1-tall.png' is too large", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("skipped: cannot decode image '", StringComparison.Ordinal) && l.Contains("broken.png", StringComparison.Ordinal));
+
+        var strict = CliRunner.Run("test", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--data", folder, "--strict");
+        Assert.Equal(1, strict.ExitCode);
+        Assert.Contains("4 images (2 skipped", strict.Stdout);
+        Assert.EndsWith("error: 2 of 6 images failed (--strict); fix or remove them, or drop --strict", strict.Stderr.Trim());
+    }
+
+    [Fact]
+    public void When_every_image_fails_the_test_fails()
+    {
+        using var dir = new CliRunner.TempDir();
+        Directory.CreateDirectory(dir.File("only"));
+        File.WriteAllText(dir.File("only/a.png"), "text");
+        File.WriteAllText(dir.File("only/b.jpg"), "text");
+        var r = CliRunner.Run("test", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--data", dir.Path);
+        Assert.Equal(1, r.ExitCode);
+        Assert.EndsWith($"error: all 2 images of '{dir.Path}' failed (see the lines above); nothing was evaluated", r.Stderr.Trim());
+    }
+}
