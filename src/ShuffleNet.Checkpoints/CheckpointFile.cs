@@ -43,7 +43,8 @@ public static class CheckpointFile
     /// writes <c>{'meta': {...meta, 'CLASSES': [...]}, 'state_dict': OrderedDict}</c> (a <c>meta.dataset_meta.classes</c>
     /// is updated too); <see cref="CheckpointLayout.Torchvision"/> writes a plain OrderedDict under torchvision keys, for
     /// <c>torchvision.models.shufflenet_v2_x1_0().load_state_dict</c>. Tensors keep their types (float32 weights,
-    /// int64 0-dim <c>num_batches_tracked</c>).
+    /// int64 0-dim <c>num_batches_tracked</c>). What a layout cannot hold (torchvision's: the class names and the whole
+    /// meta) is listed by <see cref="NotKeptIn"/>; callers say so.
     /// </summary>
     /// <exception cref="CheckpointException">A key has no torchvision name, or the file could not be written.</exception>
     public static void Save(string path, Checkpoint checkpoint, CheckpointLayout layout = CheckpointLayout.Mmpretrain)
@@ -71,6 +72,15 @@ public static class CheckpointFile
         }
         TorchFile.Save(path, new OrderedDictionary<object, object?> { ["meta"] = meta, ["state_dict"] = checkpoint.StateDict });
     }
+
+    /// <summary>
+    /// What <see cref="Save"/> in <paramref name="layout"/> leaves out of <paramref name="checkpoint"/>: nothing for
+    /// mmpretrain's; for torchvision's (a plain state dict, as <c>load_state_dict</c> wants it) <c>CLASSES</c> when
+    /// there are class names and every other key of <c>meta</c>.
+    /// </summary>
+    public static IReadOnlyList<string> NotKeptIn(Checkpoint checkpoint, CheckpointLayout layout) =>
+        layout != CheckpointLayout.Torchvision ? []
+            : [.. (checkpoint.Classes is null ? [] : new[] { "CLASSES" }).Concat(checkpoint.Meta.Keys.Where(k => k != "CLASSES"))];
 
     private static OrderedDictionary<object, object?> FindStateDict(OrderedDictionary<object, object?> top, string path)
     {

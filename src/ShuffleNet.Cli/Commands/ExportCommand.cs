@@ -23,12 +23,13 @@ internal static class ExportCommand
         command.SetAction(r => Common.Run(() =>
         {
             var path = Common.ResolveCheckpoint(r.GetValue(checkpoint)!);
+            var outPath = r.GetValue(output)!;
+            AtomicFile.CheckTarget(outPath, [path]);   // not the checkpoint (by any name), a link, a device or a folder
             int? fixedBatch = r.GetValue(batch) is [var b] ? b : null;
             var text = fixedBatch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "dynamic";
             var ckpt = CheckpointFile.Load(path);
             var (width, numClasses) = LayoutCheck.Validate(ckpt.StateDict, path, r.GetValue(arch));
             var stem = StemOptions.FromCheckpoint(ckpt, path);
-            var outPath = r.GetValue(output)!;
             var options = new ExportOptions { Opset = r.GetValue(opset), Batch = fixedBatch, Stem = stem };
             OnnxExporter.Export(ckpt, path, outPath, options);
             int[] input = [stem.InChannels, stem.ImageSize, stem.ImageSize];

@@ -18,16 +18,25 @@ public static class OnnxExporter
     /// <summary>
     /// Exports <paramref name="checkpoint"/> (read from <paramref name="source"/>, named in messages) to
     /// <paramref name="outputPath"/>, atomically: a temporary file beside it, then a rename. The stem and, unless
-    /// <paramref name="options"/> names others, the class names come from the checkpoint.
+    /// <paramref name="options"/> names others, the class names come from the checkpoint. The output must be a new or
+    /// regular file and not <paramref name="source"/> by any name (checked before the export starts).
     /// </summary>
-    /// <exception cref="OnnxExportException">Invalid checkpoint or options, or the folder is not writable.</exception>
-    public static void Export(Checkpoint checkpoint, string source, string outputPath, ExportOptions? options = null) =>
-        Write(ExportToBytes(checkpoint, source, options), outputPath);
+    /// <exception cref="OnnxExportException">Invalid checkpoint or options, or the output cannot or must not be
+    /// written.</exception>
+    public static void Export(Checkpoint checkpoint, string source, string outputPath, ExportOptions? options = null)
+    {
+        AtomicFile.CheckTarget(outputPath, [source], Error);
+        Write(ExportToBytes(checkpoint, source, options), outputPath, [source]);
+    }
 
     /// <summary>Exports a bare state dict (see <see cref="ExportOptions.Stem"/>) to <paramref name="outputPath"/>.</summary>
-    /// <exception cref="OnnxExportException">Invalid state dict or options, or the folder cannot be written.</exception>
-    public static void Export(StateDict sd, string outputPath, ExportOptions? options = null) =>
-        Write(ExportToBytes(sd, options), outputPath);
+    /// <exception cref="OnnxExportException">Invalid state dict or options, or the output cannot or must not be
+    /// written.</exception>
+    public static void Export(StateDict sd, string outputPath, ExportOptions? options = null)
+    {
+        AtomicFile.CheckTarget(outputPath, error: Error);
+        Write(ExportToBytes(sd, options), outputPath, []);
+    }
 
     /// <summary>
     /// The serialised ONNX model of <paramref name="checkpoint"/>, for <see cref="Runtime.OrtClassifier"/> without a
@@ -88,7 +97,8 @@ public static class OnnxExporter
             new OnnxValue("logits", (options.Batch, "N"), (numClasses, null)), metadata);
     }
 
-    private static void Write(byte[] bytes, string outputPath) =>
-        AtomicFile.Write(outputPath, stream => stream.Write(bytes),
-            (message, inner) => new OnnxExportException(message, inner));
+    private static void Write(byte[] bytes, string outputPath, IEnumerable<string> inputs) =>
+        AtomicFile.Write(outputPath, stream => stream.Write(bytes), Error, inputs);
+
+    private static OnnxExportException Error(string message, Exception? inner) => new(message, inner);
 }
