@@ -30,7 +30,7 @@ public static partial class AtomicFile
         if (target.Kind is not (FileKind.Missing or FileKind.Regular))
         {
             string link = target.Kind == FileKind.SymbolicLink && new FileInfo(full).LinkTarget is { } to ? $" to '{to}'" : "";
-            throw error($"cannot write '{path}': it is {target.Describe()}{link}, not a regular file, and would be replaced; " +
+            throw error($"cannot write '{path}': it is {target.Describe()}{link}, not a regular file; " +
                         "give the path of a new or regular file", null);
         }
         foreach (var input in inputs ?? [])

@@ -34,6 +34,7 @@ internal static class CompareCommand
     private static int Execute(Backend backend, int batch, string device, int iterations, int warmup, string[]? only, string? plot, bool json)
     {
         GuidelinesCommand.Validate(device);
+        if (plot is not null) Checkpoints.AtomicFile.CheckTarget(plot);   // before minutes of measuring, not after
         var selected = ReferenceModels.All.Where(m => only is not { Length: > 0 } ||
             only.Any(o => o.Equals(m.Family, StringComparison.OrdinalIgnoreCase) || o.Equals($"{m.Family} {m.Name}", StringComparison.OrdinalIgnoreCase))).ToList();
         if (selected.Count == 0)

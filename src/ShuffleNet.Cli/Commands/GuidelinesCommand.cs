@@ -58,6 +58,7 @@ internal static class GuidelinesCommand
         int iterations, int warmup, string? plot, bool json)
     {
         Validate(device);
+        if (plot is not null) Checkpoints.AtomicFile.CheckTarget(plot);   // before minutes of measuring, not after
         var load = Machine.LoadAverage();
         var bench = new LatencyBenchmark { Warmup = warmup, Iterations = iterations, PerRound = 1 }; // one call per case per round: background load falls on every case alike
         var rows = new List<GuidelineRow>();

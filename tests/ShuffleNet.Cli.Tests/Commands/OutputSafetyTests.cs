@@ -130,3 +130,20 @@ public class OutputSafetyTests
         return p.ExitCode;
     }
 }
+
+public class PlotOutputTests
+{
+    [Theory]
+    [InlineData("guidelines")]
+    [InlineData("compare")]
+    public void A_plot_that_cannot_be_written_is_refused_before_measuring(string command)
+    {
+        using var dir = new CliRunner.TempDir();
+        var folder = Directory.CreateDirectory(dir.File("chart.png")).FullName;
+        var r = CliRunner.Run(command, "--plot", folder, "--iterations", "1", "--warmup", "0");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal($"error: cannot write '{folder}': it is a directory, not a regular file; give the path of a new or regular file",
+            r.Stderr.Trim());
+        Assert.Equal("", r.Stdout);
+    }
+}
