@@ -45,5 +45,5 @@ public abstract class FileListDataset : IEncodedImageDataset
     public ImageDecoder Decoder { get; }
 
     /// <inheritdoc/>
-    public byte[] ReadEncoded(int index) => EncodedFile.Read(_files[index]);
+    public byte[] ReadEncoded(int index) => ImageDecoder.ReadFile(_files[index]);
 }

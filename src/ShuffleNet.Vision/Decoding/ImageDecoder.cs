@@ -23,15 +23,33 @@ public sealed class ImageDecoder
 
     /// <summary>Decodes the file at <paramref name="path"/>.</summary>
     /// <exception cref="ImageDecodeException">The file is missing, empty, not an image, too large or damaged.</exception>
-    public ImageU8 Decode(string path)
+    public ImageU8 Decode(string path) => Decode(ReadFile(path), path);
+
+    /// <summary>
+    /// Reads an image file whole, as many bytes as the file system says it holds: a FIFO or a device (which report 0 bytes)
+    /// is refused before it is opened, so <c>/dev/zero</c> cannot fill memory nor a pipe block the caller.
+    /// </summary>
+    /// <exception cref="ImageDecodeException">Missing, unreadable, empty or not a regular file.</exception>
+    internal static byte[] ReadFile(string path)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length == 0)
+                throw new ImageDecodeException(path, ImageDecodeError.Empty,
+                    "the file is empty (0 bytes), or is a device or pipe rather than a file");
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            if (stream.Length > Array.MaxLength)
+                throw new ImageDecodeException(path, ImageDecodeError.TooManyPixels,
+                    $"the file is {stream.Length:N0} bytes, more than one buffer holds");
+            var bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
+            return bytes;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ImageDecodeException(path, ImageDecodeError.Unreadable, e.Message, e);
         }
-        return Decode(bytes, path);
     }
 
     /// <summary>Decodes an encoded image read to the end of <paramref name="stream"/>; <paramref name="name"/> appears in errors.</summary>
