@@ -71,7 +71,10 @@ public static partial class AtomicFile
             if (e is IOException io && IsDiskFull(io))
                 throw error($"cannot write '{path}': the file system is full ({io.Message.Replace($" : '{temp}'", "")}); " +
                             $"nothing was written{kept}. Free some space or write to another disk", e);
-            if (e is IOException or UnauthorizedAccessException)
+            if (e is UnauthorizedAccessException)
+                throw error($"cannot write '{path}': permission denied in '{folder}'; nothing was written{kept}. " +
+                            "Write somewhere you may, or fix the folder's permissions", e);
+            if (e is IOException)
                 throw error($"cannot write '{path}': {e.Message.Replace(temp, full)}; nothing was written{kept}", e);
             throw;
         }
