@@ -15,11 +15,13 @@ public static partial class AtomicFile
     /// <summary>
     /// Refuses a target that <see cref="Write"/> must not replace: one whose folder is missing, one that exists and is
     /// not a regular file, or one that is the same file as any of <paramref name="inputs"/> (by device and inode, so
-    /// through hard and symbolic links too). Commands call it before their work starts; <see cref="Write"/> calls it again.
+    /// through hard and symbolic links too). Commands call it before their work starts; <see cref="Write"/> calls it
+    /// again.
     /// </summary>
     /// <exception cref="Exception">What <paramref name="error"/> makes of a message naming the file
     /// (default: <see cref="CheckpointException"/>).</exception>
-    public static void CheckTarget(string path, IEnumerable<string>? inputs = null, Func<string, Exception?, Exception>? error = null)
+    public static void CheckTarget(string path, IEnumerable<string>? inputs = null,
+        Func<string, Exception?, Exception>? error = null)
     {
         error ??= DefaultError;
         var full = Path.GetFullPath(path);
@@ -29,20 +31,24 @@ public static partial class AtomicFile
         var target = FileStatus.Of(full);
         if (target.Kind is not (FileKind.Missing or FileKind.Regular))
         {
-            string link = target.Kind == FileKind.SymbolicLink && new FileInfo(full).LinkTarget is { } to ? $" to '{to}'" : "";
+            string link = target.Kind == FileKind.SymbolicLink && new FileInfo(full).LinkTarget is { } to
+                ? $" to '{to}'" : "";
             throw error($"cannot write '{path}': it is {target.Describe()}{link}, not a regular file; " +
                         "give the path of a new or regular file", null);
         }
         foreach (var input in inputs ?? [])
             if (FileStatus.Target(input).IsSameFileAs(target))
-                throw error($"cannot write '{path}': it is the input '{input}'{(SamePath(input, full) ? "" : " under another name (a link)")}, " +
-                            "which would be destroyed; write to another file", null);
+            {
+                string alias = SamePath(input, full) ? "" : " under another name (a link)";
+                throw error($"cannot write '{path}': it is the input '{input}'{alias}, which would be destroyed; " +
+                            "write to another file", null);
+            }
     }
 
     /// <summary>
-    /// Writes <paramref name="path"/> with <paramref name="write"/> after <see cref="CheckTarget"/>. A missing folder, a
-    /// refused target or an I/O failure (a full disk is said so) becomes the exception <paramref name="error"/> makes of
-    /// a message naming the file (default: <see cref="CheckpointException"/>).
+    /// Writes <paramref name="path"/> with <paramref name="write"/> after <see cref="CheckTarget"/>. A missing folder,
+    /// a refused target or an I/O failure (a full disk is said so) becomes the exception <paramref name="error"/>
+    /// makes of a message naming the file (default: <see cref="CheckpointException"/>).
     /// </summary>
     public static void Write(string path, Action<Stream> write, Func<string, Exception?, Exception>? error = null,
         IEnumerable<string>? inputs = null)
@@ -60,7 +66,8 @@ public static partial class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
                 // the rename gives the target a new inode: carry the old file's permissions over to it
-                if (replacing && !OperatingSystem.IsWindows()) File.SetUnixFileMode(stream.SafeFileHandle, File.GetUnixFileMode(full));
+                if (replacing && !OperatingSystem.IsWindows())
+                    File.SetUnixFileMode(stream.SafeFileHandle, File.GetUnixFileMode(full));
             }
             File.Move(temp, full, overwrite: true);
         }
@@ -69,8 +76,11 @@ public static partial class AtomicFile
             try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             string kept = replacing ? $" ('{path}' is as it was)" : "";
             if (e is IOException io && IsDiskFull(io))
-                throw error($"cannot write '{path}': the file system is full ({io.Message.Replace($" : '{temp}'", "")}); " +
-                            $"nothing was written{kept}. Free some space or write to another disk", e);
+            {
+                string reason = io.Message.Replace($" : '{temp}'", "");
+                throw error($"cannot write '{path}': the file system is full ({reason}); nothing was written{kept}. " +
+                            "Free some space or write to another disk", e);
+            }
             if (e is UnauthorizedAccessException)
                 throw error($"cannot write '{path}': permission denied in '{folder}'; nothing was written{kept}. " +
                             "Write somewhere you may, or fix the folder's permissions", e);
@@ -93,7 +103,8 @@ public static partial class AtomicFile
             if (!TempName().IsMatch(Path.GetFileName(file))) continue;
             try
             {
-                // a writer holds its temp with FileShare.None (an exclusive flock on Unix): opening fails while it lives
+                // a writer holds its temp with FileShare.None (an exclusive flock on Unix): opening fails while it
+                // lives
                 using (new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { }
                 File.Delete(file);
                 removed.Add(Path.GetFileName(file));
@@ -112,7 +123,8 @@ public static partial class AtomicFile
         || e.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase);
 
     // .NET on Unix puts the errno in HResult; on Windows ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL as HRESULTs
-    private const int Enospc = 28, Edquot = 122, DiskFullHResult = unchecked((int)0x80070070), HandleDiskFullHResult = unchecked((int)0x80070027);
+    private const int Enospc = 28, Edquot = 122;
+    private const int DiskFullHResult = unchecked((int)0x80070070), HandleDiskFullHResult = unchecked((int)0x80070027);
 
     private static Exception DefaultError(string message, Exception? inner) =>
         inner is null ? new CheckpointException(message) : new CheckpointException(message, inner);

@@ -80,7 +80,8 @@ public static class CheckpointFile
     /// </summary>
     public static IReadOnlyList<string> NotKeptIn(Checkpoint checkpoint, CheckpointLayout layout) =>
         layout != CheckpointLayout.Torchvision ? []
-            : [.. (checkpoint.Classes is null ? [] : new[] { "CLASSES" }).Concat(checkpoint.Meta.Keys.Where(k => k != "CLASSES"))];
+            : [.. (checkpoint.Classes is null ? [] : new[] { "CLASSES" }),
+               .. checkpoint.Meta.Keys.Where(k => k != "CLASSES")];
 
     private static OrderedDictionary<object, object?> FindStateDict(OrderedDictionary<object, object?> top, string path)
     {

@@ -42,7 +42,8 @@ internal readonly record struct FileStatus(FileKind Kind, ulong Device, ulong In
     private const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100, StatxBasicStats = 0x7ff, Enoent = 2, Enotdir = 20;
 
     [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
-    private static extern int StatX(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
+    private static extern int StatX(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask,
+        byte[] buffer);
 
     private static FileStatus Read(string path, bool followLinks)
     {
@@ -75,7 +76,8 @@ internal readonly record struct FileStatus(FileKind Kind, ulong Device, ulong In
     {
         FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
         if (!info.Exists && info.LinkTarget is null) return new FileStatus(FileKind.Missing, 0, 0);
-        if (info.LinkTarget is not null && !followLinks) return new FileStatus(FileKind.SymbolicLink, 0, 0, info.FullName);
+        if (info.LinkTarget is not null && !followLinks)
+            return new FileStatus(FileKind.SymbolicLink, 0, 0, info.FullName);
         var final = info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true);
         if (final is null || !final.Exists) return new FileStatus(FileKind.Missing, 0, 0);
         return new FileStatus(final is DirectoryInfo ? FileKind.Directory : FileKind.Regular, 0, 0, final.FullName);

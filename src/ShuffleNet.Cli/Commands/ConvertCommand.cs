@@ -37,17 +37,21 @@ internal static class ConvertCommand
             var dropped = CheckpointFile.NotKeptIn(ckpt, target);
             string lost = dropped.Count == 0 ? "" : Lost(ckpt, dropped);
             if (dropped.Count > 0 && AtomicFile.IsSameFile(input, outPath))
-                throw new CheckpointException($"converting '{input}' in place to the torchvision layout would lose its {lost} for good " +
-                                              "(that layout is a plain state dict); write to another --output");
+                throw new CheckpointException($"converting '{input}' in place to the torchvision layout would lose its " +
+                                              $"{lost} for good (that layout is a plain state dict); write to another --output");
             CheckpointFile.Save(outPath, ckpt, target);
             if (dropped.Count > 0)
-                Console.Error.WriteLine($"note: '{outPath}' does not keep the {lost} of '{input}': the torchvision layout is a plain " +
-                                        "state dict (give predict --classes, or keep the mmpretrain file)");
+                Console.Error.WriteLine($"note: '{outPath}' does not keep the {lost} of '{input}': the torchvision " +
+                                        "layout is a plain state dict (give predict --classes, or keep the mmpretrain file)");
             if (r.GetValue(json))
-                Common.PrintJson(new { Input = input, Output = outPath, Layout = target, Arch = ShuffleNetV2Layout.Name(width), NumClasses = numClasses,
-                    Keys = ckpt.StateDict.Count, NotKept = dropped });
+                Common.PrintJson(new
+                {
+                    Input = input, Output = outPath, Layout = target, Arch = ShuffleNetV2Layout.Name(width), NumClasses = numClasses,
+                    Keys = ckpt.StateDict.Count, NotKept = dropped,
+                });
             else
-                Console.WriteLine($"wrote {outPath} ({target} layout, ShuffleNetV2 {ShuffleNetV2Layout.Name(width)}, {ckpt.StateDict.Count} tensors)");
+                Console.WriteLine($"wrote {outPath} ({target} layout, ShuffleNetV2 {ShuffleNetV2Layout.Name(width)}, " +
+                                  $"{ckpt.StateDict.Count} tensors)");
             return 0;
         }));
         return command;
@@ -60,7 +64,10 @@ internal static class ConvertCommand
         var parts = new List<string>();
         if (ckpt.Classes is { } classes && dropped.Contains("CLASSES")) parts.Add($"{classes.Count} class names");
         if (others.Count > 0)
-            parts.Add($"meta key{(others.Count == 1 ? "" : "s")} {string.Join(", ", others.Take(6))}{(others.Count > 6 ? $" (+{others.Count - 6} more)" : "")}");
+        {
+            string more = others.Count > 6 ? $" (+{others.Count - 6} more)" : "";
+            parts.Add($"meta key{(others.Count == 1 ? "" : "s")} {string.Join(", ", others.Take(6))}{more}");
+        }
         return string.Join(" and ", parts);
     }
 }

@@ -62,7 +62,8 @@ internal static class TestCommand
             return logits;
         }, source, numClasses);
         if (result.Count == 0)
-            throw new ArgumentException($"all {skipped:N0} images of '{root}' failed (see the lines above); nothing was evaluated");
+            throw new ArgumentException(
+                $"all {skipped:N0} images of '{root}' failed (see the lines above); nothing was evaluated");
         var classes = model.Backend.Classes ?? source.Classes;
         var rows = result.PerClass.Select(c => c with { Name = c.Index < classes.Count ? classes[c.Index] : c.Name }).ToList();
         if (json)
@@ -98,12 +99,14 @@ internal static class TestCommand
     private static int Verdict(int skipped, long evaluated, bool strict)
     {
         if (skipped == 0 || !strict) return 0;
-        Console.Error.WriteLine($"error: {skipped:N0} of {skipped + evaluated:N0} images failed (--strict); fix or remove them, or drop --strict");
+        Console.Error.WriteLine($"error: {skipped:N0} of {skipped + evaluated:N0} images failed (--strict); " +
+                                "fix or remove them, or drop --strict");
         return 1;
     }
 
     // Fashion-MNIST (by name or a folder of its IDX files) for grayscale models; an image folder for RGB ones
-    private static (IBatchSource Source, string Root) TestData(string data, int inChannels, string checkpointPath, Action<SkippedSample> onSkipped)
+    private static (IBatchSource Source, string Root) TestData(string data, int inChannels, string checkpointPath,
+        Action<SkippedSample> onSkipped)
     {
         var root = data is "fashion-mnist" or "fashion_mnist" ? FashionMnist.DefaultRoot : data;
         bool idx = File.Exists(Path.Combine(root, "t10k-images-idx3-ubyte.gz")) || File.Exists(Path.Combine(root, "t10k-images-idx3-ubyte"));

@@ -56,7 +56,9 @@ public sealed class Batch : IDisposable
     /// <summary>Dataset index of each sample (for tracing; first <see cref="Count"/> entries).</summary>
     public int[] Indices { get; }
 
-    /// <summary>Samples left out while filling this batch, with the reason (policy <see cref="CorruptImagePolicy.Skip"/>).</summary>
+    /// <summary>
+    /// Samples left out while filling this batch, with the reason (policy <see cref="CorruptImagePolicy.Skip"/>).
+    /// </summary>
     public IReadOnlyList<SkippedSample> Skipped => SkippedList;
 
     internal List<SkippedSample> SkippedList { get; } = [];

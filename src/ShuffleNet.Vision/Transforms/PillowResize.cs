@@ -27,7 +27,8 @@ public static class PillowResize
         if (width <= 0 || height <= 0)
             throw new ArgumentOutOfRangeException(nameof(width), $"output size {width}x{height} must be positive");
         if (PeakPixels(region.Width, region.Height, width, height, filter) > Array.MaxLength / src.Channels)
-            throw new ArgumentOutOfRangeException(nameof(width), $"resizing {region.Width}x{region.Height} to {width}x{height} needs more than one array holds");
+            throw new ArgumentOutOfRangeException(nameof(width),
+                $"resizing {region.Width}x{region.Height} to {width}x{height} needs more than one array holds");
         if (width == region.Width && height == region.Height) return Crop(src, region);
         if (filter == Resample.Nearest) return NearestResize.Apply(src, region, width, height);
 

@@ -4,7 +4,8 @@ namespace ShuffleNet.Vision.Transforms;
 
 /// <summary>
 /// 8-bit image steps, then <see cref="Normalize"/> into a fixed-shape float32 CHW sample, then tensor steps.
-/// Stateless and thread-safe: all randomness comes from the <see cref="Random"/> passed to <see cref="Run(ImageU8, Random, Span{float}, string)"/>.
+/// Stateless and thread-safe: all randomness comes from the <see cref="Random"/> passed to
+/// <see cref="Run(ImageU8, Random, Span{float}, string)"/>.
 /// </summary>
 public sealed class Pipeline
 {
@@ -28,7 +29,8 @@ public sealed class Pipeline
     /// Refuses an input of <paramref name="width"/> x <paramref name="height"/> for which a step from
     /// <paramref name="firstStep"/> on would allocate more than <see cref="MaxPixels"/>, naming <paramref name="name"/>.
     /// </summary>
-    /// <exception cref="ImageDecodeException">The image is too large to process (<see cref="ImageDecodeException.TooLarge"/>).</exception>
+    /// <exception cref="ImageDecodeException">The image is too large to process
+    /// (<see cref="ImageDecodeException.TooLarge"/>).</exception>
     public void CheckSize(int width, int height, string name, int firstStep = 0)
     {
         long w = width, h = height;
@@ -38,8 +40,8 @@ public sealed class Pipeline
             if (plan.PeakPixels > MaxPixels)
                 throw ImageDecodeException.TooLarge(name,
                     $"it is {width}x{height}, and {ImageSteps[i]} would make {plan.Width}x{plan.Height} " +
-                    $"({plan.PeakPixels:N0} pixels with its temporaries), above the limit of {MaxPixels:N0} (Pipeline.MaxPixels); " +
-                    "crop or shrink the image, or leave it out");
+                    $"({plan.PeakPixels:N0} pixels with its temporaries), above the limit of {MaxPixels:N0} " +
+                    "(Pipeline.MaxPixels); crop or shrink the image, or leave it out");
             (w, h) = (plan.Width, plan.Height);
         }
     }

@@ -20,7 +20,8 @@ public sealed class ResizeEdge(int size, Resample interpolation = Resample.Bilin
     {
         var (w, h) = Target(width, height);
         if (w > int.MaxValue || h > int.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(width), $"resizing {width}x{height} to a short side of {Size} makes {w}x{h}");
+            throw new ArgumentOutOfRangeException(nameof(width),
+                $"resizing {width}x{height} to a short side of {Size} makes {w}x{h}");
         return ((int)w, (int)h);
     }
 

@@ -66,9 +66,12 @@ public static class ConfigChecks
 
     private sealed class Checker(string source, IReadOnlyCollection<string> overridden)
     {
-        public void Int(string key, int value, int min, int max, string? minText = null, string? what = null) =>
-            Ok(key, value, value >= min && value <= max, what ?? $"in {minText ?? min.ToString("N0", CultureInfo.InvariantCulture)}.." +
-                                                                $"{max.ToString("N0", CultureInfo.InvariantCulture)}");
+        public void Int(string key, int value, int min, int max, string? minText = null, string? what = null)
+        {
+            var inv = CultureInfo.InvariantCulture;
+            what ??= $"in {minText ?? min.ToString("N0", inv)}..{max.ToString("N0", inv)}";
+            Ok(key, value, value >= min && value <= max, what);
+        }
 
         public void Real(string key, double value, bool ok, string what) =>
             Ok(key, value, double.IsFinite(value) && ok, double.IsFinite(value) ? what : $"a finite number ({what})");

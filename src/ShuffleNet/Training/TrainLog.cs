@@ -31,11 +31,13 @@ public sealed class TrainLog : IDisposable
         try { _lines = File.Exists(path) ? [.. File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l))] : []; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new TrainingException($"cannot read the training log '{path}': {e.Message}; move it away or choose another --work-dir", e);
+            throw new TrainingException(
+                $"cannot read the training log '{path}': {e.Message}; move it away or choose another --work-dir", e);
         }
         _committed = _lines.Count;
         if (resumedAt is null) return;
-        int keep = resumedAt.LogLines is { } n ? (int)Math.Clamp(n, 0, _lines.Count) : SeenBy(_lines, resumedAt, itersPerEpoch);
+        int keep = resumedAt.LogLines is { } n ? (int)Math.Clamp(n, 0, _lines.Count)
+            : SeenBy(_lines, resumedAt, itersPerEpoch);
         if (keep == _lines.Count) return;
         _lines.RemoveRange(keep, _lines.Count - keep);
         _committed = -1;   // rewrite on the next commit
@@ -52,10 +54,13 @@ public sealed class TrainLog : IDisposable
                 using var doc = JsonDocument.Parse(lines[keep - 1]);
                 var e = doc.RootElement;
                 int epoch = e.GetProperty("epoch").GetInt32(), iter = e.GetProperty("iter").GetInt32();
-                bool after = e.GetProperty("mode").GetString() == "val" ? epoch > pos.Epoch : (long)(epoch - 1) * ipe + iter > pos.Iter;
+                bool after = e.GetProperty("mode").GetString() == "val"
+                    ? epoch > pos.Epoch
+                    : (long)(epoch - 1) * ipe + iter > pos.Iter;
                 if (!after) break;
             }
-            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException) { break; }
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException
+                                           or FormatException) { break; }
         }
         return keep;
     }

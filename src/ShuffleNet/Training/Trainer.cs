@@ -177,7 +177,8 @@ public sealed class Trainer
             File.WriteAllText(probe, "");
             File.Delete(probe);
             if (_group.Rank == 0 && AtomicFile.RemoveStaleTemps(WorkDir) is { Count: > 0 } stale)
-                _listener.Note($"removed {stale.Count} temporary file(s) a killed run left in '{WorkDir}': {string.Join(", ", stale)}");
+                _listener.Note($"removed {stale.Count} temporary file(s) a killed run left in '{WorkDir}': " +
+                               string.Join(", ", stale));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -9,7 +9,9 @@ namespace ShuffleNet.Training;
 /// <param name="BestTop1">Best validation top-1 so far, percent (-1 before any).</param>
 public sealed record TrainPosition(int Epoch, long Iter, double BestTop1)
 {
-    /// <summary>Lines <c>log.json</c> had when the checkpoint was written (<c>meta.log_lines</c>); null when it does not say.</summary>
+    /// <summary>
+    /// Lines <c>log.json</c> had when the checkpoint was written (<c>meta.log_lines</c>); null when it does not say.
+    /// </summary>
     public long? LogLines { get; init; }
 }
 
@@ -95,6 +97,9 @@ public static class TrainingCheckpoint
                     sgd.SetBuffer((int)i, buf);
                 }
         double best = ckpt.Meta.GetValueOrDefault("best_accuracy_top-1") is double b ? b : -1;
-        return new TrainPosition((int)epoch, iter, best) { LogLines = ckpt.Meta.GetValueOrDefault("log_lines") as long? };
+        return new TrainPosition((int)epoch, iter, best)
+        {
+            LogLines = ckpt.Meta.GetValueOrDefault("log_lines") as long?,
+        };
     }
 }
