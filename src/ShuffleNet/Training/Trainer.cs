@@ -184,6 +184,11 @@ public sealed class Trainer
         {
             throw new TrainingException($"work dir '{WorkDir}' is not writable ({e.Message}); choose another with --work-dir", e);
         }
+        // what the run will write must be writable now, not after the first epoch (a folder or link named latest.pth)
+        if (_group.Rank == 0)
+            foreach (var name in new[] { "latest.pth", "best.pth", "log.json", "log.png" })
+                AtomicFile.CheckTarget(Path.Combine(WorkDir, name), error: (message, inner) =>
+                    new TrainingException($"{message}; or choose another --work-dir", inner));
     }
 
     // the log first: a checkpoint's meta.log_lines counts lines that are on disk

@@ -25,6 +25,18 @@ public class TrainerFilesTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_output_name_taken_by_a_folder_or_link_is_refused_before_training()
+    {
+        var dir = TinyRun.WorkDir();
+        Directory.CreateDirectory(Path.Combine(dir, "log.json"));
+        var recorder = new TinyRun.Recorder();
+        var e = Assert.Throws<TrainingException>(() => new Trainer(TinyRun.Config("schedule.epochs=1"), dir, TinyRun.Data(), null, recorder).Run());
+        Assert.StartsWith($"cannot write '{Path.Combine(dir, "log.json")}': it is a directory", e.Message);
+        Assert.EndsWith("or choose another --work-dir", e.Message);
+        Assert.Empty(recorder.Losses);
+    }
+
+    [Fact]
     public void A_resume_cuts_the_log_back_to_its_checkpoint_so_no_line_repeats()
     {
         var config = TinyRun.Config("run.log_interval=1");
