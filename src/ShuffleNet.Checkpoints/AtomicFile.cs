@@ -65,9 +65,10 @@ public static partial class AtomicFile
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);
-                // the rename gives the target a new inode: carry the old file's permissions over to it
+                // the rename gives the target a new inode: carry the old file's permissions over to it (not
+                // set-user/group-ID: new contents must not inherit those)
                 if (replacing && !OperatingSystem.IsWindows())
-                    File.SetUnixFileMode(stream.SafeFileHandle, File.GetUnixFileMode(full));
+                    File.SetUnixFileMode(stream.SafeFileHandle, File.GetUnixFileMode(full) & PermissionBits);
             }
             File.Move(temp, full, overwrite: true);
         }
@@ -125,6 +126,8 @@ public static partial class AtomicFile
     // .NET on Unix puts the errno in HResult; on Windows ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL as HRESULTs
     private const int Enospc = 28, Edquot = 122;
     private const int DiskFullHResult = unchecked((int)0x80070070), HandleDiskFullHResult = unchecked((int)0x80070027);
+
+    private const UnixFileMode PermissionBits = (UnixFileMode)0x1FF;   // rwxrwxrwx
 
     private static Exception DefaultError(string message, Exception? inner) =>
         inner is null ? new CheckpointException(message) : new CheckpointException(message, inner);

@@ -122,6 +122,17 @@ public sealed class AtomicWriteTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_replaced_setuid_file_keeps_its_permissions_but_not_the_setuid_bit()
+    {
+        var path = Path.Combine(_dir, "tool");
+        File.WriteAllText(path, "old");
+        File.SetUnixFileMode(path, UnixFileMode.SetUser | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        AtomicFile.Write(path, s => s.Write("new"u8));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
     public void Stale_temp_files_are_removed_but_a_live_writers_and_other_files_are_not()
     {
         var stale = Path.Combine(_dir, $".latest.pth.{Guid.NewGuid():N}.tmp");
