@@ -2,6 +2,7 @@
 # Re-runs the I/O rows of issue 16 (images, outputs, training files, config) with peak RSS and wall time from
 # /usr/bin/time -v. Needs root for the tmpfs of the full-disk row (else that row says so).
 # usage: benchmarks/hardening/io_run.sh [REF_DIR]   (REF_DIR: ../shared/reference, with mmcls_1.0.pth)
+#        IO_ROWS="images outputs config disk kill" (default: all) picks sections
 set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 ref=${1:-$repo/../shared/reference}
@@ -31,13 +32,17 @@ measure() {
   head -n 3 "$w/err" | cut -c1-400 | sed 's/^/  stderr: /'
 }
 
+want() { [[ -z "${IO_ROWS:-}" || " $IO_ROWS " == *" $1 "* ]]; }
 ckpt="$ref/mmcls_1.0.pth"
+if want images; then
 measure "predict, 1 x 1,000,000 PNG" "$sn" predict --checkpoint "$ckpt" "$in/tall_1x1000000.png"
 measure "predict --json DIR, 1000 images, the PNG at #500" "$sn" predict --checkpoint "$ckpt" --json --topk 1 "$in/folder1000"
 echo "  images predicted: $(wc -l <"$w/out"); last: $(tail -c 200 "$w/out" | tr -d '\n' | grep -o '"image":"[^"]*"' | tail -1)"
 measure "test --data DIR, same folder" "$sn" test --checkpoint "$ckpt" --data "$in/folder1000" --json
 echo "  result: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print({k: d[k] for k in ("images", "skipped", "accuracy_top1")})' "$w/out")"
+fi
 
+if want outputs; then
 cp "$ckpt" "$w/a.pth"; before=$(sha256sum <"$w/a.pth")
 measure "export --checkpoint a.pth --output a.pth" "$sn" export --checkpoint "$w/a.pth" --output "$w/a.pth"
 echo "  a.pth unchanged: $([ "$(sha256sum <"$w/a.pth")" = "$before" ] && echo yes || echo NO)"
@@ -59,12 +64,16 @@ measure "convert in place, mode 600" "$sn" convert --checkpoint "$w/c.pth" --out
 echo "  mode after: $(stat -c %a "$w/c.pth"); classes: $("$sn" info --checkpoint "$w/c.pth" --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["checkpoint"]["classes"]))')"
 measure "convert --to Torchvision to another file" "$sn" convert --checkpoint "$w/c.pth" --output "$w/tv.pth" --to Torchvision
 measure "convert --to Torchvision in place" "$sn" convert --checkpoint "$w/c.pth" --output "$w/c.pth" --to Torchvision
+fi
 
+if want config; then
 measure "train --set schedule.power=Infinity" "$sn" train --work-dir "$w/inf" --set schedule.power=Infinity
 measure "train --set optimizer.lr=NaN" "$sn" train --work-dir "$w/nan" --set optimizer.lr=NaN
 measure "train --config huge.json (1e999)" "$sn" train --config "$in/huge.json" --work-dir "$w/huge"
 measure "train --config duplicate.json" "$sn" train --config "$in/duplicate.json" --work-dir "$w/dup"
+fi
 
+if want disk; then
 # full disk: a tmpfs that holds log.json, latest.pth (2.9 MB) and best.pth (1.5 MB), not epoch_1.pth
 mkdir -p "$w/full"
 if mount -t tmpfs -o size=5m tmpfs "$w/full" 2>/dev/null; then
@@ -74,11 +83,14 @@ if mount -t tmpfs -o size=5m tmpfs "$w/full" 2>/dev/null; then
 else
   echo "### full disk: cannot mount a tmpfs here (not root?)"
 fi
+fi
 
+if want kill; then
 # kill -9 while a checkpoint is written, then resume
 measure "train, killed (SIGKILL) during a checkpoint write" python3 "$repo/benchmarks/hardening/io_kill_during_save.py" "$w/kill" -- \
   "$sn" train --config "$in/tiny.json" --work-dir "$w/kill"
 cat "$w/out" | sed 's/^/  /'
+echo "  log.json before the resume: $(wc -l <"$w/kill/log.json") lines"
 measure "train --resume after the kill" "$sn" train --config "$in/tiny.json" --work-dir "$w/kill" --resume
 grep -i "removed\|resumed" "$w/out" | sed 's/^/  stdout: /'
 python3 - "$w/kill/log.json" <<'PY'
@@ -88,5 +100,6 @@ keys = [(r["mode"], r["epoch"], r["iter"]) for r in rows]
 print(f"  log.json: {len(keys)} lines, {len(keys) - len(set(keys))} repeated; temp files left: ", end="")
 PY
 ls -A "$w/kill" | grep -c '\.tmp$'
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$in" "$w"
