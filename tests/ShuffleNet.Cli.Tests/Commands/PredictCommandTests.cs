@@ -86,7 +86,7 @@ public class BadImageInAFolderTests
     /// <summary>class0/ and class1/, each with copies of two reference photos; returns the folder.</summary>
     internal static string Folder(CliRunner.TempDir dir)
     {
-        var images = Path.Combine(CliRunner.RepoRoot, "..", "shared", "reference", "images");
+        var images = CliRunner.Reference("images");
         foreach (var (c, name) in new[] { (0, "chelsea.png"), (0, "coffee.png"), (1, "astronaut.png"), (1, "chelsea.png") })
         {
             Directory.CreateDirectory(dir.File($"class{c}"));
