@@ -15,12 +15,13 @@ public static class ConfigChecks
 
     /// <summary>
     /// Throws on the first value out of range. <paramref name="source"/> names the config in messages, except for the
-    /// dotted keys in <paramref name="overridden"/>, which are named as the <c>--set</c> that gave them.
+    /// dotted keys in <paramref name="overridden"/>, which are named as the <c>--set</c> that gave them (its text, as
+    /// typed: <c>--set optimizer.lr=1e999</c>).
     /// </summary>
     /// <exception cref="ConfigException">A value is out of range, not finite, or not one of the allowed words.</exception>
-    public static void Validate(TrainConfig c, string source = "(code)", IReadOnlyCollection<string>? overridden = null)
+    public static void Validate(TrainConfig c, string source = "(code)", IReadOnlyDictionary<string, string>? overridden = null)
     {
-        var check = new Checker(source, overridden ?? []);
+        var check = new Checker(source, overridden ?? new Dictionary<string, string>());
         var m = c.Model;
         if (ShuffleNetV2Layout.TryParse(m.Width) is null) check.Fail("model.width", m.Width, "0.5x, 1.0x, 1.5x or 2.0x");
         check.Int("model.num_classes", m.NumClasses, 1, 100_000);
@@ -64,7 +65,7 @@ public static class ConfigChecks
         check.Int("dist.timeout", c.Dist.Timeout, 1, int.MaxValue, what: "at least 1 (seconds)");
     }
 
-    private sealed class Checker(string source, IReadOnlyCollection<string> overridden)
+    private sealed class Checker(string source, IReadOnlyDictionary<string, string> overridden)
     {
         public void Int(string key, int value, int min, int max, string? minText = null, string? what = null)
         {
@@ -87,8 +88,8 @@ public static class ConfigChecks
         }
 
         public void Fail(string key, string value, string what) =>
-            throw new ConfigException(overridden.Contains(key)
-                ? $"--set {key}={value}: '{key}' is {value}; it must be {what}"
+            throw new ConfigException(overridden.TryGetValue(key, out var assignment)
+                ? $"--set {assignment}: '{key}' is {value}; it must be {what}"
                 : $"config '{source}': '{key}' is {value}; it must be {what}");
     }
 }

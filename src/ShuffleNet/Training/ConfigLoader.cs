@@ -42,8 +42,8 @@ public static class ConfigLoader
         }
         catch (JsonException e) { throw new ConfigException($"config '{source}' is not valid JSON: {e.Message}", e); }
         var obj = root as JsonObject ?? throw new ConfigException($"config '{source}' must be a JSON object");
-        var overridden = new List<string>();
-        foreach (var o in overrides ?? []) overridden.Add(ApplyOverride(obj, o));
+        var overridden = new Dictionary<string, string>();   // dotted key -> the last --set that gave it
+        foreach (var o in overrides ?? []) overridden[ApplyOverride(obj, o)] = o;
         var config = (TrainConfig)Bind(typeof(TrainConfig), obj, "", source);
         ConfigChecks.Validate(config, source, overridden);
         return config;

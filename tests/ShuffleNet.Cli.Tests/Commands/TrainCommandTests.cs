@@ -3,8 +3,12 @@ namespace ShuffleNet.Cli.Tests.Commands;
 public class TrainCommandTests
 {
     [Theory]
-    [InlineData("schedule.power=Infinity", "error: --set schedule.power=Infinity: 'schedule.power' must be a finite number, not 'Infinity'")]
-    [InlineData("optimizer.weight_decay=NaN", "error: --set optimizer.weight_decay=NaN: 'optimizer.weight_decay' must be a finite number, not 'NaN'")]
+    [InlineData("schedule.power=Infinity",
+        "error: --set schedule.power=Infinity: 'schedule.power' is Infinity; it must be a finite number " +
+        "(a positive number)")]
+    [InlineData("optimizer.weight_decay=NaN",
+        "error: --set optimizer.weight_decay=NaN: 'optimizer.weight_decay' is NaN; it must be a finite number " +
+        "(0 or more)")]
     public void A_non_finite_set_is_refused_before_any_work(string assignment, string expected)
     {
         using var dir = new CliRunner.TempDir();
