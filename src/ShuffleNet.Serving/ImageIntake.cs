@@ -142,17 +142,13 @@ internal sealed class ImageIntake(ServeOptions options, Pipeline pipeline)
         try
         {
             var (w, h) = HeaderReader.ReadSize(image.Bytes, image.Name);
-            CheckPixels(image.Name, w, h, "is");
-            // resizes are the steps that can grow an image (a 10 x 10,000 strip becomes 256 x 256,000); crops only shrink
-            foreach (var step in pipeline.ImageSteps)
-            {
-                (w, h) = step switch { ResizeEdge r => r.OutputSize(w, h), Resize r => (r.Width, r.Height), _ => (w, h) };
-                CheckPixels(image.Name, w, h, $"would become in preprocessing ({step})");
-            }
+            CheckPixels(image.Name, w, h);
+            // what preprocessing would make of it, from every step's plan (a 10 x 10,000 strip becomes 256 x 256,000)
+            pipeline.CheckSize(w, h, image.Name, options.MaxPixels, "the service's --max-pixels");
             var sample = ArrayPool<float>.Shared.Rent(pipeline.SampleSize);
             try
             {
-                pipeline.Run(_decoder.Decode(image.Bytes, image.Name), new Random(0), sample);
+                pipeline.Run(_decoder.Decode(image.Bytes, image.Name), new Random(0), sample, image.Name);
             }
             catch
             {
@@ -174,11 +170,11 @@ internal sealed class ImageIntake(ServeOptions options, Pipeline pipeline)
         }
     }
 
-    private void CheckPixels(string name, int w, int h, string what)
+    private void CheckPixels(string name, int w, int h)
     {
         long pixels = (long)w * h;
         if (pixels > options.MaxPixels)
-            throw ServeException.TooLarge("too_many_pixels", $"image '{name}' {what} {w:N0}x{h:N0} = {pixels:N0} pixels, " +
+            throw ServeException.TooLarge("too_many_pixels", $"image '{name}' is {w:N0}x{h:N0} = {pixels:N0} pixels, " +
                 $"over the limit of {options.MaxPixels:N0} (the service's --max-pixels); send a smaller image");
     }
 

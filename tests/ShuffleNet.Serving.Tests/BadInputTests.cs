@@ -48,7 +48,7 @@ public class BadInputTests
             "too_many_pixels", "big.png", "2,000x1,001 = 2,002,000 pixels", "--max-pixels");
         // a thin strip is few pixels, but the short-side-256 resize would make it 256 x 3,276,800
         await AssertProblem(await service.PostImageAsync(Png(20_000, 2), "image/png", "strip.png"), HttpStatusCode.RequestEntityTooLarge,
-            "too_many_pixels", "strip.png", "ResizeEdge", "2,560,000x256");
+            "too_many_pixels", "strip.png", "ResizeEdge", "2,560,000x256", "--max-pixels");
         var tooLong = new byte[400_000];
         Chelsea.CopyTo(tooLong, 0);
         await AssertProblem(await service.PostImageAsync(tooLong, "image/png", "long.png"), HttpStatusCode.RequestEntityTooLarge,

@@ -20,7 +20,7 @@ public sealed class Pipeline
 
     /// <summary>
     /// The most pixels the steps may allocate for one image (default Pillow's <c>MAX_IMAGE_PIXELS</c>, the decoder's own
-    /// limit): checked from the image's size by <see cref="CheckSize"/> before any step runs, so a 1 x 1,000,000 image
+    /// limit): checked from the image's size by <see cref="CheckSize(int, int, string, int)"/> before any step runs, so a 1 x 1,000,000 image
     /// that <see cref="ResizeEdge"/> would turn into 256 x 256,000,000 is refused at once, naming the file.
     /// </summary>
     public long MaxPixels { get; init; } = DecoderOptions.PillowMaxPixels;
@@ -31,17 +31,27 @@ public sealed class Pipeline
     /// </summary>
     /// <exception cref="ImageDecodeException">The image is too large to process
     /// (<see cref="ImageDecodeException.TooLarge"/>).</exception>
-    public void CheckSize(int width, int height, string name, int firstStep = 0)
+    public void CheckSize(int width, int height, string name, int firstStep = 0) =>
+        CheckSize(width, height, name, MaxPixels, "Pipeline.MaxPixels", firstStep);
+
+    /// <summary>
+    /// <see cref="CheckSize(int, int, string, int)"/> against a caller's own limit, <paramref name="maxPixels"/>, which
+    /// the message names as <paramref name="limitName"/> (a service's option, say): one walk over the steps' plans for
+    /// every caller, so none has to know which steps can grow an image.
+    /// </summary>
+    /// <exception cref="ImageDecodeException">The image is too large to process
+    /// (<see cref="ImageDecodeException.TooLarge"/>).</exception>
+    public void CheckSize(int width, int height, string name, long maxPixels, string limitName, int firstStep = 0)
     {
         long w = width, h = height;
         for (int i = firstStep; i < ImageSteps.Count; i++)
         {
             var plan = ImageSteps[i].Plan(w, h);
-            if (plan.PeakPixels > MaxPixels)
+            if (plan.PeakPixels > maxPixels)
                 throw ImageDecodeException.TooLarge(name,
-                    $"it is {width}x{height}, and {ImageSteps[i]} would make {plan.Width}x{plan.Height} " +
-                    $"({plan.PeakPixels:N0} pixels with its temporaries), above the limit of {MaxPixels:N0} " +
-                    "(Pipeline.MaxPixels); crop or shrink the image, or leave it out");
+                    $"it is {width:N0}x{height:N0}, and {ImageSteps[i]} would make {plan.Width:N0}x{plan.Height:N0} " +
+                    $"({plan.PeakPixels:N0} pixels with its temporaries), above the limit of {maxPixels:N0} " +
+                    $"({limitName}); crop or shrink the image");
             (w, h) = (plan.Width, plan.Height);
         }
     }
@@ -99,7 +109,7 @@ public sealed class Pipeline
 
     /// <summary>
     /// Runs the pipeline, consuming (disposing) <paramref name="image"/>, into <paramref name="chw"/> ([C, H, W]), after
-    /// <see cref="CheckSize"/>; <paramref name="name"/> (the file) appears in errors.
+    /// <see cref="CheckSize(int, int, string, int)"/>; <paramref name="name"/> (the file) appears in errors.
     /// </summary>
     /// <exception cref="ImageDecodeException">The image is too large to process.</exception>
     public void Run(ImageU8 image, Random rng, Span<float> chw, string name = "<image>") => RunFrom(0, image, rng, chw, name);

@@ -60,7 +60,7 @@ public class SizeLimitTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         var e = Assert.Throws<ImageDecodeException>(() => pipeline.Run(ImageDecoder.Default.Decode(path), new Random(0), new float[pipeline.SampleSize], path));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.StartsWith($"image '{path}' is too large to process: it is 1x1000000, and ResizeEdge(short=256, Bilinear) would make 256x256000000", e.Message);
+        Assert.StartsWith($"image '{path}' is too large to process: it is 1x1,000,000, and ResizeEdge(short=256, Bilinear) would make 256x256,000,000", e.Message);
         Assert.Equal(path, e.FileName);
         Assert.True(allocated < 64L << 20, $"{allocated:N0} bytes allocated");   // the decode (7 MB), not 256 x 256,000,000 x 3
         File.Delete(path);
