@@ -56,7 +56,8 @@ internal static class PredictCommand
                 }
                 catch (Exception e)   // one image's failure, whatever it is, must not cost the others their predictions
                 {
-                    Console.Error.WriteLine($"error: {(e is ImageDecodeException ? e.Message : $"image '{file}': {e.Message}")}");
+                    string what = e is ImageDecodeException ? e.Message : $"image '{file}': {e.Message}";
+                    Console.Error.WriteLine($"error: {what}");
                     failed++;
                     continue;
                 }

@@ -29,7 +29,8 @@ internal static class TestCommand
         var perClass = new Option<bool>("--per-class") { Description = "Also print top-1 for every class." };
         var strict = new Option<bool>("--strict")
         {
-            Description = "Exit with code 1 when any image fails (by default failed images are reported, skipped and counted).",
+            Description = "Exit with code 1 when any image fails (by default failed images are reported, skipped " +
+                          "and counted).",
         };
         var json = Options.Json();
         var command = new Command("test", "Evaluate a classifier checkpoint (or .onnx model): top-1 and top-5 accuracy on a test set.")

@@ -13,8 +13,9 @@ public enum ImageDecodeError
     NotAnImage,
 
     /// <summary>
-    /// The header claims more pixels than <see cref="DecoderOptions.MaxPixels"/>, or an image the transforms would make
-    /// from it needs more than <see cref="Transforms.Pipeline.MaxPixels"/> (<see cref="ImageDecodeException.TooLarge"/>).
+    /// The header claims more pixels than <see cref="DecoderOptions.MaxPixels"/>, or an image the transforms would
+    /// make from it needs more than <see cref="Transforms.Pipeline.MaxPixels"/>
+    /// (<see cref="ImageDecodeException.TooLarge"/>).
     /// </summary>
     TooManyPixels,
 

@@ -26,8 +26,8 @@ public sealed class ImageDecoder
     public ImageU8 Decode(string path) => Decode(ReadFile(path), path);
 
     /// <summary>
-    /// Reads an image file whole, as many bytes as the file system says it holds: a FIFO or a device (which report 0 bytes)
-    /// is refused before it is opened, so <c>/dev/zero</c> cannot fill memory nor a pipe block the caller.
+    /// Reads an image file whole, as many bytes as the file system says it holds: a FIFO or a device (which report 0
+    /// bytes) is refused before it is opened, so <c>/dev/zero</c> cannot fill memory nor a pipe block the caller.
     /// </summary>
     /// <exception cref="ImageDecodeException">Missing, unreadable, empty or not a regular file.</exception>
     internal static byte[] ReadFile(string path)
@@ -38,7 +38,8 @@ public sealed class ImageDecoder
             if (info.Exists && info.Length == 0)
                 throw new ImageDecodeException(path, ImageDecodeError.Empty,
                     "the file is empty (0 bytes), or is a device or pipe rather than a file");
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1,
+                FileOptions.SequentialScan);
             if (stream.Length > Array.MaxLength)
                 throw new ImageDecodeException(path, ImageDecodeError.TooManyPixels,
                     $"the file is {stream.Length:N0} bytes, more than one buffer holds");

@@ -79,7 +79,8 @@ public sealed class Batch : IDisposable
 public sealed record SkippedSample(int Index, string Source, Exception Error)
 {
     /// <summary>The reason as one line naming the file.</summary>
-    public string Message => Error is Decoding.ImageDecodeException ? Error.Message : $"image '{Source}': {Error.Message}";
+    public string Message =>
+        Error is Decoding.ImageDecodeException ? Error.Message : $"image '{Source}': {Error.Message}";
 }
 
 /// <summary>Reusable batch buffers of one shape; grows only as far as the consumer holds batches at once.</summary>

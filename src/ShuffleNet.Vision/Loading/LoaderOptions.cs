@@ -38,8 +38,9 @@ public sealed record LoaderOptions
     public CorruptImagePolicy OnCorruptImage { get; init; } = CorruptImagePolicy.Fail;
 
     /// <summary>
-    /// Called on the consuming thread, in order, for every sample left out under <see cref="CorruptImagePolicy.Skip"/>,
-    /// including those of a final batch that ends up empty or dropped (which <see cref="Batch.Skipped"/> cannot report).
+    /// Called on the consuming thread, in order, for every sample left out under
+    /// <see cref="CorruptImagePolicy.Skip"/>, including those of a final batch that ends up empty or dropped (which
+    /// <see cref="Batch.Skipped"/> cannot report).
     /// </summary>
     public Action<SkippedSample>? OnSkipped { get; init; }
 

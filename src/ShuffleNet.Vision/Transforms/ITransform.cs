@@ -12,9 +12,9 @@ public interface IImageTransform
     ImageU8 Apply(ImageU8 image, Random rng);
 
     /// <summary>
-    /// What <see cref="Apply"/> would make of a <paramref name="width"/> x <paramref name="height"/> image, whatever the
-    /// random draws: its largest output size and the pixels it would allocate. Computed in 64 bits before anything is
-    /// allocated, so <see cref="Pipeline"/> can refuse an image whose intermediates would not fit.
+    /// What <see cref="Apply"/> would make of a <paramref name="width"/> x <paramref name="height"/> image, whatever
+    /// the random draws: its largest output size and the pixels it would allocate. Computed in 64 bits before
+    /// anything is allocated, so <see cref="Pipeline"/> can refuse an image whose intermediates would not fit.
     /// </summary>
     SizePlan Plan(long width, long height);
 }

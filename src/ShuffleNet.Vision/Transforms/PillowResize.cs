@@ -59,9 +59,9 @@ public static class PillowResize
 
     /// <summary>
     /// Pixels <see cref="Resize(ImageU8, CropBox, int, int, Resample)"/> allocates for a <paramref name="inWidth"/> x
-    /// <paramref name="inHeight"/> region and a <paramref name="width"/> x <paramref name="height"/> output: the output,
-    /// plus the horizontal pass's temporary (output width x the input rows the vertical pass reads) when both passes
-    /// run. The coefficient tables are ints in proportion to the sides, far below either.
+    /// <paramref name="inHeight"/> region and a <paramref name="width"/> x <paramref name="height"/> output: the
+    /// output, plus the horizontal pass's temporary (output width x the input rows the vertical pass reads) when both
+    /// passes run. The coefficient tables are ints in proportion to the sides, far below either.
     /// </summary>
     public static long PeakPixels(long inWidth, long inHeight, long width, long height, Resample filter)
     {

@@ -19,15 +19,17 @@ public sealed class Pipeline
     }
 
     /// <summary>
-    /// The most pixels the steps may allocate for one image (default Pillow's <c>MAX_IMAGE_PIXELS</c>, the decoder's own
-    /// limit): checked from the image's size by <see cref="CheckSize(int, int, string, int)"/> before any step runs, so a 1 x 1,000,000 image
-    /// that <see cref="ResizeEdge"/> would turn into 256 x 256,000,000 is refused at once, naming the file.
+    /// The most pixels the steps may allocate for one image (default Pillow's <c>MAX_IMAGE_PIXELS</c>, the decoder's
+    /// own limit): checked from the image's size by <see cref="CheckSize(int, int, string, int)"/> before any step
+    /// runs, so a 1 x 1,000,000 image that <see cref="ResizeEdge"/> would turn into 256 x 256,000,000 is refused at
+    /// once, naming the file.
     /// </summary>
     public long MaxPixels { get; init; } = DecoderOptions.PillowMaxPixels;
 
     /// <summary>
     /// Refuses an input of <paramref name="width"/> x <paramref name="height"/> for which a step from
-    /// <paramref name="firstStep"/> on would allocate more than <see cref="MaxPixels"/>, naming <paramref name="name"/>.
+    /// <paramref name="firstStep"/> on would allocate more than <see cref="MaxPixels"/>, naming
+    /// <paramref name="name"/>.
     /// </summary>
     /// <exception cref="ImageDecodeException">The image is too large to process
     /// (<see cref="ImageDecodeException.TooLarge"/>).</exception>
@@ -108,11 +110,12 @@ public sealed class Pipeline
     public int SampleSize => Channels * Height * Width;
 
     /// <summary>
-    /// Runs the pipeline, consuming (disposing) <paramref name="image"/>, into <paramref name="chw"/> ([C, H, W]), after
-    /// <see cref="CheckSize(int, int, string, int)"/>; <paramref name="name"/> (the file) appears in errors.
+    /// Runs the pipeline, consuming (disposing) <paramref name="image"/>, into <paramref name="chw"/> ([C, H, W]),
+    /// after <see cref="CheckSize(int, int, string, int)"/>; <paramref name="name"/> (the file) appears in errors.
     /// </summary>
     /// <exception cref="ImageDecodeException">The image is too large to process.</exception>
-    public void Run(ImageU8 image, Random rng, Span<float> chw, string name = "<image>") => RunFrom(0, image, rng, chw, name);
+    public void Run(ImageU8 image, Random rng, Span<float> chw, string name = "<image>") =>
+        RunFrom(0, image, rng, chw, name);
 
     private void RunFrom(int firstStep, ImageU8 image, Random rng, Span<float> chw, string name)
     {
@@ -130,7 +133,8 @@ public sealed class Pipeline
         {
             if (image.Width != Width || image.Height != Height)
                 throw new InvalidOperationException(
-                    $"the pipeline produced {image.Width}x{image.Height} from '{name}' but promises {Width}x{Height}; " +
+                    $"the pipeline produced {image.Width}x{image.Height} from '{name}' but promises " +
+                    $"{Width}x{Height}; " +
                     $"is the input smaller than the crop? ({this})");
             Normalize.Write(image, chw);
         }

@@ -14,8 +14,10 @@ public sealed class ResizeEdge(int size, Resample interpolation = Resample.Bilin
     /// <summary>Resampling filter (Pillow semantics).</summary>
     public Resample Interpolation { get; } = interpolation;
 
-    /// <summary>The output (width, height) for a <paramref name="width"/> x <paramref name="height"/> input.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The long side would not fit in 32 bits (see <see cref="Plan"/>).</exception>
+    /// <summary>The output (width, height) for a <paramref name="width"/> x <paramref name="height"/>
+    /// input.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The long side would not fit in 32 bits (see
+    /// <see cref="Plan"/>).</exception>
     public (int Width, int Height) OutputSize(int width, int height)
     {
         var (w, h) = Target(width, height);
@@ -29,7 +31,8 @@ public sealed class ResizeEdge(int size, Resample interpolation = Resample.Bilin
     public SizePlan Plan(long width, long height)
     {
         var (w, h) = Target(width, height);
-        return new SizePlan(w, h, w == width && h == height ? 0 : PillowResize.PeakPixels(width, height, w, h, Interpolation));
+        long peak = w == width && h == height ? 0 : PillowResize.PeakPixels(width, height, w, h, Interpolation);
+        return new SizePlan(w, h, peak);
     }
 
     private (long Width, long Height) Target(long width, long height)

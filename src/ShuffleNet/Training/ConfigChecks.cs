@@ -18,12 +18,15 @@ public static class ConfigChecks
     /// dotted keys in <paramref name="overridden"/>, which are named as the <c>--set</c> that gave them (its text, as
     /// typed: <c>--set optimizer.lr=1e999</c>).
     /// </summary>
-    /// <exception cref="ConfigException">A value is out of range, not finite, or not one of the allowed words.</exception>
-    public static void Validate(TrainConfig c, string source = "(code)", IReadOnlyDictionary<string, string>? overridden = null)
+    /// <exception cref="ConfigException">A value is out of range, not finite, or not one of the allowed
+    /// words.</exception>
+    public static void Validate(TrainConfig c, string source = "(code)",
+        IReadOnlyDictionary<string, string>? overridden = null)
     {
         var check = new Checker(source, overridden ?? new Dictionary<string, string>());
         var m = c.Model;
-        if (ShuffleNetV2Layout.TryParse(m.Width) is null) check.Fail("model.width", m.Width, "0.5x, 1.0x, 1.5x or 2.0x");
+        if (ShuffleNetV2Layout.TryParse(m.Width) is null)
+            check.Fail("model.width", m.Width, "0.5x, 1.0x, 1.5x or 2.0x");
         check.Int("model.num_classes", m.NumClasses, 1, 100_000);
         check.Ok("model.stem.in_channels", m.Stem.InChannels, m.Stem.InChannels is 1 or 3, "1 or 3");
         check.Ok("model.stem.stride", m.Stem.Stride, m.Stem.Stride is 1 or 2, "1 or 2");

@@ -6,11 +6,12 @@ using System.Text.Json.Nodes;
 namespace ShuffleNet.Training;
 
 /// <summary>
-/// Reads <see cref="TrainConfig"/> from JSON strictly: a key the records do not declare, a key given twice and a value of
-/// the wrong type are errors naming the file (or the <c>--set</c>) and the dotted key, and <c>--set a.b=v</c> overrides are
-/// typed against the same records before they are applied; then <see cref="ConfigChecks"/> checks every value (numbers
-/// finite, <c>1e999</c> and <c>--set x=NaN</c> included, and in range), all before any work starts. The binding is by
-/// reflection over the records' constructors, so adding a parameter there is all it takes to add a key.
+/// Reads <see cref="TrainConfig"/> from JSON strictly: a key the records do not declare, a key given twice and a
+/// value of the wrong type are errors naming the file (or the <c>--set</c>) and the dotted key, and <c>--set
+/// a.b=v</c> overrides are typed against the same records before they are applied; then <see cref="ConfigChecks"/>
+/// checks every value (numbers finite, <c>1e999</c> and <c>--set x=NaN</c> included, and in range), all before any
+/// work starts. The binding is by reflection over the records' constructors, so adding a parameter there is all it
+/// takes to add a key.
 /// </summary>
 public static class ConfigLoader
 {
@@ -33,7 +34,10 @@ public static class ConfigLoader
     public static TrainConfig Parse(string json, string source, IEnumerable<string>? overrides = null)
     {
         JsonNode? root;
-        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+        var options = new JsonDocumentOptions
+        {
+            CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true,
+        };
         try
         {
             // JsonObject would fail on a repeated key with .NET's bare "same key has already been added": find it first
@@ -52,8 +56,10 @@ public static class ConfigLoader
     /// <summary>The config as JSON with every key spelled out (saved in checkpoints' meta and printed by <c>train</c>).</summary>
     public static string ToJson(TrainConfig config) => ToNode(config)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
-    /// <summary>Applies one <c>dotted.key=value</c> to a parsed config, typed by the records; returns the dotted key.</summary>
-    /// <exception cref="ConfigException">No '=', an unknown key, a section instead of a value, or a value of the wrong type.</exception>
+    /// <summary>Applies one <c>dotted.key=value</c> to a parsed config, typed by the records; returns the dotted
+    /// key.</summary>
+    /// <exception cref="ConfigException">No '=', an unknown key, a section instead of a value, or a value of the
+    /// wrong type.</exception>
     public static string ApplyOverride(JsonObject root, string assignment)
     {
         int eq = assignment.IndexOf('=');
@@ -87,7 +93,8 @@ public static class ConfigLoader
             foreach (var p in e.EnumerateObject())
             {
                 if (!seen.Add(p.Name))
-                    throw new ConfigException($"config '{source}': key '{Join(path, p.Name)}' is given twice; keep one");
+                    throw new ConfigException(
+                        $"config '{source}': key '{Join(path, p.Name)}' is given twice; keep one");
                 RefuseDuplicates(p.Value, Join(path, p.Name), source);
             }
         }
@@ -128,7 +135,8 @@ public static class ConfigLoader
         if (type == typeof(string)) return text == "null" ? null : JsonValue.Create(text);
         if (type == typeof(bool) && bool.TryParse(text, out var b)) return JsonValue.Create(b);
         if (type == typeof(int) && int.TryParse(text, NumberStyles.Integer, inv, out var n)) return JsonValue.Create(n);
-        if (type == typeof(double) && double.TryParse(text, NumberStyles.Float, inv, out var d)) return JsonValue.Create(d);
+        if (type == typeof(double) && double.TryParse(text, NumberStyles.Float, inv, out var d))
+            return JsonValue.Create(d);
         throw new ConfigException($"{origin}: '{key}' must be {Describe(type)}, not '{text}'");
     }
 
@@ -155,7 +163,10 @@ public static class ConfigLoader
     private static string Join(string path, string key) => path == "" ? key : path + "." + key;
 
     private static string Describe(Type t) =>
-        t == typeof(int) ? "an integer" : t == typeof(double) ? "a number" : t == typeof(bool) ? "true or false" : "a string";
+        t == typeof(int) ? "an integer"
+        : t == typeof(double) ? "a number"
+        : t == typeof(bool) ? "true or false"
+        : "a string";
 
     private static ConfigException Bad(string source, string path, JsonNode? node, string what) =>
         new($"config '{source}': '{path}' must be {what}, not {node?.ToJsonString() ?? "null"}");

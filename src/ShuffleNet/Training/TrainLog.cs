@@ -4,13 +4,14 @@ using ShuffleNet.Checkpoints;
 namespace ShuffleNet.Training;
 
 /// <summary>
-/// <c>log.json</c> as mmcls writes it: one JSON object per line, <c>mode</c> "train" (every log interval: <c>epoch, iter</c>
-/// within the epoch, <c>lr, memory</c> (resident MB: no GPU here), <c>data_time, loss, time</c> averaged over the interval) or
-/// "val" (<c>epoch, iter, lr, accuracy_top-1, accuracy_top-5</c>). The lines are kept in memory and the file is rewritten
-/// whole through <see cref="AtomicFile"/> (a temp file, then a rename): on every validation line, at most every
-/// <see cref="CommitInterval"/> otherwise, and on <see cref="Commit"/>, which the trainer calls before each checkpoint, so a
-/// checkpoint's <c>meta.log_lines</c> is the number of lines on disk when it was written. A killed run leaves the last
-/// complete file, never half a line; a resumed run keeps the lines its checkpoint had seen and appends after them.
+/// <c>log.json</c> as mmcls writes it: one JSON object per line, <c>mode</c> "train" (every log interval: <c>epoch,
+/// iter</c> within the epoch, <c>lr, memory</c> (resident MB: no GPU here), <c>data_time, loss, time</c> averaged
+/// over the interval) or "val" (<c>epoch, iter, lr, accuracy_top-1, accuracy_top-5</c>). The lines are kept in memory
+/// and the file is rewritten whole through <see cref="AtomicFile"/> (a temp file, then a rename): on every validation
+/// line, at most every <see cref="CommitInterval"/> otherwise, and on <see cref="Commit"/>, which the trainer calls
+/// before each checkpoint, so a checkpoint's <c>meta.log_lines</c> is the number of lines on disk when it was
+/// written. A killed run leaves the last complete file, never half a line; a resumed run keeps the lines its
+/// checkpoint had seen and appends after them.
 /// </summary>
 public sealed class TrainLog : IDisposable
 {
@@ -20,9 +21,9 @@ public sealed class TrainLog : IDisposable
 
     /// <summary>
     /// Opens <paramref name="path"/>: its existing lines are kept, new lines follow. A run resumed at
-    /// <paramref name="resumedAt"/> keeps only the lines its checkpoint had seen: the first <see cref="TrainPosition.LogLines"/>,
-    /// or, for a checkpoint without that count, all but the trailing lines after its epoch and iteration
-    /// (<paramref name="itersPerEpoch"/> per epoch).
+    /// <paramref name="resumedAt"/> keeps only the lines its checkpoint had seen: the first
+    /// <see cref="TrainPosition.LogLines"/>, or, for a checkpoint without that count, all but the trailing lines
+    /// after its epoch and iteration (<paramref name="itersPerEpoch"/> per epoch).
     /// </summary>
     /// <exception cref="TrainingException">The existing file cannot be read.</exception>
     public TrainLog(string path, TrainPosition? resumedAt = null, int itersPerEpoch = 1)
@@ -65,7 +66,9 @@ public sealed class TrainLog : IDisposable
         return keep;
     }
 
-    /// <summary>How often training lines reach the disk at most (validation lines and <see cref="Commit"/> always do).</summary>
+    /// <summary>
+    /// How often training lines reach the disk at most (validation lines and <see cref="Commit"/> always do).
+    /// </summary>
     public static TimeSpan CommitInterval { get; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The file.</summary>
@@ -99,7 +102,8 @@ public sealed class TrainLog : IDisposable
     }, force: true);
 
     /// <summary>Writes every line to the file now (atomically), if any changed since the last time.</summary>
-    /// <exception cref="TrainingException">The file could not be written (disk full, ...); the previous one is kept.</exception>
+    /// <exception cref="TrainingException">The file could not be written (disk full, ...); the previous one is
+    /// kept.</exception>
     public void Commit()
     {
         if (_committed == _lines.Count) return;

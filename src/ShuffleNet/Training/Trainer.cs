@@ -9,16 +9,17 @@ using static TorchSharp.torch;
 namespace ShuffleNet.Training;
 
 /// <summary>
-/// mmengine's epoch-based train loop for one process: per iteration the learning rate of <see cref="LrSchedule"/>, cross-entropy
-/// (optionally label-smoothed), backward and <see cref="Sgd"/>; every <c>log_interval</c> a <c>log.json</c> line; after every
-/// epoch a validation, <c>latest.pth</c> (+ <c>epoch_N.pth</c>, and <c>best.pth</c> when top-1 improves). Cancelling the token
-/// saves <c>latest.pth</c> at the current iteration and returns; a resumed run reproduces the uninterrupted one exactly,
-/// because the data's randomness is a function of (seed, epoch, batch) and the optimizer state is in the checkpoint.
-/// With a process group of several ranks it is data-parallel (<see cref="DataParallel"/>): each rank trains on its
-/// <see cref="ShardedSource"/> share, gradients are averaged, the lr is scaled by the total batch, and only rank 0
-/// validates, logs, reports to the listener and writes checkpoints. Every file it writes (checkpoints, <c>epoch_N.pth</c>,
-/// <c>log.json</c>, the chart) goes through <see cref="AtomicFile"/>; temp files a killed run left behind are removed at the
-/// start, and a resumed run cuts <c>log.json</c> back to the lines its checkpoint had seen.
+/// mmengine's epoch-based train loop for one process: per iteration the learning rate of <see cref="LrSchedule"/>,
+/// cross-entropy (optionally label-smoothed), backward and <see cref="Sgd"/>; every <c>log_interval</c> a
+/// <c>log.json</c> line; after every epoch a validation, <c>latest.pth</c> (+ <c>epoch_N.pth</c>, and <c>best.pth</c>
+/// when top-1 improves). Cancelling the token saves <c>latest.pth</c> at the current iteration and returns; a resumed
+/// run reproduces the uninterrupted one exactly, because the data's randomness is a function of (seed, epoch, batch)
+/// and the optimizer state is in the checkpoint. With a process group of several ranks it is data-parallel
+/// (<see cref="DataParallel"/>): each rank trains on its <see cref="ShardedSource"/> share, gradients are averaged,
+/// the lr is scaled by the total batch, and only rank 0 validates, logs, reports to the listener and writes
+/// checkpoints. Every file it writes (checkpoints, <c>epoch_N.pth</c>, <c>log.json</c>, the chart) goes through
+/// <see cref="AtomicFile"/>; temp files a killed run left behind are removed at the start, and a resumed run cuts
+/// <c>log.json</c> back to the lines its checkpoint had seen.
 /// </summary>
 public sealed class Trainer
 {

@@ -16,12 +16,13 @@ public sealed record TrainPosition(int Epoch, long Iter, double BestTop1)
 }
 
 /// <summary>
-/// Training checkpoints as mmengine writes them: <c>{'meta': {...}, 'state_dict': OrderedDict, 'optimizer': {'state': {i:
-/// {'momentum_buffer': T}}, 'param_groups': [...]}}</c>, so <c>CheckpointFile.Load</c>, mmpretrain and <c>torch.load</c> all read
-/// them. <see cref="CheckpointFile.Save"/> writes only meta and state dict, so the full file goes through <see cref="TorchFile.Save"/>
-/// (also atomic); model-only files (<c>best.pth</c>) go through <see cref="CheckpointFile.Save"/>. Besides the position,
-/// <c>meta</c> holds the seed (all randomness of the data derives from it), the config, the stem, <c>iters_per_epoch</c> and
-/// <c>log_lines</c> (how many lines <c>log.json</c> had, so a resume drops the lines written after the checkpoint).
+/// Training checkpoints as mmengine writes them: <c>{'meta': {...}, 'state_dict': OrderedDict, 'optimizer': {'state':
+/// {i: {'momentum_buffer': T}}, 'param_groups': [...]}}</c>, so <c>CheckpointFile.Load</c>, mmpretrain and
+/// <c>torch.load</c> all read them. <see cref="CheckpointFile.Save"/> writes only meta and state dict, so the full
+/// file goes through <see cref="TorchFile.Save"/> (also atomic); model-only files (<c>best.pth</c>) go through
+/// <see cref="CheckpointFile.Save"/>. Besides the position, <c>meta</c> holds the seed (all randomness of the data
+/// derives from it), the config, the stem, <c>iters_per_epoch</c> and <c>log_lines</c> (how many lines
+/// <c>log.json</c> had, so a resume drops the lines written after the checkpoint).
 /// </summary>
 public static class TrainingCheckpoint
 {
