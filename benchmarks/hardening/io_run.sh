@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Re-runs the I/O rows of issue 16 (images, outputs, training files, config) with peak RSS and wall time from
 # /usr/bin/time -v. Needs root for the tmpfs of the full-disk row (else that row says so).
-# usage: benchmarks/hardening/io_run.sh [REF_DIR]   (REF_DIR: ../shared/reference, with mmcls_1.0.pth)
-#        IO_ROWS="images outputs config disk kill" (default: all) picks sections
+# usage: benchmarks/hardening/io_run.sh [REF_DIR]   (REF_DIR: tests/reference, with mmcls_1.0.pth and images/)
+#        IO_ROWS="messages images outputs config disk kill" (default: all) picks sections
 set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-ref=${1:-$repo/../shared/reference}
+ref=${1:-$repo/tests/reference}
 in=$(mktemp -d /tmp/io-rows-in.XXXX); w=$(mktemp -d /tmp/io-rows-work.XXXX)
 python3 "$repo/benchmarks/hardening/io_inputs.py" "$in"
 # build once, outside the timings, and run a copy: the launcher would rebuild mid-run if a source changed
@@ -22,7 +22,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 # measure LABEL CMD...: exit code, wall s, peak RSS MB, stdout line count, the first stderr lines
 measure() {
   local label=$1; shift
-  /usr/bin/time -v -o "$w/time" "$@" >"$w/out" 2>"$w/err"
+  timeout 600 /usr/bin/time -v -o "$w/time" "$@" >"$w/out" 2>"$w/err"   # main's worst rows ran 95 s
   local rc=$?
   local wall rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$w/time")
@@ -34,12 +34,18 @@ measure() {
 
 want() { [[ -z "${IO_ROWS:-}" || " $IO_ROWS " == *" $1 "* ]]; }
 ckpt="$ref/mmcls_1.0.pth"
+if want messages; then
+# every predict printed 34 NNPACK warnings (and ONNX Runtime's, in colour): a good image must leave stderr empty
+measure "predict, one good image" "$sn" predict --checkpoint "$ckpt" "$ref/images/coffee.png"
+measure "predict --backend ort, one good image" "$sn" predict --checkpoint "$ckpt" --backend ort "$ref/images/coffee.png"
+fi
+
 if want images; then
 measure "predict, 1 x 1,000,000 PNG" "$sn" predict --checkpoint "$ckpt" "$in/tall_1x1000000.png"
 measure "predict --json DIR, 1000 images, the PNG at #500" "$sn" predict --checkpoint "$ckpt" --json --topk 1 "$in/folder1000"
 echo "  images predicted: $(wc -l <"$w/out"); last: $(tail -c 200 "$w/out" | tr -d '\n' | grep -o '"image":"[^"]*"' | tail -1)"
 measure "test --data DIR, same folder" "$sn" test --checkpoint "$ckpt" --data "$in/folder1000" --json
-echo "  result: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print({k: d[k] for k in ("images", "skipped", "accuracy_top1")})' "$w/out")"
+echo "  result: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print({k: d.get(k) for k in ("images", "skipped", "accuracy_top1")})' "$w/out" 2>/dev/null || echo "no JSON on stdout")"
 fi
 
 if want outputs; then
@@ -49,8 +55,15 @@ echo "  a.pth unchanged: $([ "$(sha256sum <"$w/a.pth")" = "$before" ] && echo ye
 ln "$w/a.pth" "$w/hard.onnx"
 measure "export --output HARD_LINK_OF_INPUT" "$sn" export --checkpoint "$w/a.pth" --output "$w/hard.onnx"
 for cmd in export convert; do
-  measure "$cmd --output /dev/null" "$sn" $cmd --checkpoint "$ckpt" --output /dev/null
-  echo "  /dev/null is still: $(stat -c %F /dev/null)"
+  # a device node of our own with /dev/null's numbers: never the machine's /dev/null, which main's CLI, run as root,
+  # replaces with a regular file (it did so once while this script was written; restored with mknod)
+  if mknod "$w/null.dev" c 1 3 2>/dev/null; then
+    measure "$cmd --output DEVICE (char 1,3)" "$sn" $cmd --checkpoint "$ckpt" --output "$w/null.dev"
+    echo "  the device is still: $(stat -c %F "$w/null.dev")"
+    rm -f "$w/null.dev"
+  else
+    echo "### $cmd --output DEVICE: cannot make a device node here (not root?)"
+  fi
   ln -sf "$w/a.pth" "$w/link.out"
   measure "$cmd --output SYMLINK (to a.pth)" "$sn" $cmd --checkpoint "$ckpt" --output "$w/link.out"
   echo "  link.out is still: $(stat -c %F "$w/link.out") -> $(readlink "$w/link.out"); a.pth unchanged: $([ "$(sha256sum <"$w/a.pth")" = "$before" ] && echo yes || echo NO)"
