@@ -59,6 +59,35 @@ public partial class ServeCommandTests
         }
     }
 
+    /// <summary>A body sent in two halves: the second only once <c>gate</c> completes (chunked, flushed between).</summary>
+    private sealed class GatedContent : HttpContent
+    {
+        private readonly byte[] _bytes;
+
+        private readonly Task _gate;
+
+        public GatedContent(byte[] bytes, MediaTypeHeaderValue type, Task gate)
+        {
+            (_bytes, _gate) = (bytes, gate);
+            Headers.ContentType = type;
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            int half = _bytes.Length / 2;
+            await stream.WriteAsync(_bytes.AsMemory(0, half));
+            await stream.FlushAsync();
+            await _gate;
+            await stream.WriteAsync(_bytes.AsMemory(half));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
     private static ByteArrayContent Png(string photo)
     {
         var content = new ByteArrayContent(File.ReadAllBytes(Path.Combine(Images, photo)));
@@ -93,15 +122,17 @@ public partial class ServeCommandTests
         using var server = new Server("--max-batch", "4", "--threads", "1");
         using var client = new HttpClient { BaseAddress = server.Url, Timeout = TimeSpan.FromMinutes(2) };
         var photos = Directory.GetFiles(Images).Select(Path.GetFileName).ToArray();
-        var signalled = new TaskCompletionSource<DateTime>();
+        // Each request sends its headers and half its body, then waits for the gate: all 12 are in the service's
+        // hands when the signal comes, whatever the machine's speed, and each finishes arriving after it.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var requests = Enumerable.Range(0, 12).Select(async i =>
         {
             using var form = new MultipartFormDataContent();
             for (int j = 0; j < 6; j++) form.Add(Png(photos[(i + j) % photos.Length]!), "image", photos[(i + j) % photos.Length]!);
-            var response = await client.PostAsync("/v1/classify", form);
+            using var gated = new GatedContent(await form.ReadAsByteArrayAsync(), form.Headers.ContentType!, gate.Task);
+            var response = await client.PostAsync("/v1/classify", gated);
             return (response.StatusCode, Body: await response.Content.ReadAsStringAsync(), At: DateTime.UtcNow);
         }).ToList();
-        // signal once the service holds requests (a metrics scrape on its own connection)
         using (var probe = new HttpClient { BaseAddress = server.Url })
         {
             var until = DateTime.UtcNow.AddSeconds(60);
@@ -113,11 +144,21 @@ public partial class ServeCommandTests
         }
         var signalTime = DateTime.UtcNow;
         Assert.Equal(0, Kill(server.Process.Id, SigTerm));
+        lock (server.Lines) // the bodies' second halves go only once the service has the signal
+        {
+            var until = DateTime.UtcNow.AddSeconds(60);
+            while (!server.Lines.Contains("stopping: finishing the requests in hand"))
+            {
+                Assert.True(DateTime.UtcNow < until, "serve never said it was stopping");
+                Monitor.Wait(server.Lines, 5);
+            }
+        }
+        gate.SetResult();
 
         var answers = await Task.WhenAll(requests);
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
         Assert.All(answers, a => Assert.Equal(6, JsonDocument.Parse(a.Body).RootElement.GetArrayLength()));
-        Assert.Contains(answers, a => a.At > signalTime); // some were still being worked on when the signal came
+        Assert.All(answers, a => Assert.True(a.At > signalTime));
         Assert.True(server.Process.WaitForExit(TimeSpan.FromSeconds(60)), "serve did not exit after SIGTERM");
         Assert.Equal(0, server.Process.ExitCode);
         lock (server.Lines) Assert.Contains("stopping: finishing the requests in hand", server.Lines);
