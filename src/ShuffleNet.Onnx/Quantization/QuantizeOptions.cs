@@ -1,0 +1,65 @@
+namespace ShuffleNet.Onnx.Quantization;
+
+/// <summary>An activation's calibrated real interval.</summary>
+/// <param name="Min">Smallest value seen (or kept, after clipping outliers).</param>
+/// <param name="Max">Largest value seen (or kept).</param>
+public sealed record ActivationRange(float Min, float Max);
+
+/// <summary>How activation ranges are calibrated from the values seen.</summary>
+public enum CalibrationMethod
+{
+    /// <summary>The smallest and largest value seen.</summary>
+    MinMax,
+
+    /// <summary>The <see cref="QuantizeOptions.Percentile"/> percentile of absolute values: outliers are clipped.</summary>
+    Percentile,
+}
+
+/// <summary>Options of <see cref="QuantizedExporter"/>: the graph it writes and how it is calibrated.</summary>
+public sealed record QuantizeOptions
+{
+    /// <summary>One int8 scale per output channel of each conv (else one per conv).</summary>
+    public bool PerChannel { get; init; } = true;
+
+    /// <summary>Keep the first conv (and the max-pool after it) in float32; its input is quantized after it.</summary>
+    public bool KeepStemFp32 { get; init; }
+
+    /// <summary>Keep global pooling and the classifier in float32 (else QLinearGlobalAveragePool and an int8 Gemm).</summary>
+    public bool KeepHeadFp32 { get; init; }
+
+    /// <summary>Integer type of activations; weights are always symmetric int8.</summary>
+    public QuantType Activations { get; init; } = QuantType.UInt8;
+
+    /// <summary>
+    /// ReLU is the quantization's own clamp (zero point at the type's lowest integer), so no Relu node is written.
+    /// False writes Conv, Relu, QuantizeLinear (the same numbers; for measuring what folding saves).
+    /// </summary>
+    public bool FoldRelu { get; init; } = true;
+
+    /// <summary>
+    /// Split and Concat run on the 8-bit tensors (every branch output of a stage shares one scale, so no
+    /// requantization is needed). False dequantizes before them and quantizes after (for measuring).
+    /// </summary>
+    public bool IntegerSplitConcat { get; init; } = true;
+
+    /// <summary>How activation ranges are calibrated.</summary>
+    public CalibrationMethod Method { get; init; } = CalibrationMethod.MinMax;
+
+    /// <summary>Percentile of absolute activation values kept by <see cref="CalibrationMethod.Percentile"/>.</summary>
+    public double Percentile { get; init; } = 99.999;
+
+    /// <summary>Stride of the first conv: 2 for ImageNet models, 1 for this project's 28x28 Fashion-MNIST models.</summary>
+    public int StemStride { get; init; } = 2;
+
+    /// <summary>Whether the 3x3 stride-2 max-pool follows the first conv.</summary>
+    public bool StemMaxPool { get; init; } = true;
+
+    /// <summary>Fixed batch size, or null for a dynamic batch dimension.</summary>
+    public int? Batch { get; init; }
+
+    /// <summary>Fixed square input size, or null for dynamic height and width.</summary>
+    public int? ImageSize { get; init; } = 224;
+
+    /// <summary>Class names stored in the model's metadata, or null.</summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+}
