@@ -22,14 +22,22 @@ public static class QuantizedExporter
     public static CalibrationGraph CalibrationModel(StateDict sd, QuantizeOptions? options = null)
     {
         options ??= new QuantizeOptions();
-        var (bytes, writer) = Write(sd, options, ranges: null);
+        var (bytes, writer) = Write(sd, options, ranges: null, observe: true);
         return new CalibrationGraph(bytes, writer.CalibrationOutputs);
     }
+
+    /// <summary>
+    /// The float32 model of the quantized graph's structure (no extra outputs, no channel padding): the same
+    /// function as <see cref="OnnxExporter"/>'s model, slower in ONNX Runtime.
+    /// </summary>
+    /// <exception cref="OnnxExportException">Invalid state dict or options.</exception>
+    public static byte[] FloatModel(StateDict sd, QuantizeOptions? options = null) =>
+        Write(sd, options ?? new QuantizeOptions(), ranges: null, observe: false).Bytes;
 
     /// <summary>The serialised QDQ model, quantized with <paramref name="ranges"/> (from <see cref="Calibrator"/>).</summary>
     /// <exception cref="OnnxExportException">Invalid state dict or options, or a quantization point without a range.</exception>
     public static byte[] ExportToBytes(StateDict sd, IReadOnlyDictionary<string, ActivationRange> ranges, QuantizeOptions? options = null) =>
-        Write(sd, options ?? new QuantizeOptions(), ranges).Bytes;
+        Write(sd, options ?? new QuantizeOptions(), ranges, observe: false).Bytes;
 
     /// <summary>Writes the QDQ model to <paramref name="outputPath"/> atomically (a temporary file, then a rename).</summary>
     /// <exception cref="OnnxExportException">As <see cref="ExportToBytes"/>, or the folder cannot be written.</exception>
@@ -40,7 +48,7 @@ public static class QuantizedExporter
     }
 
     private static (byte[] Bytes, QdqWriter Writer) Write(StateDict sd, QuantizeOptions o,
-        IReadOnlyDictionary<string, ActivationRange>? ranges)
+        IReadOnlyDictionary<string, ActivationRange>? ranges, bool observe)
     {
         if (o.Batch is <= 0) throw new OnnxExportException($"batch must be positive or dynamic (null), not {o.Batch}");
         if (o.ImageSize is <= 0) throw new OnnxExportException($"image size must be positive or dynamic (null), not {o.ImageSize}");
@@ -58,14 +66,14 @@ public static class QuantizedExporter
         var metadata = new Dictionary<string, string>
         {
             ["architecture"] = $"ShuffleNetV2 {ShuffleNetV2Layout.Name(width)}",
-            ["graph"] = ranges is null ? "calibration" : "qdq-int8",
+            ["graph"] = ranges is not null ? "qdq-int8" : observe ? "calibration" : "float",
         };
         if (o.Classes is { } names) metadata[OnnxExporter.ClassesKey] = string.Join('\n', names);
         long? hw = o.ImageSize;
         long inChannels = sd["backbone.conv1.conv.weight"].Shape[1];
         var bytes = OnnxModelWriter.Write(graph, ExportOptions.DefaultOpset, "shufflenet_v2_int8",
             new OnnxValue("input", (o.Batch, "N"), (inChannels, null), (hw, "H"), (hw, "W")),
-            new OnnxValue("logits", (o.Batch, "N"), (numClasses, null)), metadata, writer.CalibrationOutputs.Keys);
+            new OnnxValue("logits", (o.Batch, "N"), (numClasses, null)), metadata, observe ? writer.CalibrationOutputs.Keys : null);
         return (bytes, writer);
     }
 }
