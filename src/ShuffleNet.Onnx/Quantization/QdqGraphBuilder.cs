@@ -29,7 +29,7 @@ internal sealed class QdqGraphBuilder(StateDict sd, QdqWriter q, QuantizeOptions
     {
         var spec = ShuffleNetV2Layout.Widths[width];
         var logical = Identity(spec.StemChannels);
-        var x = new Tensor(Stem(), logical, "stem");
+        var x = Stem(logical);
         int nextId = spec.StemChannels;
         for (int s = 0; s < spec.Repeats.Length; s++)
         {
@@ -73,19 +73,26 @@ internal sealed class QdqGraphBuilder(StateDict sd, QdqWriter q, QuantizeOptions
     }
 
     // conv1 (+ max-pool): 8-bit from the quantized input, or float32 and quantized after
-    private string Stem()
+    private Tensor Stem(int[] logical)
     {
         var c = FoldedConv.Load(sd, "backbone.conv1");
-        if (q.Calibrating || o.KeepStemFp32)
+        if (q.Calibrating)
         {
             var y = g.Relu(g.Conv("input", c.Weight, c.Bias, c.OutChannels, c.InPerGroup, c.Kernel, o.StemStride, 1, "backbone.conv1"));
-            if (o.StemMaxPool) y = g.MaxPool3x3s2(y);
-            return q.Calibrating ? q.Observe(y, "stem") : q.Quantize(y, "stem");
+            return new Tensor(q.Observe(o.StemMaxPool ? g.MaxPool3x3s2(y) : y, "stem"), logical, "stem");
+        }
+        if (o.KeepStemFp32)
+        {
+            // padded to whole blocks of 16 channels, as in the float export (ONNX Runtime's NCHWc conv writes them anyway)
+            var ids = logical.Concat(StageLayout.Zeros(StageLayout.Pad(logical.Length) - logical.Length)).ToArray();
+            var (w, b) = c.Permuted(IndexIn(logical, ids), Identity(c.InPerGroup));
+            var y = q.Quantize(g.Relu(g.Conv("input", w, b, ids.Length, c.InPerGroup, c.Kernel, o.StemStride, 1, "backbone.conv1")), "stem");
+            return new Tensor(o.StemMaxPool ? g.MaxPool3x3s2(y) : y, ids, "stem");
         }
         var x = q.Quantize("input", InputPoint);
         x = q.Conv(x, InputPoint, c.Weight, c.Bias, c.OutChannels, c.InPerGroup, c.Kernel, o.StemStride, 1, "stem", relu: true, "backbone.conv1");
         // max of 8-bit values is the 8-bit max: MaxPool runs on them as they are
-        return o.StemMaxPool ? g.MaxPool3x3s2(x) : x;
+        return new Tensor(o.StemMaxPool ? g.MaxPool3x3s2(x) : x, logical, "stem");
     }
 
     // a branch's last conv: its output sorted by the block that reads each channel, split by reader
@@ -93,6 +100,17 @@ internal sealed class QdqGraphBuilder(StateDict sd, QdqWriter q, QuantizeOptions
         Dictionary<int, List<Tensor>> pieces)
     {
         var groups = logicalOut.GroupBy(plan.ConsumedBy).OrderBy(gr => gr.Key).Select(gr => gr.ToArray()).ToList();
+        if (o.SplitByConvs)
+        {
+            foreach (var group in groups)
+            {
+                var piece = Dense(x, xPoint, prefix, IndexIn(logicalOut, group), inOrder, stage);
+                if (!q.Calibrating && !o.IntegerSplitConcat) piece = q.Dequantize(piece, stage);
+                int consumer = plan.ConsumedBy(group[0]);
+                (pieces.TryGetValue(consumer, out var l) ? l : pieces[consumer] = []).Add(new Tensor(piece, group, stage));
+            }
+            return;
+        }
         var ids = groups.SelectMany(gr => gr).ToArray();
         var y = Dense(x, xPoint, prefix, IndexIn(logicalOut, ids), inOrder, stage);
         if (!q.Calibrating && !o.IntegerSplitConcat) y = q.Dequantize(y, stage);

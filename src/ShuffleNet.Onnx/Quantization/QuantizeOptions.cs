@@ -42,6 +42,12 @@ public sealed record QuantizeOptions
     /// </summary>
     public bool IntegerSplitConcat { get; init; } = true;
 
+    /// <summary>
+    /// Each reader's channels of a branch output are written by a conv of their own (the rows of the branch's last
+    /// conv it reads) instead of one conv whose output is split (for measuring).
+    /// </summary>
+    public bool SplitByConvs { get; init; }
+
     /// <summary>How activation ranges are calibrated.</summary>
     public CalibrationMethod Method { get; init; } = CalibrationMethod.MinMax;
 

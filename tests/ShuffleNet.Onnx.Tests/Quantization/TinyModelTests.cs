@@ -32,6 +32,24 @@ public class TinyModelTests
     }
 
     [Fact]
+    public void Percentile_calibration_clips_a_rare_outlier_that_min_max_keeps()
+    {
+        // 64 images of values uniform in [0, 1), one pixel of one image at 100
+        var rng = new Random(5);
+        var images = Enumerable.Range(0, 64 * In * H * W).Select(_ => (float)rng.NextDouble()).ToArray();
+        images[1234] = 100f;
+        using var calibrator = new Calibrator(CalibrationGraphOfTheConv());
+
+        var minMax = calibrator.Calibrate([new ImageBatch(images, 64)]);
+        var clipped = calibrator.Calibrate([new ImageBatch(images, 64)], CalibrationMethod.Percentile, percentile: 99.9);
+
+        Assert.Equal(100f, minMax[QdqGraphBuilder.InputPoint].Max);
+        // 99.9% of |x| lie below 0.999; bins are 100 / 4096 wide, the clip is the upper edge of the bin that reaches it
+        Assert.InRange(clipped[QdqGraphBuilder.InputPoint].Max, 0.999f, 0.999f + 100f / 4096);
+        Assert.Equal(minMax[QdqGraphBuilder.InputPoint].Min, clipped[QdqGraphBuilder.InputPoint].Min);
+    }
+
+    [Fact]
     public void Int8_output_equals_integer_arithmetic_done_by_hand()
     {
         var ranges = Calibrate();
@@ -99,12 +117,17 @@ public class TinyModelTests
 
     private static Dictionary<string, ActivationRange> Calibrate()
     {
+        using var calibrator = new Calibrator(CalibrationGraphOfTheConv());
+        return calibrator.Calibrate([new ImageBatch(Images, 2)]);
+    }
+
+    private static CalibrationGraph CalibrationGraphOfTheConv()
+    {
         var g = new OnnxGraph();
         var writer = new QdqWriter(g, new QuantizeOptions(), ranges: null);
         Finish(g, writer.Conv("input", QdqGraphBuilder.InputPoint, Weight, Bias, Out, In, 3, 1, 1, "y", relu: true, "conv"));
         var bytes = OnnxModelWriter.Write(g, 13, "tiny", Input, Output, new Dictionary<string, string>(), writer.CalibrationOutputs.Keys);
-        using var calibrator = new Calibrator(new CalibrationGraph(bytes, writer.CalibrationOutputs));
-        return calibrator.Calibrate([new ImageBatch(Images, 2)]);
+        return new CalibrationGraph(bytes, writer.CalibrationOutputs);
     }
 
     private static byte[] Write(Dictionary<string, ActivationRange> ranges)
