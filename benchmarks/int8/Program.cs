@@ -200,8 +200,8 @@ internal static class Profile
                 IntraOpNumThreads = threads,
                 InterOpNumThreads = 1,
             };
+            so.ProfileOutputPathPrefix = Path.Combine(dir, $"profile_{name}_{batch}");   // before enabling: ORT takes the prefix then
             so.EnableProfiling = true;
-            so.ProfileOutputPathPrefix = Path.Combine(dir, $"profile_{name}_{batch}");
             using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(path, so);
             var input = new float[batch * sampleSize];
             for (int i = 0; i < batch; i++) images.AsSpan((i * sampleSize) % images.Length, sampleSize).CopyTo(input.AsSpan(i * sampleSize));

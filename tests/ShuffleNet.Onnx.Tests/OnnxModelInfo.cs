@@ -12,6 +12,7 @@ internal sealed record OnnxModelInfo(long IrVersion, Dictionary<string, long> Op
 {
     public List<(string Domain, string[] Outputs)> NodeOutputs { get; } = [];
     public Dictionary<string, long> InitializerTypes { get; } = [];
+    public Dictionary<string, byte[]> InitializerBytes { get; } = [];
     public List<string> GraphInputs { get; } = [];
     public List<string> GraphOutputs { get; } = [];
 
@@ -45,6 +46,7 @@ internal sealed record OnnxModelInfo(long IrVersion, Dictionary<string, long> Op
                         var name = tensor.First(x => x.Field == 8).Value.Text;
                         info.InitializerDims[name] = dims.ToArray();
                         info.InitializerTypes[name] = (long)tensor.First(x => x.Field == 2).Value.Varint;
+                        info.InitializerBytes[name] = tensor.FirstOrDefault(x => x.Field == 9).Value.Bytes ?? [];
                     }
                 }
         }

@@ -74,6 +74,42 @@ public class QdqModelValidityTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(AllWidths))]
+    public void Split_and_concat_move_8_bit_values_that_share_their_stages_scale(Width width)
+    {
+        var info = OnnxModelInfo.Read(Quantize(TestData.RandomStateDict(width), new QuantizeOptions { ImageSize = 64 }));
+        var producer = new Dictionary<string, int>();
+        for (int i = 0; i < info.Nodes.Count; i++) foreach (var o in info.NodeOutputs[i].Outputs) producer[o] = i;
+        var readers = info.Nodes.SelectMany((n, i) => n.Inputs.Select(input => (input, i))).ToLookup(x => x.input, x => x.i);
+        float Scalar(string name) => BitConverter.ToSingle(info.InitializerBytes[name]);
+        // the QuantizeLinear a Split or Concat input comes from, through other Splits and Concats: its (scale, zero point)
+        (float, byte) Origin(string value)
+        {
+            var node = info.Nodes[producer[value]];
+            if (node.OpType is "Split" or "Concat") return Origin(node.Inputs[0]);
+            Assert.Equal("QuantizeLinear", node.OpType);
+            return (Scalar(node.Inputs[1]), info.InitializerBytes[node.Inputs[2]][0]);
+        }
+
+        var concats = Enumerable.Range(0, info.Nodes.Count).Where(i => info.Nodes[i].OpType == "Concat").ToList();
+        Assert.Equal(ShuffleNetV2Layout.Widths[width].Repeats.Sum(), concats.Count);   // one per block input after the first, one per stage end
+        foreach (var c in concats)
+        {
+            var origins = info.Nodes[c].Inputs.Select(Origin).Distinct().ToList();
+            var (scale, zero) = Assert.Single(origins);
+            Assert.Equal(0, zero);   // ReLU outputs
+            // whoever reads the concatenation dequantizes it with that same scale
+            foreach (var r in readers[info.NodeOutputs[c].Outputs[0]])
+            {
+                Assert.Equal("DequantizeLinear", info.Nodes[r].OpType);
+                Assert.Equal(scale, Scalar(info.Nodes[r].Inputs[1]));
+            }
+        }
+    }
+
+    public static TheoryData<Width> AllWidths() => new(Enum.GetValues<Width>());
+
     private static byte[] Quantize(StateDict sd, QuantizeOptions options)
     {
         var ranges = new Dictionary<string, ActivationRange>();

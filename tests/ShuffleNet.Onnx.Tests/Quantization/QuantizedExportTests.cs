@@ -44,8 +44,7 @@ public class QuantizedExportTests
         var expected = fp32.Run(input, 8);
         var actual = int8.Run(input, 8);
         double scale = expected.Select(Math.Abs).Max();
-        Console.WriteLine($"{width}: max |int8 - fp32| = {TestData.MaxAbsDiff(expected, actual)} of {scale}");
-        Assert.InRange(TestData.MaxAbsDiff(expected, actual) / scale, 0, 0.1);
+        Assert.InRange(TestData.MaxAbsDiff(expected, actual) / scale, 0, 0.05);   // 1.5-2.5% seen
     }
 
     internal static float[] RunOutput(byte[] model, float[] input, long[] shape, string output)

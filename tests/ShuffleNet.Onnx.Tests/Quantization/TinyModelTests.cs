@@ -12,7 +12,8 @@ public class TinyModelTests
 {
     private const int In = 2, Out = 3, H = 4, W = 4;
 
-    private static readonly float[] Weight = Enumerable.Range(0, Out * In * 9).Select(i => (float)Math.Sin(i * 1.7) * 0.5f).ToArray();
+    // output channel o's weights reach about 0.5 * (o + 1): a scale of its own
+    private static readonly float[] Weight = Enumerable.Range(0, Out * In * 9).Select(i => (float)Math.Sin(i * 1.7) * 0.5f * (1 + i / (In * 9))).ToArray();
     private static readonly float[] Bias = [0.1f, -0.2f, 0.05f];
 
     // two images: a ramp and its negative with a twist, values in [-1.5, 1.6]
