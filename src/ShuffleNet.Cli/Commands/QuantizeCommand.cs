@@ -72,6 +72,9 @@ internal static class QuantizeCommand
     private static int Execute(string path, string output, string calibrationSpec, int images, int gateImages, bool keepFirst, bool keepLast,
         bool perChannel, CalibrationMethod method, GateOptions gate, bool force, int threads, int seed, bool json)
     {
+        // fail before the minutes of calibration, not after
+        var folder = Path.GetDirectoryName(Path.GetFullPath(output))!;
+        if (!Directory.Exists(folder)) throw new ArgumentException($"--output '{output}': folder '{folder}' does not exist; create it first");
         var ckpt = CheckpointFile.Load(path);
         var (width, _) = LayoutCheck.Validate(ckpt.StateDict, path);
         var stem = StemOptions.FromCheckpoint(ckpt);

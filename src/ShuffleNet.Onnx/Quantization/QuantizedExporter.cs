@@ -54,7 +54,8 @@ public static class QuantizedExporter
         if (o.ImageSize is <= 0) throw new OnnxExportException($"image size must be positive or dynamic (null), not {o.ImageSize}");
         if (o.StemStride is not (1 or 2)) throw new OnnxExportException($"stem stride must be 1 or 2, not {o.StemStride}");
         if (o.Percentile is <= 50 or > 100) throw new OnnxExportException($"percentile must be in (50, 100], not {o.Percentile}");
-        var (width, numClasses) = StateDictCheck.Validate(sd);
+        // 3 (RGB) or 1 (grayscale) input channels, as the checkpoint was trained
+        var (width, numClasses) = StateDictCheck.Validate(sd, ShuffleNetV2Layout.InferInChannels(sd) ?? 3);
         if (o.Classes is { } classes && classes.Count != numClasses)
             throw new OnnxExportException($"{classes.Count} class names given for a head with {numClasses} classes");
         if (o.Classes?.FirstOrDefault(c => c.Contains('\n')) is { } bad)
