@@ -35,6 +35,7 @@ var known = new Dictionary<string, QuantizeOptions>
     ["s8"] = new() { Activations = QuantType.Int8 },
     ["percentile"] = new() { Method = CalibrationMethod.Percentile },
     ["split-by-convs"] = new() { SplitByConvs = true },
+    ["stem-gemm"] = new() { StemGemm = true },
 };
 
 if (opts.Has("ceiling"))
@@ -190,6 +191,18 @@ internal sealed class Int8AllowedModel : IModel
 // ONNX Runtime's profiler: kernel time per operator type, summed over 20 calls per batch size
 internal static class Profile
 {
+    // "depthwise" or "dense", kernel size, output shape (batch left out)
+    private static string Kind(System.Text.Json.JsonElement e)
+    {
+        var args = e.GetProperty("args");
+        if (!args.TryGetProperty("input_type_shape", out var inputs) || !args.TryGetProperty("output_type_shape", out var outputs)) return "";
+        var shapes = inputs.EnumerateArray().Select(i => i.EnumerateObject().First().Value.EnumerateArray().Select(d => d.GetInt64()).ToArray()).ToList();
+        var output = outputs[0].EnumerateObject().First().Value.EnumerateArray().Select(d => d.GetInt64()).Skip(1);
+        var w = shapes.FirstOrDefault(s => s.Length == 4 && s[0] > 1 && (s[1] == 1 || s[2] == s[3]) && s[2] <= 3 && s != shapes[0]) ?? [];
+        string kind = w.Length == 4 ? (w[1] == 1 ? "depthwise" : "dense") + $" {w[2]}x{w[3]}" : "?";
+        return $"{kind} -> [{string.Join(",", output)}]";
+    }
+
     public static void Run(string name, string path, string dir, int[] batches, int threads, float[] images, int sampleSize)
     {
         foreach (var batch in batches)
@@ -215,11 +228,14 @@ internal static class Profile
             file = timed.EndProfiling();
             var events = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file)).RootElement.EnumerateArray()
                 .Where(e => e.GetProperty("cat").GetString() == "Node" && e.GetProperty("name").GetString()!.EndsWith("_kernel_time", StringComparison.Ordinal))
-                .Select(e => (Op: e.GetProperty("args").GetProperty("op_name").GetString()!, Us: e.GetProperty("dur").GetDouble())).ToList();
+                .Select(e => (Op: e.GetProperty("args").GetProperty("op_name").GetString()!, Us: e.GetProperty("dur").GetDouble(), Kind: Kind(e))).ToList();
             double total = events.Sum(e => e.Us);
             Console.WriteLine($"{name} batch {batch}: kernel time per call {total / 25 / 1000:F2} ms (25 calls, first 5 of them warm-up)");
             foreach (var g in events.GroupBy(e => e.Op).OrderByDescending(g => g.Sum(e => e.Us)))
                 Console.WriteLine($"  {g.Key,-28} {g.Sum(e => e.Us) / 25 / 1000,8:F3} ms  {100 * g.Sum(e => e.Us) / total,5:F1}%  ({g.Count() / 25} nodes)");
+            // convs by kind (depthwise or not) and output shape
+            foreach (var g in events.Where(e => e.Op.Contains("Conv", StringComparison.Ordinal)).GroupBy(e => e.Kind).OrderByDescending(g => g.Sum(e => e.Us)))
+                Console.WriteLine($"    {g.Key,-44} {g.Sum(e => e.Us) / 25 / 1000,8:F3} ms  {100 * g.Sum(e => e.Us) / total,5:F1}%  ({g.Count() / 25} nodes)");
         }
     }
 }
@@ -234,6 +250,7 @@ internal sealed class PyTorchPeer : IDisposable
     public static PyTorchPeer Start(string weights, float[] calibration, string dir, int threads)
     {
         var images = Path.Combine(dir, "calibration.f32");
+        // kept for a back-to-back run of the peer: pytorch_int8.py WEIGHTS FILE THREADS CALLS
         File.WriteAllBytes(images, System.Runtime.InteropServices.MemoryMarshal.AsBytes(calibration.AsSpan()).ToArray());
         var script = Path.Combine(AppContext.BaseDirectory, "pytorch_int8.py");
         var info = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", [script, weights, images, threads.ToString(CultureInfo.InvariantCulture)])

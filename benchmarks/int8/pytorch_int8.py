@@ -2,8 +2,10 @@
 # fused, post-training static quantization with the onednn engine and qconfig (Debian's PyTorch 1.13 has no
 # fbgemm), calibrated on the same images as ours. Int8Bench starts it and times it call by call, interleaved with
 # ONNX Runtime: it answers each line "B" on stdin with the milliseconds of one forward pass on B images.
-# Usage: /usr/bin/python3 benchmarks/int8/pytorch_int8.py WEIGHTS.pth CALIBRATION.f32 THREADS
+# Usage: /usr/bin/python3 benchmarks/int8/pytorch_int8.py WEIGHTS.pth CALIBRATION.f32 THREADS [CALLS]
 #   WEIGHTS.pth: a torchvision-layout state dict; CALIBRATION.f32: raw float32 [N, 3, 224, 224] written by Int8Bench.
+#   With CALLS it times itself instead, CALLS calls back to back at batch 1 and CALLS / 8 at batch 32, and prints
+#   the medians (the peer without pauses between calls, for comparison with the interleaved figures).
 import sys
 import time
 
@@ -35,6 +37,23 @@ with torch.no_grad():
     agree = (model(images).argmax(1) == fp32(images).argmax(1)).float().mean().item()
 print(f"ready: torch {torch.__version__}, engine {torch.backends.quantized.engine}, {threads} threads, "
       f"calibrated on {len(images)} images, top-1 agreement with its fp32 on them {agree:.4f}", flush=True)
+
+if len(sys.argv) > 4:
+    calls = int(sys.argv[4])
+    with torch.no_grad():
+        for b, n in ((1, calls), (32, max(10, calls // 8))):
+            x = images[torch.arange(b) % len(images)].contiguous()
+            for _ in range(5):
+                model(x)
+            times = []
+            for _ in range(n):
+                start = time.perf_counter()
+                model(x)
+                times.append((time.perf_counter() - start) * 1000)
+            times.sort()
+            print(f"pytorch-int8 back to back, batch {b}: median {times[len(times) // 2]:.3f} ms, min {times[0]:.3f} ms, "
+                  f"{b * 1000 / times[len(times) // 2]:.0f} img/s ({n} calls)")
+    sys.exit(0)
 
 inputs = {}
 with torch.no_grad():

@@ -13,5 +13,7 @@ bench="dotnet $here/bin/Release/net10.0/linux-x64/Int8Bench.dll"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/python3 "$here/ceiling_models.py" "$out/ceiling"
 $bench --ceiling "$out/ceiling" --iterations "$iterations"
-$bench --variants int8 --pytorch ../shared/reference/torchvision_1.0.pth --iterations "$iterations"
-$bench --variants int8,relu-explicit,float-split-concat,split-by-convs,per-tensor,head-fp32,stem-fp32,s8 --iterations "$iterations"
+$bench --variants int8 --pytorch ../shared/reference/torchvision_1.0.pth --iterations "$iterations" --out "$out/main"
+/usr/bin/python3 "$here/pytorch_int8.py" ../shared/reference/torchvision_1.0.pth "$out/main/calibration.f32" 2 "$iterations" | tail -2
+$bench --variants int8,relu-explicit,float-split-concat,split-by-convs,per-tensor,head-fp32,stem-fp32,stem-gemm,s8 --iterations "$iterations"
+$bench --variants int8 --profile --batches 32,1

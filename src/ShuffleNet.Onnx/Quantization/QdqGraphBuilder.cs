@@ -90,7 +90,8 @@ internal sealed class QdqGraphBuilder(StateDict sd, QdqWriter q, QuantizeOptions
             return new Tensor(o.StemMaxPool ? g.MaxPool3x3s2(y) : y, ids, "stem");
         }
         var x = q.Quantize("input", InputPoint);
-        x = q.Conv(x, InputPoint, c.Weight, c.Bias, c.OutChannels, c.InPerGroup, c.Kernel, o.StemStride, 1, "stem", relu: true, "backbone.conv1");
+        x = q.Conv(x, InputPoint, c.Weight, c.Bias, c.OutChannels, c.InPerGroup, c.Kernel, o.StemStride, 1, "stem", relu: true, "backbone.conv1",
+            weightZeroPoint: o.StemGemm ? 1 : 0);
         // max of 8-bit values is the 8-bit max: MaxPool runs on them as they are
         return new Tensor(o.StemMaxPool ? g.MaxPool3x3s2(x) : x, logical, "stem");
     }

@@ -43,18 +43,23 @@ internal sealed class QdqWriter(OnnxGraph g, QuantizeOptions o, IReadOnlyDiction
     /// Conv (weights [O, I/groups, k, k], padding k/2) with bias, then ReLU if <paramref name="relu"/>: in float32,
     /// observed as <paramref name="yPoint"/>; or DQ -> Conv -> Q from <paramref name="xPoint"/> to <paramref name="yPoint"/>.
     /// </summary>
+    /// <remarks>
+    /// A non-zero <paramref name="weightZeroPoint"/> (asymmetric weights) sends ONNX Runtime's QLinearConv to its
+    /// im2col + GEMM path instead of its symmetric indirect-conv kernels.
+    /// </remarks>
     public string Conv(string x, string xPoint, float[] weight, float[] bias, int outs, int inPerGroup, int kernel, int stride, int groups,
-        string yPoint, bool relu, string hint)
+        string yPoint, bool relu, string hint, int weightZeroPoint = 0)
     {
         if (Calibrating)
         {
             var y = g.Conv(x, weight, bias, outs, inPerGroup, kernel, stride, groups, hint);
             return Observe(relu ? g.Relu(y) : y, yPoint);
         }
-        var (wq, ws) = WeightQuantizer.Quantize(weight, outs, o.PerChannel);
+        var (wq, ws) = WeightQuantizer.Quantize(weight, outs, o.PerChannel, weightZeroPoint);
         var (bq, bs) = WeightQuantizer.QuantizeBias(bias, Params(xPoint).Scale, ws);
         int pad = kernel / 2;
-        var conv = g.Add("Conv", [Dequantize(x, xPoint), DequantizeInt8(hint + "_w", wq, ws, [outs, inPerGroup, kernel, kernel]), DequantizeInt32(hint + "_b", bq, bs)],
+        var conv = g.Add("Conv", [Dequantize(x, xPoint), DequantizeInt8(hint + "_w", wq, ws, [outs, inPerGroup, kernel, kernel], weightZeroPoint),
+                DequantizeInt32(hint + "_b", bq, bs)],
             new OnnxAttribute("kernel_shape", Ints: [kernel, kernel]),
             new OnnxAttribute("strides", Ints: [stride, stride]),
             new OnnxAttribute("pads", Ints: [pad, pad, pad, pad]),
@@ -86,11 +91,11 @@ internal sealed class QdqWriter(OnnxGraph g, QuantizeOptions o, IReadOnlyDiction
         return g.Add(op, [x, g.Constant($"{point}_scale", [p.Scale]), g.RawConstant($"{point}_zero", p.OnnxType, [p.ZeroPointByte])]);
     }
 
-    private string DequantizeInt8(string hint, sbyte[] q, float[] scales, long[] dims)
+    private string DequantizeInt8(string hint, sbyte[] q, float[] scales, long[] dims, int zeroPoint = 0)
     {
         var raw = new byte[q.Length];
         Buffer.BlockCopy(q, 0, raw, 0, q.Length);
-        return ScaledDequantize(g.RawConstant(hint, OnnxDataType.Int8, raw, dims), hint, scales, OnnxDataType.Int8, 1);
+        return ScaledDequantize(g.RawConstant(hint, OnnxDataType.Int8, raw, dims), hint, scales, OnnxDataType.Int8, 1, unchecked((byte)(sbyte)zeroPoint));
     }
 
     private string DequantizeInt32(string hint, int[] q, float[] scales)
@@ -101,11 +106,13 @@ internal sealed class QdqWriter(OnnxGraph g, QuantizeOptions o, IReadOnlyDiction
     }
 
     // per output channel (axis 0), or one scalar scale
-    private string ScaledDequantize(string value, string hint, float[] scales, int zeroType, int zeroBytes)
+    private string ScaledDequantize(string value, string hint, float[] scales, int zeroType, int zeroBytes, byte zero = 0)
     {
         if (o.PerChannel)
             return g.Add("DequantizeLinear", [value, g.Constant(hint + "_scale", scales, scales.Length),
-                g.RawConstant(hint + "_zero", zeroType, new byte[scales.Length * zeroBytes], scales.Length)], new OnnxAttribute("axis", Int: 0));
-        return g.Add("DequantizeLinear", [value, g.Constant(hint + "_scale", [scales[0]]), g.RawConstant(hint + "_zero", zeroType, new byte[zeroBytes])]);
+                g.RawConstant(hint + "_zero", zeroType, Filled(scales.Length * zeroBytes, zero), scales.Length)], new OnnxAttribute("axis", Int: 0));
+        return g.Add("DequantizeLinear", [value, g.Constant(hint + "_scale", [scales[0]]), g.RawConstant(hint + "_zero", zeroType, Filled(zeroBytes, zero))]);
     }
+
+    private static byte[] Filled(int length, byte value) => Enumerable.Repeat(value, length).ToArray();
 }

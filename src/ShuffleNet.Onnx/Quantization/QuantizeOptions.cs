@@ -48,6 +48,13 @@ public sealed record QuantizeOptions
     /// </summary>
     public bool SplitByConvs { get; init; }
 
+    /// <summary>
+    /// The stem's int8 weights get zero point 1 instead of 0. ONNX Runtime's symmetric indirect-conv kernel, which
+    /// every other conv uses, is slow on the stem's 3 input channels; asymmetric weights send the stem to im2col and
+    /// an int8 GEMM instead.
+    /// </summary>
+    public bool StemGemm { get; init; }
+
     /// <summary>How activation ranges are calibrated.</summary>
     public CalibrationMethod Method { get; init; } = CalibrationMethod.MinMax;
 

@@ -7,19 +7,25 @@ namespace ShuffleNet.Onnx.Quantization;
 /// </summary>
 internal static class WeightQuantizer
 {
-    /// <summary>Quantized weights [O, ...] and the scale of each output channel (all equal when not <paramref name="perChannel"/>).</summary>
-    public static (sbyte[] Weight, float[] Scales) Quantize(float[] weight, int outChannels, bool perChannel)
+    /// <summary>
+    /// Quantized weights [O, ...] and the scale of each output channel (all equal when not <paramref name="perChannel"/>);
+    /// the largest magnitude maps to 127 - |<paramref name="zeroPoint"/>| steps from the zero point, 0 (symmetric) by default.
+    /// </summary>
+    public static (sbyte[] Weight, float[] Scales) Quantize(float[] weight, int outChannels, bool perChannel, int zeroPoint = 0)
     {
-        int per = weight.Length / outChannels;
+        int per = weight.Length / outChannels, steps = 127 - Math.Abs(zeroPoint);
         var scales = new float[outChannels];
         float tensorMax = perChannel ? 0 : MaxAbs(weight);
         for (int o = 0; o < outChannels; o++)
-            scales[o] = QuantParams.Symmetric(perChannel ? MaxAbs(weight.AsSpan(o * per, per)) : tensorMax).Scale;
+        {
+            float max = perChannel ? MaxAbs(weight.AsSpan(o * per, per)) : tensorMax;
+            scales[o] = max > 0 ? max / steps : 1f;
+        }
         var q = new sbyte[weight.Length];
         for (int o = 0; o < outChannels; o++)
         {
-            var p = new QuantParams(scales[o], 0, QuantType.Int8);
-            for (int j = o * per; j < (o + 1) * per; j++) q[j] = (sbyte)Math.Clamp(p.Quantize(weight[j]), -127, 127);
+            var p = new QuantParams(scales[o], zeroPoint, QuantType.Int8);
+            for (int j = o * per; j < (o + 1) * per; j++) q[j] = (sbyte)Math.Clamp(p.Quantize(weight[j]), zeroPoint - steps, zeroPoint + steps);
         }
         return (q, scales);
     }
