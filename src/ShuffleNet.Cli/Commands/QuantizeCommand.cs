@@ -77,18 +77,17 @@ internal static class QuantizeCommand
         if (!Directory.Exists(folder)) throw new ArgumentException($"--output '{output}': folder '{folder}' does not exist; create it first");
         var ckpt = CheckpointFile.Load(path);
         var (width, _) = LayoutCheck.Validate(ckpt.StateDict, path);
-        var stem = StemOptions.FromCheckpoint(ckpt);
-        int size = stem.InChannels == 1 ? 28 : 224;
+        var stem = StemOptions.FromCheckpoint(ckpt, path);
         var options = new QuantizeOptions
         {
             PerChannel = perChannel, KeepStemFp32 = keepFirst, KeepHeadFp32 = keepLast, Method = method,
-            StemStride = stem.Stride, StemMaxPool = stem.MaxPool, ImageSize = size, Classes = ckpt.Classes,
+            Stem = stem, Classes = ckpt.Classes,
         };
         var data = QuantizeData.Load(calibrationSpec, stem.InChannels, ckpt.Classes, images, gateImages, seed);
 
         // one pool for every session, spinning as ONNX Runtime does by default: the gate times fp32 and int8 like for like
         OrtThreads.ShareOnePool(threads, allowSpinning: true);
-        var ort = new OrtOptions { SharedThreadPool = true, ImageSize = size };
+        var ort = new OrtOptions { SharedThreadPool = true, ImageSize = stem.ImageSize };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Dictionary<string, ActivationRange> ranges;
         using (var calibrator = new Calibrator(QuantizedExporter.CalibrationModel(ckpt.StateDict, options), ort))
@@ -96,11 +95,8 @@ internal static class QuantizeCommand
         var int8Bytes = QuantizedExporter.ExportToBytes(ckpt.StateDict, ranges, options);
         double calibrationSeconds = clock.Elapsed.TotalSeconds;
 
-        // the fp32 export where it covers the stem; otherwise the float graph of the quantized model's own structure
-        bool imageNetStem = stem == StemOptions.ImageNet;
-        var fp32Bytes = imageNetStem
-            ? OnnxExporter.ExportToBytes(ckpt.StateDict, new ExportOptions { ImageSize = size, Classes = ckpt.Classes })
-            : QuantizedExporter.FloatModel(ckpt.StateDict, options);
+        // the fp32 reference is what `shufflenet export` writes for this checkpoint
+        var fp32Bytes = OnnxExporter.ExportToBytes(ckpt, path);
         GateReport report;
         using (var fp32 = OrtClassifier.FromBytes(fp32Bytes, ort))
         using (var int8 = OrtClassifier.FromBytes(int8Bytes, ort))
@@ -108,7 +104,7 @@ internal static class QuantizeCommand
 
         bool write = report.Passed || force;
         if (write) AtomicFile.Write(output, s => s.Write(int8Bytes), (m, e) => new OnnxExportException(m, e));
-        Print(json, path, output, width, data, images, calibrationSeconds, options, imageNetStem, report, write);
+        Print(json, path, output, width, data, images, calibrationSeconds, options, report, write);
         if (write) return 0;
         Console.Error.WriteLine($"error: the int8 model was not written: {string.Join("; ", report.Failures)} " +
                                 "(relax the gate's thresholds, or pass --force to write it anyway)");
@@ -116,7 +112,7 @@ internal static class QuantizeCommand
     }
 
     private static void Print(bool json, string path, string output, Width width, QuantizeData data, int images, double seconds,
-        QuantizeOptions o, bool exportedFp32, GateReport report, bool written)
+        QuantizeOptions o, GateReport report, bool written)
     {
         var speed = report.Speed.Select(s => new { s.Batch, Fp32Ms = Math.Round(s.Fp32.MedianMs, 3), Int8Ms = Math.Round(s.Int8.MedianMs, 3), Speedup = Math.Round(s.Speedup, 3) }).ToList();
         if (json)
@@ -126,7 +122,6 @@ internal static class QuantizeCommand
                 Checkpoint = path, Output = output, Written = written, Arch = ShuffleNetV2Layout.Name(width),
                 Calibration = new { Source = data.Source, Images = images, Method = o.Method, Seconds = Math.Round(seconds, 2) },
                 Options = new { o.PerChannel, o.KeepStemFp32, o.KeepHeadFp32, Activations = o.Activations },
-                Fp32 = exportedFp32 ? "export" : "float graph of the quantized structure",
                 Gate = new
                 {
                     report.Images, Agreement = Math.Round(report.Agreement, 5), Fp32Accuracy = Round(report.Fp32Accuracy), Int8Accuracy = Round(report.Int8Accuracy),

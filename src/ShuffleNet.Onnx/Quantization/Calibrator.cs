@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using ShuffleNet.Checkpoints;
 using ShuffleNet.Onnx.Runtime;
 
 namespace ShuffleNet.Onnx.Quantization;
@@ -30,7 +31,8 @@ public sealed class Calibrator : IDisposable
         catch (OnnxRuntimeException e) { throw new OnnxModelException($"the calibration model cannot be opened: {e.Message}", e); }
         _outputs = graph.Outputs.Keys.ToArray();
         var d = _session.InputMetadata["input"].Dimensions;
-        _imageShape = [d[1], d[2] > 0 ? d[2] : ort.ImageSize, d[3] > 0 ? d[3] : ort.ImageSize];
+        long size = ort.ImageSize ?? StemOptions.ImageSizeFor(d[1]);
+        _imageShape = [d[1], d[2] > 0 ? d[2] : size, d[3] > 0 ? d[3] : size];
     }
 
     /// <summary>Floats per image the batches must hold.</summary>

@@ -15,7 +15,7 @@ namespace ShuffleNet.Onnx.Quantization;
 /// outputs share one scale, its Splits and Concats move the 8-bit values as they are, with no requantization. No
 /// channel padding (the float export's NCHWc blocks of 16): ONNX Runtime's int8 kernels take any channel count.
 /// </remarks>
-internal sealed class QdqGraphBuilder(StateDict sd, QdqWriter q, QuantizeOptions o)
+internal sealed class QdqGraphBuilder(StateDict sd, QdqWriter q, QuantizeOptions o, StemOptions stem)
 {
     /// <summary>The point whose range quantizes the graph input.</summary>
     public const string InputPoint = "input";
@@ -78,22 +78,22 @@ internal sealed class QdqGraphBuilder(StateDict sd, QdqWriter q, QuantizeOptions
         var c = FoldedConv.Load(sd, "backbone.conv1");
         if (q.Calibrating)
         {
-            var y = g.Relu(g.Conv("input", c.Weight, c.Bias, c.OutChannels, c.InPerGroup, c.Kernel, o.StemStride, 1, "backbone.conv1"));
-            return new Tensor(q.Observe(o.StemMaxPool ? g.MaxPool3x3s2(y) : y, "stem"), logical, "stem");
+            var y = g.Relu(g.Conv("input", c.Weight, c.Bias, c.OutChannels, c.InPerGroup, c.Kernel, stem.Stride, 1, "backbone.conv1"));
+            return new Tensor(q.Observe(stem.MaxPool ? g.MaxPool3x3s2(y) : y, "stem"), logical, "stem");
         }
         if (o.KeepStemFp32)
         {
             // padded to whole blocks of 16 channels, as in the float export (ONNX Runtime's NCHWc conv writes them anyway)
             var ids = logical.Concat(StageLayout.Zeros(StageLayout.Pad(logical.Length) - logical.Length)).ToArray();
             var (w, b) = c.Permuted(IndexIn(logical, ids), Identity(c.InPerGroup));
-            var y = q.Quantize(g.Relu(g.Conv("input", w, b, ids.Length, c.InPerGroup, c.Kernel, o.StemStride, 1, "backbone.conv1")), "stem");
-            return new Tensor(o.StemMaxPool ? g.MaxPool3x3s2(y) : y, ids, "stem");
+            var y = q.Quantize(g.Relu(g.Conv("input", w, b, ids.Length, c.InPerGroup, c.Kernel, stem.Stride, 1, "backbone.conv1")), "stem");
+            return new Tensor(stem.MaxPool ? g.MaxPool3x3s2(y) : y, ids, "stem");
         }
         var x = q.Quantize("input", InputPoint);
-        x = q.Conv(x, InputPoint, c.Weight, c.Bias, c.OutChannels, c.InPerGroup, c.Kernel, o.StemStride, 1, "stem", relu: true, "backbone.conv1",
+        x = q.Conv(x, InputPoint, c.Weight, c.Bias, c.OutChannels, c.InPerGroup, c.Kernel, stem.Stride, 1, "stem", relu: true, "backbone.conv1",
             weightZeroPoint: o.StemGemm ? 1 : 0);
         // max of 8-bit values is the 8-bit max: MaxPool runs on them as they are
-        return new Tensor(o.StemMaxPool ? g.MaxPool3x3s2(x) : x, logical, "stem");
+        return new Tensor(stem.MaxPool ? g.MaxPool3x3s2(x) : x, logical, "stem");
     }
 
     // a branch's last conv: its output sorted by the block that reads each channel, split by reader

@@ -1,3 +1,6 @@
+using ShuffleNet.Checkpoints;
+using ShuffleNet.Onnx.Export;
+
 namespace ShuffleNet.Onnx.Quantization;
 
 /// <summary>An activation's calibrated real interval.</summary>
@@ -61,17 +64,20 @@ public sealed record QuantizeOptions
     /// <summary>Percentile of absolute activation values kept by <see cref="CalibrationMethod.Percentile"/>.</summary>
     public double Percentile { get; init; } = 99.999;
 
-    /// <summary>Stride of the first conv: 2 for ImageNet models, 1 for this project's 28x28 Fashion-MNIST models.</summary>
-    public int StemStride { get; init; } = 2;
-
-    /// <summary>Whether the 3x3 stride-2 max-pool follows the first conv.</summary>
-    public bool StemMaxPool { get; init; } = true;
+    /// <summary>
+    /// The stem the weights were trained with. Null: the paper's for RGB weights; grayscale weights need it (their
+    /// stride and max-pool are in the checkpoint's <c>meta.stem</c>: <see cref="StemOptions.FromCheckpoint"/>).
+    /// </summary>
+    public StemOptions? Stem { get; init; }
 
     /// <summary>Fixed batch size, or null for a dynamic batch dimension.</summary>
     public int? Batch { get; init; }
 
-    /// <summary>Fixed square input size, or null for dynamic height and width.</summary>
-    public int? ImageSize { get; init; } = 224;
+    /// <summary>
+    /// Fixed square input size; <see cref="ExportOptions.StemImageSize"/> (the default) for the stem's own (224 for
+    /// RGB, 28 for grayscale), or null for dynamic height and width.
+    /// </summary>
+    public int? ImageSize { get; init; } = ExportOptions.StemImageSize;
 
     /// <summary>Class names stored in the model's metadata, or null.</summary>
     public IReadOnlyList<string>? Classes { get; init; }

@@ -22,22 +22,14 @@ public static class QuantizedExporter
     public static CalibrationGraph CalibrationModel(StateDict sd, QuantizeOptions? options = null)
     {
         options ??= new QuantizeOptions();
-        var (bytes, writer) = Write(sd, options, ranges: null, observe: true);
+        var (bytes, writer) = Write(sd, options, ranges: null);
         return new CalibrationGraph(bytes, writer.CalibrationOutputs);
     }
-
-    /// <summary>
-    /// The float32 model of the quantized graph's structure (no extra outputs, no channel padding): the same
-    /// function as <see cref="OnnxExporter"/>'s model, slower in ONNX Runtime.
-    /// </summary>
-    /// <exception cref="OnnxExportException">Invalid state dict or options.</exception>
-    public static byte[] FloatModel(StateDict sd, QuantizeOptions? options = null) =>
-        Write(sd, options ?? new QuantizeOptions(), ranges: null, observe: false).Bytes;
 
     /// <summary>The serialised QDQ model, quantized with <paramref name="ranges"/> (from <see cref="Calibrator"/>).</summary>
     /// <exception cref="OnnxExportException">Invalid state dict or options, or a quantization point without a range.</exception>
     public static byte[] ExportToBytes(StateDict sd, IReadOnlyDictionary<string, ActivationRange> ranges, QuantizeOptions? options = null) =>
-        Write(sd, options ?? new QuantizeOptions(), ranges, observe: false).Bytes;
+        Write(sd, options ?? new QuantizeOptions(), ranges).Bytes;
 
     /// <summary>Writes the QDQ model to <paramref name="outputPath"/> atomically (a temporary file, then a rename).</summary>
     /// <exception cref="OnnxExportException">As <see cref="ExportToBytes"/>, or the folder cannot be written.</exception>
@@ -48,14 +40,17 @@ public static class QuantizedExporter
     }
 
     private static (byte[] Bytes, QdqWriter Writer) Write(StateDict sd, QuantizeOptions o,
-        IReadOnlyDictionary<string, ActivationRange>? ranges, bool observe)
+        IReadOnlyDictionary<string, ActivationRange>? ranges)
     {
         if (o.Batch is <= 0) throw new OnnxExportException($"batch must be positive or dynamic (null), not {o.Batch}");
-        if (o.ImageSize is <= 0) throw new OnnxExportException($"image size must be positive or dynamic (null), not {o.ImageSize}");
-        if (o.StemStride is not (1 or 2)) throw new OnnxExportException($"stem stride must be 1 or 2, not {o.StemStride}");
+        if (o.ImageSize is < 0) throw new OnnxExportException($"image size must be positive or dynamic (null), not {o.ImageSize}");
         if (o.Percentile is <= 50 or > 100) throw new OnnxExportException($"percentile must be in (50, 100], not {o.Percentile}");
         // 3 (RGB) or 1 (grayscale) input channels, as the checkpoint was trained
-        var (width, numClasses) = StateDictCheck.Validate(sd, ShuffleNetV2Layout.InferInChannels(sd) ?? 3);
+        int inChannels = o.Stem?.InChannels ?? ShuffleNetV2Layout.InferInChannels(sd) ?? 3;
+        var (width, numClasses) = StateDictCheck.Validate(sd, inChannels);
+        var stem = o.Stem ?? (inChannels == 3 ? StemOptions.ImageNet : throw new OnnxExportException(
+            "the state dict takes 1-channel images; give QuantizeOptions.Stem (the checkpoint's meta.stem: " +
+            "StemOptions.FromCheckpoint)"));
         if (o.Classes is { } classes && classes.Count != numClasses)
             throw new OnnxExportException($"{classes.Count} class names given for a head with {numClasses} classes");
         if (o.Classes?.FirstOrDefault(c => c.Contains('\n')) is { } bad)
@@ -63,18 +58,19 @@ public static class QuantizedExporter
 
         var graph = new OnnxGraph();
         var writer = new QdqWriter(graph, o, ranges);
-        new QdqGraphBuilder(sd, writer, o).Build(width, numClasses);
+        new QdqGraphBuilder(sd, writer, o, stem).Build(width, numClasses);
         var metadata = new Dictionary<string, string>
         {
             ["architecture"] = $"ShuffleNetV2 {ShuffleNetV2Layout.Name(width)}",
-            ["graph"] = ranges is not null ? "qdq-int8" : observe ? "calibration" : "float",
+            ["graph"] = ranges is not null ? "qdq-int8" : "calibration",
+            [OnnxExporter.StemKey] = OnnxExporter.StemText(stem),
         };
         if (o.Classes is { } names) metadata[OnnxExporter.ClassesKey] = string.Join('\n', names);
-        long? hw = o.ImageSize;
-        long inChannels = sd["backbone.conv1.conv.weight"].Shape[1];
+        long? hw = o.ImageSize == ExportOptions.StemImageSize ? stem.ImageSize : o.ImageSize;
         var bytes = OnnxModelWriter.Write(graph, ExportOptions.DefaultOpset, "shufflenet_v2_int8",
-            new OnnxValue("input", (o.Batch, "N"), (inChannels, null), (hw, "H"), (hw, "W")),
-            new OnnxValue("logits", (o.Batch, "N"), (numClasses, null)), metadata, observe ? writer.CalibrationOutputs.Keys : null);
+            new OnnxValue("input", (o.Batch, "N"), (stem.InChannels, null), (hw, "H"), (hw, "W")),
+            new OnnxValue("logits", (o.Batch, "N"), (numClasses, null)), metadata,
+            ranges is null ? writer.CalibrationOutputs.Keys : null);
         return (bytes, writer);
     }
 }
