@@ -13,13 +13,14 @@ using ShuffleNet.Vision.Decoding;
 using ShuffleNet.Vision.Transforms;
 
 var opts = Args.Parse(args);
-string checkpoint = opts.Get("checkpoint", "/work/shared/reference/mmcls_1.0.pth");
-string imagesDir = opts.Get("images", "/work/shared/reference/images");
+string checkpoint = opts.Get("checkpoint", "tests/reference/mmcls_1.0.pth");
+string imagesDir = opts.Get("images", "tests/reference/images");
 int threads = Int(opts.Get("threads", "2"));
 int iterations = Int(opts.Get("iterations", "400"));
 int calibrationImages = Int(opts.Get("calibration", "32"));
 var batches = opts.Get("batches", "1,32").Split(',').Select(Int).ToArray();
-var variantNames = opts.Get("variants", "int8").Split(',');
+var variantNames = opts.Get("variants", "int8").Split(',', StringSplitOptions.RemoveEmptyEntries)
+    .Where(v => v != "none").ToArray();   // none: only the fp32 export and the --extra models
 OrtThreads.ShareOnePool(threads, opts.Get("spin", "1") == "1");
 var ortOptions = new OrtOptions { SharedThreadPool = true };
 
@@ -47,7 +48,7 @@ if (opts.Has("ceiling"))
 var ckpt = CheckpointFile.Load(checkpoint);
 var outDir = opts.Has("out") ? Directory.CreateDirectory(opts.Get("out", "")).FullName : Directory.CreateTempSubdirectory("int8bench").FullName;
 var fp32 = Path.Combine(outDir, "fp32.onnx");
-OnnxExporter.Export(ckpt.StateDict, fp32);
+OnnxExporter.Export(ckpt, checkpoint, fp32);
 var models = new List<(string Name, string Path)> { ("fp32", fp32) };
 
 var pipeline = Presets.ImageNetTrain(regionDecode: false);
@@ -97,6 +98,32 @@ if (opts.Has("profile"))
 // int8 activations need ONNX Runtime's session option to fuse on x86 (QDQIsInt8Allowed is false there)
 var sessions = models.Select(m => (m.Name, Classifier: m.Name == "s8" ? (IModel)new Int8AllowedModel(m.Path) : new OrtModel(OrtClassifier.Open(m.Path, ortOptions)))).ToList();
 using var peer = opts.Has("pytorch") ? PyTorchPeer.Start(opts.Get("pytorch", ""), calibration, outDir, threads) : null;
+
+// top-1 agreement with fp32 on held-out crops: the same photos, another seed than the calibration crops
+int heldOutImages = Int(opts.Get("held-out", "256"));
+if (heldOutImages > 0)
+{
+    var heldRng = new Random(1);
+    var heldOut = new float[heldOutImages * pipeline.SampleSize];
+    for (int i = 0; i < heldOutImages; i++)
+        pipeline.Run(photos[i % photos.Count].Clone(), heldRng, heldOut.AsSpan(i * pipeline.SampleSize, pipeline.SampleSize));
+    var top1 = sessions.Select(s => new int[heldOutImages]).ToArray();
+    for (int start = 0; start < heldOutImages; start += 32)
+    {
+        int n = Math.Min(32, heldOutImages - start);
+        var chunk = heldOut.AsSpan(start * pipeline.SampleSize, n * pipeline.SampleSize).ToArray();
+        for (int s = 0; s < sessions.Count; s++)
+        {
+            int classes = sessions[s].Classifier.NumClasses;
+            var logits = new float[n * classes];
+            sessions[s].Classifier.Run(chunk, n, logits);
+            for (int i = 0; i < n; i++) top1[s][start + i] = ArgMax(logits.AsSpan(i * classes, classes));
+        }
+    }
+    for (int s = 1; s < sessions.Count; s++)
+        Console.WriteLine($"{sessions[s].Name}: top-1 agrees with fp32 on {top1[s].Zip(top1[0]).Count(p => p.First == p.Second)}" +
+                          $"/{heldOutImages} held-out crops");
+}
 
 var results = new List<LatencyResult>();
 foreach (var batch in batches)
@@ -216,9 +243,14 @@ internal static class Profile
             so.ProfileOutputPathPrefix = Path.Combine(dir, $"profile_{name}_{batch}");   // before enabling: ORT takes the prefix then
             so.EnableProfiling = true;
             using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(path, so);
-            var input = new float[batch * sampleSize];
-            for (int i = 0; i < batch; i++) images.AsSpan((i * sampleSize) % images.Length, sampleSize).CopyTo(input.AsSpan(i * sampleSize));
-            using var value = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(input, [batch, 3, 224, 224]);
+            using var probe = new Microsoft.ML.OnnxRuntime.InferenceSession(path);
+            var dims = probe.InputMetadata["input"].Dimensions;   // [N, C, H, W]: 3x224x224, or 1x28x28 (Fashion-MNIST)
+            long[] shape = [batch, dims[1], dims[2], dims[3]];
+            int size = (int)(dims[1] * dims[2] * dims[3]);
+            var input = new float[batch * size];
+            // the photos' crops where the model takes them, else a ramp (timing does not depend on the values much)
+            for (int i = 0; i < input.Length; i++) input[i] = size == sampleSize ? images[i % images.Length] : (i % 255) / 64f - 2;
+            using var value = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(input, shape);
             using var run = new Microsoft.ML.OnnxRuntime.RunOptions();
             for (int i = 0; i < 5; i++) { using var r = session.Run(run, ["input"], [value], ["logits"]); }
             var file = session.EndProfiling();
