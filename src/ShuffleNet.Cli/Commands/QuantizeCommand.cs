@@ -74,7 +74,9 @@ internal static class QuantizeCommand
     {
         // fail before the minutes of calibration, not after
         var folder = Path.GetDirectoryName(Path.GetFullPath(output))!;
-        if (!Directory.Exists(folder)) throw new ArgumentException($"--output '{output}': folder '{folder}' does not exist; create it first");
+        if (!Directory.Exists(folder))
+            throw new ArgumentException($"--output '{output}': folder '{folder}' does not exist; create it first");
+        AtomicFile.CheckTarget(output, [path]);   // not the checkpoint (by any name), a link, a device or a folder
         var ckpt = CheckpointFile.Load(path);
         var (width, _) = LayoutCheck.Validate(ckpt.StateDict, path);
         var stem = StemOptions.FromCheckpoint(ckpt, path);
@@ -103,7 +105,7 @@ internal static class QuantizeCommand
             report = QuantizationGate.Evaluate(fp32, int8, data.HeldOut, gate);
 
         bool write = report.Passed || force;
-        if (write) AtomicFile.Write(output, s => s.Write(int8Bytes), (m, e) => new OnnxExportException(m, e));
+        if (write) AtomicFile.Write(output, s => s.Write(int8Bytes), (m, e) => new OnnxExportException(m, e), [path]);
         Print(json, path, output, width, data, images, calibrationSeconds, options, report, write);
         if (write) return 0;
         Console.Error.WriteLine($"error: the int8 model was not written: {string.Join("; ", report.Failures)} " +

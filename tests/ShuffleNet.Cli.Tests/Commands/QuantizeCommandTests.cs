@@ -47,6 +47,24 @@ public class QuantizeCommandTests
     }
 
     [Fact]
+    public void The_output_may_not_be_the_checkpoint_and_is_checked_before_calibration()
+    {
+        using var dir = new CliRunner.TempDir();
+        var checkpoint = dir.File("m.pth");
+        File.Copy(CliRunner.Reference("mmcls_1.0.pth"), checkpoint);
+        var before = File.ReadAllBytes(checkpoint);
+
+        var r = CliRunner.Run("quantize", "--checkpoint", checkpoint, "--output", checkpoint, "--calibration", Images,
+            "--force");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith("error: ", r.Stderr.Trim());
+        Assert.Contains("m.pth", r.Stderr);
+        Assert.DoesNotContain("calibrated", r.Stdout);
+        Assert.Equal(before, File.ReadAllBytes(checkpoint));
+    }
+
+    [Fact]
     public void An_unknown_layer_to_keep_in_fp32_is_a_parse_error()
     {
         var r = CliRunner.Run("quantize", "--checkpoint", "x.pth", "--output", "y.onnx", "--calibration", Images, "--keep-fp32", "middle");
