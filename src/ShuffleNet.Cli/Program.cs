@@ -2,13 +2,14 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using ShuffleNet.Cli.Commands;
 
-var root = new RootCommand("ShuffleNet V2 (Ma et al., ECCV 2018) for .NET: inspect, convert, predict, train, test, export, benchmark and serve.")
+var root = new RootCommand("ShuffleNet V2 (Ma et al., ECCV 2018) for .NET: inspect, convert, predict, train, test, export, quantize, benchmark and serve.")
 {
     InfoCommand.Create(),
     ConvertCommand.Create(),
     ModelsCommand.Create(),
     PredictCommand.Create(),
     ExportCommand.Create(),
+    QuantizeCommand.Create(),
     BenchmarkCommand.Create(),
     TrainCommand.Create(),
     TestCommand.Create(),

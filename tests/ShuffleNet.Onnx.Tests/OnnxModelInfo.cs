@@ -5,11 +5,17 @@ namespace ShuffleNet.Onnx.Tests;
 /// <summary>
 /// Reads back the top-level fields of an ONNX ModelProto with a plain protobuf reader, independent of the
 /// exporter's writer: IR version, opsets, metadata, the graph's nodes (operator type and input names) and
-/// the shapes of its initializers.
+/// the shapes and data types of its initializers, each node's outputs and domain, the graph's input and output names.
 /// </summary>
 internal sealed record OnnxModelInfo(long IrVersion, Dictionary<string, long> Opsets, Dictionary<string, string> Metadata, List<string> OpTypes,
     List<(string OpType, string[] Inputs)> Nodes, Dictionary<string, long[]> InitializerDims)
 {
+    public List<(string Domain, string[] Outputs)> NodeOutputs { get; } = [];
+    public Dictionary<string, long> InitializerTypes { get; } = [];
+    public Dictionary<string, byte[]> InitializerBytes { get; } = [];
+    public List<string> GraphInputs { get; } = [];
+    public List<string> GraphOutputs { get; } = [];
+
     public static OnnxModelInfo Read(byte[] model)
     {
         var info = new OnnxModelInfo(0, [], [], [], [], []);
@@ -28,12 +34,19 @@ internal sealed record OnnxModelInfo(long IrVersion, Dictionary<string, long> Op
                         var op = node.First(x => x.Field == 4).Value.Text;
                         info.OpTypes.Add(op);
                         info.Nodes.Add((op, node.Where(x => x.Field == 1).Select(x => x.Value.Text).ToArray()));
+                        info.NodeOutputs.Add((node.FirstOrDefault(x => x.Field == 7).Value.Bytes is { } d ? System.Text.Encoding.UTF8.GetString(d) : "",
+                            node.Where(x => x.Field == 2).Select(x => x.Value.Text).ToArray()));
                     }
+                    else if (gf is 11 or 12)
+                        (gf == 11 ? info.GraphInputs : info.GraphOutputs).Add(Fields(item.Bytes).First(x => x.Field == 1).Value.Text);
                     else if (gf == 5)
                     {
                         var tensor = Fields(item.Bytes);
                         var dims = tensor.Where(x => x.Field == 1).SelectMany(x => x.Value.Bytes.Length > 0 ? Packed(x.Value.Bytes) : [(long)x.Value.Varint]);
-                        info.InitializerDims[tensor.First(x => x.Field == 8).Value.Text] = dims.ToArray();
+                        var name = tensor.First(x => x.Field == 8).Value.Text;
+                        info.InitializerDims[name] = dims.ToArray();
+                        info.InitializerTypes[name] = (long)tensor.First(x => x.Field == 2).Value.Varint;
+                        info.InitializerBytes[name] = tensor.FirstOrDefault(x => x.Field == 9).Value.Bytes ?? [];
                     }
                 }
         }

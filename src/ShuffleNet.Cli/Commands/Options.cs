@@ -146,7 +146,8 @@ internal static class Options
     private static IEnumerable<string> SplitList(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static Option<int> AtLeast(int min, Option<int> option)
+    /// <summary>Adds a check that <paramref name="option"/> is at least <paramref name="min"/>.</summary>
+    public static Option<int> AtLeast(int min, Option<int> option)
     {
         option.Validators.Add(r =>
         {

@@ -87,8 +87,7 @@ public static class OnnxExporter
         {
             ["architecture"] = $"ShuffleNetV2 {ShuffleNetV2Layout.Name(width)}",
             ["graph"] = options.Mode.ToString().ToLowerInvariant(),
-            ["stem"] = $"in_channels={stem.InChannels} stride={stem.Stride} " +
-                       $"max_pool={(stem.MaxPool ? "true" : "false")}",
+            [StemKey] = StemText(stem),
         };
         if (options.Classes is { } names) metadata[ClassesKey] = string.Join('\n', names);
         long? hw = options.ImageSize == ExportOptions.StemImageSize ? stem.ImageSize : options.ImageSize;
@@ -96,6 +95,12 @@ public static class OnnxExporter
             new OnnxValue("input", (options.Batch, "N"), (stem.InChannels, null), (hw, "H"), (hw, "W")),
             new OnnxValue("logits", (options.Batch, "N"), (numClasses, null)), metadata);
     }
+
+    /// <summary>Metadata key under which the stem is recorded (<see cref="StemText"/>).</summary>
+    internal const string StemKey = "stem";
+
+    internal static string StemText(StemOptions stem) =>
+        $"in_channels={stem.InChannels} stride={stem.Stride} max_pool={(stem.MaxPool ? "true" : "false")}";
 
     private static void Write(byte[] bytes, string outputPath, IEnumerable<string> inputs) =>
         AtomicFile.Write(outputPath, stream => stream.Write(bytes), Error, inputs);

@@ -6,8 +6,18 @@ internal sealed record OnnxAttribute(string Name, long? Int = null, long[]? Ints
 /// <summary>One ONNX node: operator, input and output value names, attributes.</summary>
 internal sealed record OnnxNode(string OpType, string Name, string[] Inputs, string[] Outputs, OnnxAttribute[] Attributes);
 
-/// <summary>A constant tensor of the graph (float32 or int64).</summary>
-internal sealed record OnnxInitializer(string Name, long[] Dims, float[]? Floats = null, long[]? Longs = null);
+/// <summary>
+/// A constant tensor of the graph: float32 or int64, or raw little-endian bytes of another ONNX data type
+/// (<see cref="OnnxDataType"/>: the int8, uint8 and int32 tensors of a quantized graph).
+/// </summary>
+internal sealed record OnnxInitializer(string Name, long[] Dims, float[]? Floats = null, long[]? Longs = null,
+    byte[]? Raw = null, int RawType = 0);
+
+/// <summary>ONNX <c>TensorProto.DataType</c> values the writers use.</summary>
+internal static class OnnxDataType
+{
+    public const int Float = 1, UInt8 = 2, Int8 = 3, Int32 = 6, Int64 = 7;
+}
 
 /// <summary>
 /// An ONNX graph under construction: nodes in topological order, initializers, and helpers for the
@@ -46,6 +56,14 @@ internal sealed class OnnxGraph
     {
         var name = $"{hint}_{_next++}";
         Initializers.Add(new OnnxInitializer(name, [values.Length], Longs: values));
+        return name;
+    }
+
+    /// <summary>Adds an initializer of raw bytes of <paramref name="dataType"/> (<see cref="OnnxDataType"/>); empty dims make a scalar.</summary>
+    public string RawConstant(string hint, int dataType, byte[] raw, params long[] dims)
+    {
+        var name = $"{hint}_{_next++}";
+        Initializers.Add(new OnnxInitializer(name, dims, Raw: raw, RawType: dataType));
         return name;
     }
 

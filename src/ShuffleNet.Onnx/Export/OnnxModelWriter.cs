@@ -11,14 +11,15 @@ internal sealed record OnnxValue(string Name, params (long? Size, string? Param)
 /// </summary>
 internal static class OnnxModelWriter
 {
-    private const int FloatType = 1, Int64Type = 7;
+    private const int FloatType = OnnxDataType.Float, Int64Type = OnnxDataType.Int64;
     private const int AttrFloat = 1, AttrInt = 2, AttrInts = 7;
 
     /// <summary>The IR version that goes with an opset (onnx/docs/Versioning.md).</summary>
     public static long IrVersion(int opset) => opset switch { <= 14 => 7, <= 18 => 8, <= 20 => 9, _ => 10 };
 
+    /// <summary>The model's bytes; <paramref name="extraOutputs"/> are more float32 outputs of unknown shape (calibration).</summary>
     public static byte[] Write(OnnxGraph graph, int opset, string graphName, OnnxValue input, OnnxValue output,
-        IReadOnlyDictionary<string, string> metadata)
+        IReadOnlyDictionary<string, string> metadata, IEnumerable<string>? extraOutputs = null)
     {
         var g = new ProtoWriter();
         foreach (var node in graph.Nodes) g.Message(1, Node(node));
@@ -26,6 +27,8 @@ internal static class OnnxModelWriter
         foreach (var init in graph.Initializers) g.Message(5, Tensor(init));
         g.Message(11, ValueInfo(input));
         g.Message(12, ValueInfo(output));
+        foreach (var name in extraOutputs ?? [])
+            g.Message(12, new ProtoWriter().String(1, name).Message(2, new ProtoWriter().Message(1, new ProtoWriter().Int64(1, FloatType))));
 
         var m = new ProtoWriter()
             .Int64(1, IrVersion(opset))
@@ -72,6 +75,7 @@ internal static class OnnxModelWriter
     {
         var w = new ProtoWriter().PackedInt64(1, t.Dims);
         if (t.Floats is { } f) w.Int64(2, FloatType).String(8, t.Name).Bytes(9, MemoryMarshal.AsBytes(f.AsSpan()));
+        else if (t.Raw is { } raw) w.Int64(2, t.RawType).String(8, t.Name).Bytes(9, raw);
         else w.Int64(2, Int64Type).String(8, t.Name).Bytes(9, MemoryMarshal.AsBytes(t.Longs!.AsSpan()));
         return w;
     }

@@ -7,21 +7,34 @@ namespace ShuffleNet.Cli.Tests.Commands;
 /// What `shufflenet train` writes with the default recipe (1 channel, stride-1 stem with max-pool) goes through
 /// export, test and predict in ONNX Runtime with the answers TorchSharp gives.
 /// </summary>
-public class TrainedCheckpointTests
+public class TrainedCheckpointTests(TrainedCheckpointTests.TrainedRun run) : IClassFixture<TrainedCheckpointTests.TrainedRun>
 {
+    /// <summary>One short `shufflenet train` run (default recipe, a tiny IDX folder) that the tests share.</summary>
+    public sealed class TrainedRun : IDisposable
+    {
+        private readonly CliRunner.TempDir _dir = new();
+
+        public TrainedRun()
+        {
+            WriteIdx(Data, "train", 128);
+            WriteIdx(Data, "t10k", 48);
+            var train = CliRunner.Run("train", "--data", Data, "--work-dir", File("work"),
+                "--set", "schedule.epochs=2", "--set", "data.batch_size=16", "--set", "run.log_interval=1");
+            Assert.True(train.ExitCode == 0, train.Stdout + train.Stderr);
+        }
+
+        public string Data => File("fashion-mnist");
+        public string Checkpoint => File("work/latest.pth");
+        public string File(string name) => _dir.File(name);
+        public void Dispose() => _dir.Dispose();
+    }
+
     [Fact]
     public void The_default_recipes_checkpoint_exports_and_runs_in_onnx_runtime_as_in_torchsharp()
     {
-        using var dir = new CliRunner.TempDir();
-        var data = dir.File("fashion-mnist");
-        WriteIdx(data, "train", 128);
-        WriteIdx(data, "t10k", 48);
-        var train = CliRunner.Run("train", "--data", data, "--work-dir", dir.File("work"),
-            "--set", "schedule.epochs=2", "--set", "data.batch_size=16", "--set", "run.log_interval=1");
-        Assert.True(train.ExitCode == 0, train.Stdout + train.Stderr);
-        var checkpoint = dir.File("work/latest.pth");
+        var (data, checkpoint) = (run.Data, run.Checkpoint);
 
-        var export = CliRunner.Run("export", "--checkpoint", checkpoint, "--output", dir.File("model.onnx"), "--json");
+        var export = CliRunner.Run("export", "--checkpoint", checkpoint, "--output", run.File("model.onnx"), "--json");
         Assert.True(export.ExitCode == 0, export.Stderr);
         Assert.Equal([1, 28, 28], export.Json.GetProperty("input").EnumerateArray().Select(e => e.GetInt32()));
         var stem = export.Json.GetProperty("stem");
@@ -30,7 +43,7 @@ public class TrainedCheckpointTests
 
         var torch = CliRunner.Run("test", "--checkpoint", checkpoint, "--data", data, "--json");
         var ort = CliRunner.Run("test", "--checkpoint", checkpoint, "--data", data, "--backend", "ort", "--json");
-        var onnx = CliRunner.Run("test", "--checkpoint", dir.File("model.onnx"), "--data", data, "--json");
+        var onnx = CliRunner.Run("test", "--checkpoint", run.File("model.onnx"), "--data", data, "--json");
         foreach (var r in new[] { torch, ort, onnx }) Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Equal(48, torch.Json.GetProperty("images").GetInt32());
         Assert.Equal(["torch", "ort", "ort"],
@@ -49,7 +62,7 @@ public class TrainedCheckpointTests
         {
             CliRunner.Run("predict", "--checkpoint", checkpoint, "--topk", "10", "--json", image),
             CliRunner.Run("predict", "--checkpoint", checkpoint, "--backend", "ort", "--topk", "10", "--json", image),
-            CliRunner.Run("predict", "--checkpoint", dir.File("model.onnx"), "--topk", "10", "--json", image),
+            CliRunner.Run("predict", "--checkpoint", run.File("model.onnx"), "--topk", "10", "--json", image),
         }.Select(r =>
         {
             Assert.True(r.ExitCode == 0, r.Stderr);
@@ -60,6 +73,42 @@ public class TrainedCheckpointTests
         Assert.Contains("Ankle boot", predictions[0].Keys);   // Fashion-MNIST's names, from the checkpoint
         foreach (var p in predictions.Skip(1))
             foreach (var (label, score) in predictions[0]) Assert.Equal(score, p[label], 1e-4);
+    }
+
+    [Fact]
+    public void The_default_recipes_checkpoint_quantizes_and_test_predict_and_benchmark_take_the_int8_model()
+    {
+        var model = run.File("model.int8.onnx");
+        // a model trained for 2 epochs on 128 images: the gate's thresholds are not the point here
+        var quantize = CliRunner.Run("quantize", "--checkpoint", run.Checkpoint, "--output", model, "--calibration", run.Data,
+            "--images", "32", "--batch", "1", "--min-agreement", "0", "--max-accuracy-drop", "100", "--min-speedup", "0", "--json");
+        Assert.True(quantize.ExitCode == 0, quantize.Stderr);
+        var gate = quantize.Json.GetProperty("gate");
+        Assert.Equal(48, gate.GetProperty("images").GetInt32());   // the test split, labelled
+
+        var fp32 = CliRunner.Run("test", "--checkpoint", run.Checkpoint, "--data", run.Data, "--backend", "ort", "--json");
+        var int8 = CliRunner.Run("test", "--checkpoint", model, "--data", run.Data, "--json");
+        foreach (var r in new[] { fp32, int8 }) Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal(48, int8.Json.GetProperty("images").GetInt32());
+        Assert.Equal("ort", int8.Json.GetProperty("backend").GetString());
+        // `test` on the int8 file scores what the gate scored for it, and the fp32 export what the gate's reference did
+        // (one image of 48 is 2.08 points; the two print different decimals)
+        Assert.Equal(gate.GetProperty("int8_accuracy").GetDouble(), int8.Json.GetProperty("accuracy_top1").GetDouble(), 2);
+        Assert.Equal(gate.GetProperty("fp32_accuracy").GetDouble(), fp32.Json.GetProperty("accuracy_top1").GetDouble(), 2);
+
+        var predict = CliRunner.Run("predict", "--checkpoint", model, "--topk", "10", "--json",
+            CliRunner.Reference("images/coffee.png"));
+        Assert.True(predict.ExitCode == 0, predict.Stderr);
+        var labels = predict.Json.GetProperty("top").EnumerateArray().Select(t => t.GetProperty("label").GetString()).ToList();
+        Assert.Equal(10, labels.Count);
+        Assert.Contains("Ankle boot", labels);   // class names from the int8 model's metadata
+
+        var bench = CliRunner.Run("benchmark", "--checkpoint", model, "--batch", "1,2", "--warmup", "1", "--iterations", "2",
+            "--json");
+        Assert.True(bench.ExitCode == 0, bench.Stderr);
+        var results = bench.Json.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal([1, 2], results.Select(x => x.GetProperty("batch").GetInt32()));
+        Assert.All(results, x => Assert.True(x.GetProperty("median_ms").GetDouble() > 0));
     }
 
     // Fashion-MNIST's IDX layout, uncompressed: each of 10 classes a bright band at its own rows, plus noise
