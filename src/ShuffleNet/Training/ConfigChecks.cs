@@ -50,6 +50,25 @@ public static class ConfigChecks
         check.Real("optimizer.weight_decay", o.WeightDecay, o.WeightDecay >= 0, "0 or more");
         check.Real("optimizer.norm_decay_mult", o.NormDecayMult, o.NormDecayMult >= 0, "0 or more");
         check.Int("optimizer.base_batch_size", o.BaseBatchSize, 0, int.MaxValue, what: "0 (no scaling) or more");
+        check.OneOf("optimizer.type", o.Type, "SGD", "AdamW");
+        check.Real("optimizer.beta1", o.Beta1, o.Beta1 is >= 0 and < 1, "in [0, 1)");
+        check.Real("optimizer.beta2", o.Beta2, o.Beta2 is >= 0 and < 1, "in [0, 1)");
+        check.Real("optimizer.eps", o.Eps, o.Eps > 0, "a positive number");
+        check.Ok("optimizer.nesterov", o.Momentum, !o.Nesterov || o.Momentum > 0 || o.Type != "SGD",
+            "positive with optimizer.nesterov=true (PyTorch: Nesterov momentum requires a momentum)");
+        check.Real("optimizer.clip_grad.max_norm", o.ClipGrad.MaxNorm, o.ClipGrad.MaxNorm >= 0, "0 (off) or more");
+        check.Real("optimizer.clip_grad.norm_type", o.ClipGrad.NormType, o.ClipGrad.NormType > 0, "a positive number");
+        var e = c.Ema;
+        check.Real("ema.momentum", e.Momentum, e.Momentum is >= 0 and < 1, "in [0, 1) (0: off)");
+        check.Int("ema.interval", e.Interval, 1, int.MaxValue, what: "at least 1");
+        check.Int("ema.begin_iter", e.BeginIter, 0, int.MaxValue, what: "0 or more");
+        var stop = c.EarlyStopping;
+        check.OneOf("early_stopping.monitor", stop.Monitor, "accuracy/top1", "accuracy/top5", "loss");
+        check.Int("early_stopping.patience", stop.Patience, 0, int.MaxValue, what: "0 (off) or more");
+        check.Real("early_stopping.min_delta", stop.MinDelta, stop.MinDelta >= 0, "0 or more");
+        var ba = m.BatchAugments;
+        check.Real("model.batch_augments.mixup", ba.Mixup, ba.Mixup >= 0, "0 (off) or a positive alpha");
+        check.Real("model.batch_augments.cutmix", ba.Cutmix, ba.Cutmix >= 0, "0 (off) or a positive alpha");
         var s = c.Schedule;
         check.Int("schedule.epochs", s.Epochs, 1, 1_000_000);
         check.OneOf("schedule.policy", s.Policy, "poly", "cosine");

@@ -28,6 +28,13 @@ public sealed class LrSchedule
     public long MaxIters { get; }
 
     /// <summary>
+    /// The schedule of <paramref name="config"/> for <paramref name="itersPerEpoch"/> iterations per epoch and
+    /// <paramref name="world"/> ranks (the lr scaled by the total batch).
+    /// </summary>
+    public static LrSchedule For(TrainConfig config, int itersPerEpoch, int world = 1) =>
+        new(config.Schedule, ScaledLr(config.Optimizer, config.Data.BatchSize * world), (long)itersPerEpoch * config.Schedule.Epochs);
+
+    /// <summary>
     /// mmengine's <c>auto_scale_lr</c>: <c>lr * batchSize / baseBatchSize</c>, or <c>lr</c> when <c>base_batch_size</c> is 0.
     /// </summary>
     public static double ScaledLr(OptimizerConfig optimizer, int batchSize) =>
