@@ -48,7 +48,8 @@ public sealed class ExponentialMovingAverage : IDisposable
             foreach (var (_, p, avg) in _params) avg.copy_(p);
         else if (Steps % Config.Interval == 0)
         {
-            using Scalar momentum = Config.Momentum;
+            // a 0-d tensor weight: TorchSharp's lerp_ takes no Scalar; libtorch's lerp is the same formula for both
+            var momentum = tensor((float)Config.Momentum);
             foreach (var (_, p, avg) in _params) avg.lerp_(p, momentum);
         }
         Steps++;

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ShuffleNet.Training;
@@ -68,6 +69,20 @@ public abstract class Optimizer : IDisposable
 
     /// <summary>A state tensor that outlives the step's dispose scope.</summary>
     protected static Tensor Keep(Tensor t) => t.DetachFromDisposeScope();
+
+    /// <summary>
+    /// mmengine's <c>clip_grad</c>: <c>torch.nn.utils.clip_grad_norm_</c> over the gradients of every parameter of
+    /// <see cref="Groups"/> (scaled by <c>max_norm / (total + 1e-6)</c> when the total p-norm exceeds
+    /// <c>max_norm</c>); returns the total norm before clipping, or null when <paramref name="config"/> is off.
+    /// </summary>
+    public double? ClipGradNorm(ClipGradConfig config)
+    {
+        if (config.MaxNorm <= 0) return null;
+        using var scope = NewDisposeScope();
+        var parameters = Groups.SelectMany(g => g.Parameters).Where(p => p.grad is not null).ToList();
+        if (parameters.Count == 0) return 0;
+        return nn.utils.clip_grad_norm_(parameters, config.MaxNorm, config.NormType);
+    }
 
     /// <summary>The optimizer <paramref name="config"/> names, over <paramref name="groups"/>.</summary>
     public static Optimizer Create(OptimizerConfig config, IReadOnlyList<ParamGroup> groups) => config.Type switch

@@ -191,8 +191,7 @@ public sealed class Trainer
             (value, _stopAgreed) = (mean[0], mean[1] > 0);
             if (!double.IsFinite(value)) return value;
         }
-        if (_c.Optimizer.ClipGrad.MaxNorm > 0)
-            nn.utils.clip_grad_norm_(sgd.Groups.SelectMany(g => g.Parameters), _c.Optimizer.ClipGrad.MaxNorm, _c.Optimizer.ClipGrad.NormType);
+        sgd.ClipGradNorm(_c.Optimizer.ClipGrad);
         sgd.Lr = lr;
         sgd.Step();
         _ema?.Update(iter);
