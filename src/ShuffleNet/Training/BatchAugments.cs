@@ -33,11 +33,15 @@ public sealed class BatchAugments(BatchAugmentsConfig config)
         if (cutmix)
         {
             var box = RandBox((int)x.shape[2], (int)x.shape[3], lam, rng);
-            lam = 1 - (double)(box.Y2 - box.Y1) * (box.X2 - box.X1) / (x.shape[2] * x.shape[3]);
+            lam = KeptShare(box, (int)x.shape[2], (int)x.shape[3]);
             return (CutMix(x, perm, box), Mix(targets, perm, lam));
         }
         return (Mix(x, perm, lam), Mix(targets, perm, lam));
     }
+
+    /// <summary>CutMix's <c>correct_lam</c>: the share of the image outside <paramref name="box"/>.</summary>
+    public static double KeptShare(CutBox box, int height, int width) =>
+        1 - (double)(box.Y2 - box.Y1) * (box.X2 - box.X1) / ((double)height * width);
 
     /// <summary><c>lam * t + (1 - lam) * t[perm]</c>.</summary>
     public static Tensor Mix(Tensor t, Tensor perm, double lam) => t.mul(lam).add_(t.index_select(0, perm), alpha: 1 - lam);
@@ -62,9 +66,15 @@ public sealed class BatchAugments(BatchAugmentsConfig config)
     /// </summary>
     public static CutBox RandBox(int height, int width, double lam, Random rng)
     {
+        int cy = rng.Next(height), cx = rng.Next(width);
+        return RandBox(height, width, lam, cy, cx);
+    }
+
+    /// <summary><see cref="RandBox(int, int, double, Random)"/> with the centre drawn: row <paramref name="cy"/>, column <paramref name="cx"/>.</summary>
+    public static CutBox RandBox(int height, int width, double lam, int cy, int cx)
+    {
         double ratio = Math.Sqrt(1 - lam);
         int cutH = (int)(height * ratio), cutW = (int)(width * ratio);
-        int cy = rng.Next(height), cx = rng.Next(width);
         return new CutBox(Math.Clamp(cy - cutH / 2, 0, height), Math.Clamp(cy + cutH / 2, 0, height),
                           Math.Clamp(cx - cutW / 2, 0, width), Math.Clamp(cx + cutW / 2, 0, width));
     }
@@ -77,7 +87,7 @@ public sealed class BatchAugments(BatchAugmentsConfig config)
     public static Tensor SoftCrossEntropy(Tensor logits, Tensor targets, double labelSmoothing)
     {
         var t = labelSmoothing > 0 ? targets.mul(1 - labelSmoothing).add_(labelSmoothing / targets.shape[1]) : targets;
-        return nn.functional.log_softmax(logits, 1).mul_(t).sum(1).mean().neg_();
+        return nn.functional.log_softmax(logits, 1).mul(t).sum(1).mean().neg_();   // mul, not mul_: backward needs the log-softmax
     }
 
     /// <summary>A draw from Beta(alpha, alpha), as the ratio of two Gamma(alpha) draws.</summary>
