@@ -125,20 +125,23 @@ public sealed class Trainer
                 }
                 pos = pos with { Epoch = epoch + 1 };
                 bool isBest = false;
-                if (_val is not null && ((epoch + 1) % _c.Run.ValInterval == 0 || epoch + 1 == _c.Schedule.Epochs))
+                bool validated = _val is not null && ((epoch + 1) % _c.Run.ValInterval == 0 || epoch + 1 == _c.Schedule.Epochs);
+                if (validated)
                 {
                     _ema?.Swap();   // mmpretrain's EMAHook evaluate_on_ema: validate the averaged weights
-                    try { lastVal = Evaluator.Run(model, _val, numClasses); }   // not cancelled: a few seconds, and the epoch is complete
+                    try { lastVal = Evaluator.Run(model, _val!, numClasses); }   // not cancelled: a few seconds, and the epoch is complete
                     finally { _ema?.Swap(); }
                     log!.Val(epoch + 1, ipe, schedule.At(pos.Iter - 1), lastVal.Top1, lastVal.Top5);
                     isBest = lastVal.Top1 > pos.BestTop1;
                     if (isBest) pos = pos with { BestTop1 = lastVal.Top1 };
                     _listener.Validated(new ValidationInfo(epoch + 1, lastVal, isBest));
                 }
+                // the hook's verdict first, so the checkpoint carries its updated state (a resume stops where this run would)
+                string? reason = validated && lastVal is not null ? stopping?.ShouldStop(epoch + 1, lastVal) : null;
                 Save(latest, model, sgd, pos, ipe);
                 if (isBest) Save(best, model, null, pos, ipe);
                 if ((epoch + 1) % _c.Run.CheckpointInterval == 0) KeepEpochCheckpoint(latest, epoch + 1);
-                if (lastVal is not null && stopping?.ShouldStop(epoch + 1, lastVal) is { } reason)
+                if (reason is not null)
                 {
                     _listener.Note(reason);
                     return Finish(false, pos, lastVal, latest, File.Exists(best) ? best : null, watch, trainImages, trainSeconds,
