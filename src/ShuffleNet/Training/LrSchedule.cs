@@ -40,11 +40,14 @@ public sealed class LrSchedule
     public static double ScaledLr(OptimizerConfig optimizer, int batchSize) =>
         optimizer.BaseBatchSize == 0 ? optimizer.Lr : optimizer.Lr * batchSize / optimizer.BaseBatchSize;
 
+    /// <summary>Iterations of warm-up (0 without; at most <see cref="MaxIters"/> - 1).</summary>
+    public long WarmupIters => Math.Min(_config.Warmup == "none" ? 0 : _config.WarmupIters, MaxIters - 1);
+
     /// <summary>The learning rate of iteration <paramref name="iter"/> (0-based, global).</summary>
     public double At(long iter)
     {
         var c = _config;
-        long warm = Math.Min(c.Warmup == "none" ? 0 : c.WarmupIters, MaxIters - 1);
+        long warm = WarmupIters;
         if (iter < warm)
             return c.Warmup == "constant"
                 ? BaseLr * c.WarmupFactor
