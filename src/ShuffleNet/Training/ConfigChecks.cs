@@ -1,5 +1,7 @@
 using System.Globalization;
 using ShuffleNet.Checkpoints;
+using ShuffleNet.Data;
+using ShuffleNet.Vision.Datasets;
 
 namespace ShuffleNet.Training;
 
@@ -40,6 +42,12 @@ public static class ConfigChecks
         check.Int("data.resize_edge", d.ResizeEdge, d.CropSize, 8192, $"data.crop_size ({d.CropSize})");
         check.Int("data.pad", d.Pad, 0, 1024);
         check.Real("data.random_erasing", d.RandomErasing, d.RandomErasing is >= 0 and <= 1, "a probability in [0, 1]");
+        if (d.Classes.Length > 0)
+        {
+            check.OneOf("data.dataset", d.Dataset, "fashion_mnist");   // data.classes splits Fashion-MNIST only
+            try { ClassSubset.Parse(d.Classes, IdxDataset.FashionMnistClasses); }
+            catch (ArgumentException bad) { check.Fail("data.classes", d.Classes, $"Fashion-MNIST classes by name or index ({bad.Message})"); }
+        }
         long batchFloats = (long)d.BatchSize * m.Stem.InChannels * d.CropSize * d.CropSize;
         check.Ok("data.batch_size", d.BatchSize, batchFloats <= Array.MaxLength,
             $"small enough that a batch of {m.Stem.InChannels}x{d.CropSize}x{d.CropSize} images fits in one array " +

@@ -82,9 +82,12 @@ public sealed record StemConfig(int InChannels = 3, int Stride = 2, bool MaxPool
 /// <param name="Flip">Horizontal flip with probability 0.5 while training.</param>
 /// <param name="RandomErasing">Probability of torchvision's/mmpretrain's <c>RandomErasing</c> (area 0.02-1/3, ratio 0.3-3.3, erased to
 /// the mean pixel) after the other training augmentation; 0 (the default) turns it off.</param>
+/// <param name="Classes">For <c>fashion_mnist</c>: a new class split, the classes to keep as comma-separated names or
+/// indices, relabelled 0..k-1 in that order (e.g. <c>T-shirt/top,Pullover,Coat,Shirt</c>); empty keeps all ten.</param>
 public sealed record DataConfig(
     string Dataset = "image_folder", string Root = "data/imagenet", int BatchSize = 64, int Workers = 2,
-    int CropSize = 224, int ResizeEdge = 256, int Pad = 2, bool Flip = true, double RandomErasing = 0);
+    int CropSize = 224, int ResizeEdge = 256, int Pad = 2, bool Flip = true, double RandomErasing = 0,
+    string Classes = "");
 
 /// <summary>The optimizer as mmpretrain's <c>optim_wrapper</c> configures it.</summary>
 /// <param name="Lr">Learning rate at <see cref="BaseBatchSize"/> images per step.</param>

@@ -21,9 +21,10 @@ public static class TrainData
         {
             if (config.Model.Stem.InChannels != 1)
                 throw new ConfigException($"Fashion-MNIST is grayscale: 'model.stem.in_channels' must be 1, not {config.Model.Stem.InChannels}");
+            var keep = ClassSubset.Parse(d.Classes, IdxDataset.FashionMnistClasses);
             return (FashionMnist(d.Root, train: true, d.BatchSize, config.Run.Seed,
-                        Presets.FashionMnistTrain(d.Pad, d.Flip, d.RandomErasing)),
-                    FashionMnist(d.Root, train: false, EvalBatchSize));
+                        Presets.FashionMnistTrain(d.Pad, d.Flip, d.RandomErasing), keep),
+                    FashionMnist(d.Root, train: false, EvalBatchSize, keep: keep));
         }
         if (d.Dataset == "image_folder") return ImageFolders(config);
         throw new ConfigException($"data.dataset '{d.Dataset}' is not known; use 'image_folder' or 'fashion_mnist'");
@@ -32,14 +33,17 @@ public static class TrainData
     /// <summary>
     /// Fashion-MNIST's training (60,000) or test (10,000) split under <paramref name="root"/> (IDX files, gzipped or
     /// not) as a <see cref="DatasetSource"/>: training through <paramref name="trainPipeline"/> (default
-    /// <see cref="Presets.FashionMnistTrain"/>), test through <see cref="Presets.FashionMnistEval"/>.
+    /// <see cref="Presets.FashionMnistTrain"/>), test through <see cref="Presets.FashionMnistEval"/>; with
+    /// <paramref name="keep"/>, only those classes, relabelled in that order (<see cref="ClassSubset"/>).
     /// </summary>
     /// <exception cref="DataException">The folder or a file is missing or malformed; the message says how to install it.</exception>
-    public static DatasetSource FashionMnist(string root, bool train, int batchSize, int seed = 0, Pipeline? trainPipeline = null)
+    public static DatasetSource FashionMnist(string root, bool train, int batchSize, int seed = 0, Pipeline? trainPipeline = null,
+        IReadOnlyList<int>? keep = null)
     {
         try
         {
-            var dataset = IdxDataset.FashionMnist(train, root);
+            IImageDataset dataset = IdxDataset.FashionMnist(train, root);
+            if (keep is not null) dataset = new ClassSubset(dataset, keep);
             var pipeline = train ? trainPipeline ?? Presets.FashionMnistTrain() : Presets.FashionMnistEval();
             return new DatasetSource(dataset, pipeline, batchSize, train, seed);
         }
