@@ -44,7 +44,7 @@ public sealed record TrainConfig(
 /// <param name="FrozenStages">mmpretrain's <c>frozen_stages</c>: -1 none, k: conv1 and stages 0..k-1.</param>
 /// <param name="NormEval">mmpretrain's <c>norm_eval</c>: BatchNorm stays in eval mode while training.</param>
 /// <param name="LabelSmoothing">0 is plain cross-entropy; mmpretrain's <c>LabelSmoothLoss(label_smooth_val)</c> otherwise.</param>
-/// <param name="LoadFrom">A checkpoint to start from (fine-tuning); a head of another size is re-initialised.</param>
+/// <param name="LoadFrom">A checkpoint to start from (fine-tuning); a head of another size is re-initialised; empty: none.</param>
 /// <param name="BatchAugments">mmpretrain's <c>train_cfg.augments</c>: Mixup and CutMix with soft-target loss.</param>
 public sealed record ModelConfig(
     string Width = "1.0x", int NumClasses = 1000, StemConfig? Stem = null, int FrozenStages = -1, bool NormEval = false,

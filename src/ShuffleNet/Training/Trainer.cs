@@ -74,7 +74,7 @@ public sealed class Trainer
         var stem = new StemOptions(_c.Model.Stem.InChannels, _c.Model.Stem.Stride, _c.Model.Stem.MaxPool);
         using var model = ShuffleNetV2Builder.Create(ShuffleNetV2Layout.TryParse(_c.Model.Width)!.Value, numClasses, stem,
             _c.Model.FrozenStages, _c.Model.NormEval);
-        if (resumeFrom is null && _c.Model.LoadFrom is { } from) FineTuning.LoadPretrained(model, from, _listener);
+        if (resumeFrom is null && _c.Model.LoadFrom is { Length: > 0 } from) FineTuning.LoadPretrained(model, from, _listener);
         using var sgd = Optimizer.Create(_c.Optimizer, ParamGroups.Split(model, _c.Optimizer.WeightDecay, _c.Optimizer.NormDecayMult));
         using var ema = _ema = _c.Ema.Momentum > 0 ? new ExponentialMovingAverage(model, _c.Ema) : null;
         _augments = new BatchAugments(_c.Model.BatchAugments) is { Enabled: true } augments ? augments : null;
