@@ -30,7 +30,8 @@ internal sealed record QuantizeData(List<ImageBatch> Calibration, IEnumerable<Im
             if (inChannels != 1)
                 throw new ArgumentException($"--calibration {spec}: Fashion-MNIST is grayscale, the model takes {inChannels}-channel images; give an image folder");
             // shuffled, not augmented
-            var train = TrainData.FashionMnist(root, train: true, BatchSize, seed, Presets.FashionMnistTrain(pad: 0, flip: false));
+            var train = TrainData.FashionMnist(root, train: true, BatchSize, seed,
+                Presets.FashionMnistTrain(pad: 0, flip: false));
             var test = TrainData.FashionMnist(root, train: false, BatchSize);
             return new QuantizeData(Take(train.Epoch(0), calibrationImages).ToList(), Take(test.Epoch(0), heldOutImages), $"Fashion-MNIST in {root}");
         }

@@ -48,8 +48,10 @@ internal static class TrainCommand
             var dir = r.GetValue(workDir) ?? Path.Combine("work_dirs", name);
             string? resumeFrom = r.GetResult(resume) is null ? null : r.GetValue(resume) ?? Path.Combine(dir, "latest.pth");
             if (r.GetValue(plot) is not null && !r.GetValue(dryRun))
-                throw new ArgumentException("--plot draws the schedule of a --dry-run; add --dry-run (a training run draws log.png itself)");
-            if (r.GetValue(dryRun)) return DryRun(cfg, name, Math.Max(1, r.GetValue(nproc)), r.GetValue(datasetSize), r.GetValue(plot));
+                throw new ArgumentException(
+                    "--plot draws the schedule of a --dry-run; add --dry-run (a training run draws log.png itself)");
+            if (r.GetValue(dryRun))
+                return DryRun(cfg, name, Math.Max(1, r.GetValue(nproc)), r.GetValue(datasetSize), r.GetValue(plot));
             var launch = LaunchEnvironment.Detect();
             if (r.GetValue(nproc) is var n && n > 1 && launch.WorldSize == 1) return LaunchRanks(n);
             using var group = ProcessGroups.Create(launch, cfg.Dist.Backend, TimeSpan.FromSeconds(cfg.Dist.Timeout));
@@ -116,7 +118,8 @@ internal static class TrainCommand
         int ipe = DistributedSampler.NumSamples(whole, world, dropLast: true);
         var schedule = LrSchedule.For(cfg, ipe, world);
         long warm = schedule.WarmupIters, last = schedule.MaxIters - 1;
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/] (dry run): {count:N0} training images, {cfg.Schedule.Epochs} epochs " +
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/] (dry run): {count:N0} training images, " +
+                               $"{cfg.Schedule.Epochs} epochs " +
                                $"of {ipe:N0} iterations (batch {cfg.Data.BatchSize}{(world > 1 ? $" x {world} ranks" : "")}), " +
                                $"{schedule.MaxIters:N0} in all; {cfg.Optimizer.Type}, base lr {schedule.BaseLr:G6}");
         var table = new Table().AddColumns("iteration", "epoch", "lr");

@@ -13,7 +13,9 @@ public sealed class ClassSubset : IImageDataset
     private readonly int[] _indices;
     private readonly int[] _newLabel;
 
-    /// <summary>The samples of <paramref name="inner"/> whose label is in <paramref name="keep"/> (old labels, in the new order).</summary>
+    /// <summary>
+    /// The samples of <paramref name="inner"/> whose label is in <paramref name="keep"/> (old labels, in the new order).
+    /// </summary>
     /// <exception cref="ArgumentException">A class is out of range or given twice.</exception>
     public ClassSubset(IImageDataset inner, IReadOnlyList<int> keep)
     {
@@ -73,7 +75,8 @@ public sealed class ClassSubset : IImageDataset
         var seen = new HashSet<int>();
         foreach (int k in keep)
         {
-            if (k < 0 || k >= numClasses) throw new ArgumentException($"class {k} is not one of the {numClasses} (0..{numClasses - 1})");
+            if (k < 0 || k >= numClasses)
+                throw new ArgumentException($"class {k} is not one of the {numClasses} (0..{numClasses - 1})");
             if (!seen.Add(k)) throw new ArgumentException($"class {k} is given twice");
         }
     }

@@ -44,7 +44,8 @@ public static class Evaluator
     public static EvalResult Run(Func<TrainBatch, float[]> logitsOf, IBatchSource data, int numClasses, CancellationToken cancel = default)
     {
         if (data.MaxLabel >= numClasses)
-            throw new DataException($"the evaluation data has label {data.MaxLabel} but the model has {numClasses} classes (0..{numClasses - 1})");
+            throw new DataException($"the evaluation data has label {data.MaxLabel} but the model has {numClasses} classes " +
+                                    $"(0..{numClasses - 1})");
         var meter = new AccuracyMeter(numClasses);
         double lossSum = 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();

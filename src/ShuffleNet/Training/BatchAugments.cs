@@ -70,7 +70,10 @@ public sealed class BatchAugments(BatchAugmentsConfig config)
         return RandBox(height, width, lam, cy, cx);
     }
 
-    /// <summary><see cref="RandBox(int, int, double, Random)"/> with the centre drawn: row <paramref name="cy"/>, column <paramref name="cx"/>.</summary>
+    /// <summary>
+    /// <see cref="RandBox(int, int, double, Random)"/> with the centre drawn: row <paramref name="cy"/>, column
+    /// <paramref name="cx"/>.
+    /// </summary>
     public static CutBox RandBox(int height, int width, double lam, int cy, int cx)
     {
         double ratio = Math.Sqrt(1 - lam);
@@ -87,7 +90,8 @@ public sealed class BatchAugments(BatchAugmentsConfig config)
     public static Tensor SoftCrossEntropy(Tensor logits, Tensor targets, double labelSmoothing)
     {
         var t = labelSmoothing > 0 ? targets.mul(1 - labelSmoothing).add_(labelSmoothing / targets.shape[1]) : targets;
-        return nn.functional.log_softmax(logits, 1).mul(t).sum(1).mean().neg_();   // mul, not mul_: backward needs the log-softmax
+        // mul, not mul_: backward needs the log-softmax
+        return nn.functional.log_softmax(logits, 1).mul(t).sum(1).mean().neg_();
     }
 
     /// <summary>A draw from Beta(alpha, alpha), as the ratio of two Gamma(alpha) draws.</summary>

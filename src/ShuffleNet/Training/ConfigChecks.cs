@@ -46,7 +46,10 @@ public static class ConfigChecks
         {
             check.OneOf("data.dataset", d.Dataset, "fashion_mnist");   // data.classes splits Fashion-MNIST only
             try { ClassSubset.Parse(d.Classes, IdxDataset.FashionMnistClasses); }
-            catch (ArgumentException bad) { check.Fail("data.classes", d.Classes, $"Fashion-MNIST classes by name or index ({bad.Message})"); }
+            catch (ArgumentException bad)
+            {
+                check.Fail("data.classes", d.Classes, $"Fashion-MNIST classes by name or index ({bad.Message})");
+            }
         }
         long batchFloats = (long)d.BatchSize * m.Stem.InChannels * d.CropSize * d.CropSize;
         check.Ok("data.batch_size", d.BatchSize, batchFloats <= Array.MaxLength,

@@ -24,7 +24,9 @@ public sealed class EarlyStopping
         Wait = pos.StopWait ?? 0;
     }
 
-    /// <summary>The hook for <paramref name="config"/>, resumed at <paramref name="pos"/>; null when patience is 0 (off).</summary>
+    /// <summary>
+    /// The hook for <paramref name="config"/>, resumed at <paramref name="pos"/>; null when patience is 0 (off).
+    /// </summary>
     public static EarlyStopping? From(EarlyStoppingConfig config, TrainPosition pos) =>
         config.Patience > 0 ? new EarlyStopping(config, pos) : null;
 
@@ -48,6 +50,7 @@ public sealed class EarlyStopping
         if (++Wait < _config.Patience) return null;
         var inv = CultureInfo.InvariantCulture;
         return string.Format(inv, "early stopping after epoch {0}: {1} has not improved by more than {2} on the best {3:G6} " +
-                                  "for {4} validations (early_stopping.patience)", epoch, _config.Monitor, _config.MinDelta, Best, Wait);
+                                  "for {4} validations (early_stopping.patience)",
+            epoch, _config.Monitor, _config.MinDelta, Best, Wait);
     }
 }

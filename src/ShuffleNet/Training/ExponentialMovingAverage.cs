@@ -34,7 +34,9 @@ public sealed class ExponentialMovingAverage : IDisposable
     /// <summary>Averaged parameters by state-dict name.</summary>
     public IEnumerable<(string Name, Tensor Average)> Averages => _params.Select(p => (p.Name, p.Average));
 
-    /// <summary>After training iteration <paramref name="iter"/> (0-based, global): averages or, before <c>begin_iter</c>, copies.</summary>
+    /// <summary>
+    /// After training iteration <paramref name="iter"/> (0-based, global): averages or, before <c>begin_iter</c>, copies.
+    /// </summary>
     public void Update(long iter)
     {
         using var _ = no_grad();

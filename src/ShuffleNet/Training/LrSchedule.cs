@@ -32,7 +32,8 @@ public sealed class LrSchedule
     /// <paramref name="world"/> ranks (the lr scaled by the total batch).
     /// </summary>
     public static LrSchedule For(TrainConfig config, int itersPerEpoch, int world = 1) =>
-        new(config.Schedule, ScaledLr(config.Optimizer, config.Data.BatchSize * world), (long)itersPerEpoch * config.Schedule.Epochs);
+        new(config.Schedule, ScaledLr(config.Optimizer, config.Data.BatchSize * world),
+            (long)itersPerEpoch * config.Schedule.Epochs);
 
     /// <summary>
     /// mmengine's <c>auto_scale_lr</c>: <c>lr * batchSize / baseBatchSize</c>, or <c>lr</c> when <c>base_batch_size</c> is 0.

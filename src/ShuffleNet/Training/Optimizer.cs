@@ -35,14 +35,18 @@ public abstract class Optimizer : IDisposable
     /// <summary>The state of parameter <paramref name="index"/> (empty before its first step).</summary>
     public IReadOnlyDictionary<string, Tensor> State(int index) => _state[index];
 
-    /// <summary>Replaces state <paramref name="name"/> of parameter <paramref name="index"/> with a copy of <paramref name="value"/>.</summary>
+    /// <summary>
+    /// Replaces state <paramref name="name"/> of parameter <paramref name="index"/> with a copy of <paramref name="value"/>.
+    /// </summary>
     public void SetState(int index, string name, Tensor value)
     {
         if (_state[index].Remove(name, out var old)) old.Dispose();
         _state[index][name] = value.detach().clone().DetachFromDisposeScope();   // outlives the caller's scope
     }
 
-    /// <summary>The hyper-parameters of <paramref name="group"/> as <c>torch.optim</c> lists them in <c>param_groups</c>.</summary>
+    /// <summary>
+    /// The hyper-parameters of <paramref name="group"/> as <c>torch.optim</c> lists them in <c>param_groups</c>.
+    /// </summary>
     public abstract IEnumerable<(string Key, object? Value)> GroupOptions(ParamGroup group);
 
     /// <summary>Updates every parameter that has a gradient.</summary>

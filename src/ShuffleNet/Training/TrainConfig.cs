@@ -44,7 +44,8 @@ public sealed record TrainConfig(
 /// <param name="FrozenStages">mmpretrain's <c>frozen_stages</c>: -1 none, k: conv1 and stages 0..k-1.</param>
 /// <param name="NormEval">mmpretrain's <c>norm_eval</c>: BatchNorm stays in eval mode while training.</param>
 /// <param name="LabelSmoothing">0 is plain cross-entropy; mmpretrain's <c>LabelSmoothLoss(label_smooth_val)</c> otherwise.</param>
-/// <param name="LoadFrom">A checkpoint to start from (fine-tuning); a head of another size is re-initialised; empty: none.</param>
+/// <param name="LoadFrom">A checkpoint to start from (fine-tuning); a head of another size is re-initialised;
+/// empty: none.</param>
 /// <param name="BatchAugments">mmpretrain's <c>train_cfg.augments</c>: Mixup and CutMix with soft-target loss.</param>
 public sealed record ModelConfig(
     string Width = "1.0x", int NumClasses = 1000, StemConfig? Stem = null, int FrozenStages = -1, bool NormEval = false,
@@ -62,7 +63,8 @@ public sealed record ModelConfig(
 /// <c>probs=None</c>). The loss becomes the soft-target cross-entropy of the mixed (and label-smoothed) targets.
 /// </summary>
 /// <param name="Mixup">Mixup's alpha: the mixing weight is drawn from Beta(alpha, alpha) (Zhang et al., ICLR 2018).</param>
-/// <param name="Cutmix">CutMix's alpha: the pasted box's area share is drawn from Beta(alpha, alpha) (Yun et al., ICCV 2019).</param>
+/// <param name="Cutmix">CutMix's alpha: the pasted box's area share is drawn from Beta(alpha, alpha)
+/// (Yun et al., ICCV 2019).</param>
 public sealed record BatchAugmentsConfig(double Mixup = 0, double Cutmix = 0);
 
 /// <summary>The stem: <c>conv1</c> (3x3, <paramref name="Stride"/>) and an optional 3x3 stride-2 max-pool.</summary>

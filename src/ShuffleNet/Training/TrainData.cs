@@ -36,7 +36,8 @@ public static class TrainData
     /// <see cref="Presets.FashionMnistTrain"/>), test through <see cref="Presets.FashionMnistEval"/>; with
     /// <paramref name="keep"/>, only those classes, relabelled in that order (<see cref="ClassSubset"/>).
     /// </summary>
-    /// <exception cref="DataException">The folder or a file is missing or malformed; the message says how to install it.</exception>
+    /// <exception cref="DataException">The folder or a file is missing or malformed; the message says how to install
+    /// it.</exception>
     public static DatasetSource FashionMnist(string root, bool train, int batchSize, int seed = 0, Pipeline? trainPipeline = null,
         IReadOnlyList<int>? keep = null)
     {

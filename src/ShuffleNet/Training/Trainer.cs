@@ -15,7 +15,8 @@ namespace ShuffleNet.Training;
 /// Mixup/CutMix), backward, gradient clipping, the <see cref="Optimizer"/> step and the weights' moving average
 /// (<see cref="ExponentialMovingAverage"/>); every <c>log_interval</c> a <c>log.json</c> line; after every epoch a
 /// validation (on the averaged weights with EMA), <c>latest.pth</c> (+ <c>epoch_N.pth</c>, and <c>best.pth</c> when
-/// top-1 improves) and the early-stopping check (<see cref="EarlyStopping"/>). Cancelling the token saves <c>latest.pth</c> at the current iteration and returns; a resumed
+/// top-1 improves) and the early-stopping check (<see cref="EarlyStopping"/>). Cancelling the token saves
+/// <c>latest.pth</c> at the current iteration and returns; a resumed
 /// run reproduces the uninterrupted one exactly, because the data's randomness is a function of (seed, epoch, batch)
 /// and the optimizer state is in the checkpoint. With a process group of several ranks it is data-parallel
 /// (<see cref="DataParallel"/>): each rank trains on its <see cref="ShardedSource"/> share, gradients are averaged,
@@ -75,7 +76,8 @@ public sealed class Trainer
         using var model = ShuffleNetV2Builder.Create(ShuffleNetV2Layout.TryParse(_c.Model.Width)!.Value, numClasses, stem,
             _c.Model.FrozenStages, _c.Model.NormEval);
         if (resumeFrom is null && _c.Model.LoadFrom is { Length: > 0 } from) FineTuning.LoadPretrained(model, from, _listener);
-        using var sgd = Optimizer.Create(_c.Optimizer, ParamGroups.Split(model, _c.Optimizer.WeightDecay, _c.Optimizer.NormDecayMult));
+        using var sgd = Optimizer.Create(_c.Optimizer,
+            ParamGroups.Split(model, _c.Optimizer.WeightDecay, _c.Optimizer.NormDecayMult));
         using var ema = _ema = _c.Ema.Momentum > 0 ? new ExponentialMovingAverage(model, _c.Ema) : null;
         _augments = new BatchAugments(_c.Model.BatchAugments) is { Enabled: true } augments ? augments : null;
         int ipe = _train.BatchesPerEpoch, world = _group.WorldSize;
@@ -129,7 +131,8 @@ public sealed class Trainer
                 if (validated)
                 {
                     _ema?.Swap();   // mmpretrain's EMAHook evaluate_on_ema: validate the averaged weights
-                    try { lastVal = Evaluator.Run(model, _val!, numClasses); }   // not cancelled: a few seconds, and the epoch is complete
+                    // not cancelled: a few seconds, and the epoch is complete
+                    try { lastVal = Evaluator.Run(model, _val!, numClasses); }
                     finally { _ema?.Swap(); }
                     log!.Val(epoch + 1, ipe, schedule.At(pos.Iter - 1), lastVal.Top1, lastVal.Top5);
                     isBest = lastVal.Top1 > pos.BestTop1;
@@ -180,7 +183,8 @@ public sealed class Trainer
         {
             // seeded by (seed, iteration) alone, so a resumed run mixes as the uninterrupted one did
             var rng = new Random(HashCode32(_c.Run.Seed, iter, _group.Rank));
-            var (mixed, targets) = _augments.Apply(x, nn.functional.one_hot(y, _c.Model.NumClasses).to_type(ScalarType.Float32), rng);
+            var oneHot = nn.functional.one_hot(y, _c.Model.NumClasses).to_type(ScalarType.Float32);
+            var (mixed, targets) = _augments.Apply(x, oneHot, rng);
             loss = BatchAugments.SoftCrossEntropy(model.call(mixed), targets, _c.Model.LabelSmoothing);
         }
         double value = loss.item<float>();
@@ -247,7 +251,8 @@ public sealed class Trainer
         var meta = TrainingCheckpoint.Meta(_c, model, pos, ipe);
         meta["world_size"] = (long)_group.WorldSize;
         if (_log is not null) meta["log_lines"] = (long)_log.Count;
-        if (_stopping is not null) (meta["early_stopping_best"], meta["early_stopping_wait"]) = (_stopping.Best, (long)_stopping.Wait);
+        if (_stopping is not null)
+            (meta["early_stopping_best"], meta["early_stopping_wait"]) = (_stopping.Best, (long)_stopping.Wait);
         return meta;
     }
 

@@ -89,7 +89,8 @@ public static class TrainingCheckpoint
     /// (<c>meta.world_size</c>, absent: 1) is translated so the same share of the epoch counts as done:
     /// <c>iter = epochs * ipe + inEpoch * savedWorld / world</c> (rounded down: a few batches may be seen twice).
     /// </summary>
-    /// <exception cref="CheckpointException">Unreadable, another architecture or optimizer, no training state, or other data.</exception>
+    /// <exception cref="CheckpointException">Unreadable, another architecture or optimizer, no training state, or other
+    /// data.</exception>
     public static TrainPosition Restore(string path, ImageClassifier model, Optimizer optimizer, ExponentialMovingAverage? ema,
         IBatchSource train, int world)
     {
@@ -104,14 +105,16 @@ public static class TrainingCheckpoint
                 $" with {classes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} classes; this config trains {want}");
         if (ckpt.Meta.GetValueOrDefault("iter") is not long iter || ckpt.Meta.GetValueOrDefault("epoch") is not long epoch
             || top.GetValueOrDefault("optimizer") is not OrderedDictionary<object, object?> opt)
-            throw new CheckpointException($"cannot resume from '{path}': it has no optimizer state or meta.iter (a model file such as best.pth?); " +
+            throw new CheckpointException($"cannot resume from '{path}': it has no optimizer state or meta.iter " +
+                                          "(a model file such as best.pth?); " +
                                           "use model.load_from to fine-tune from it");
         int ipe = train.BatchesPerEpoch;
         int saved = ckpt.Meta.GetValueOrDefault("world_size") is long ws && ws >= 1 ? (int)ws : 1;
         int savedIpe = saved == world ? ipe
             : DistributedSampler.NumSamples(train is ShardedSource s ? s.InnerBatchesPerEpoch : ipe, saved, dropLast: true);
         if (ckpt.Meta.GetValueOrDefault("iters_per_epoch") is long fileIpe && fileIpe != savedIpe)
-            throw new CheckpointException($"cannot resume from '{path}': it was made with {fileIpe} iterations per epoch, this run has {savedIpe} (batch size or dataset changed)");
+            throw new CheckpointException($"cannot resume from '{path}': it was made with {fileIpe} iterations per epoch, " +
+                                          $"this run has {savedIpe} (batch size or dataset changed)");
         LoadWeights(path, top, ckpt.StateDict, model, ema);
         LoadOptimizer(path, opt, optimizer);
         long epochs = iter / savedIpe, inEpoch = iter % savedIpe;
@@ -126,7 +129,8 @@ public static class TrainingCheckpoint
 
     // mmengine's EMAHook.after_load_checkpoint on resume: swap back, so the model gets the raw weights and the EMA the
     // averages; without an EMA section the average starts from the weights
-    private static void LoadWeights(string path, OrderedDictionary<object, object?> top, StateDict stateDict, ImageClassifier model,
+    private static void LoadWeights(string path, OrderedDictionary<object, object?> top, StateDict stateDict,
+        ImageClassifier model,
         ExponentialMovingAverage? ema)
     {
         if (top.GetValueOrDefault(EmaKey) is not OrderedDictionary<object, object?> swapped)
@@ -142,7 +146,8 @@ public static class TrainingCheckpoint
         }
         var raw = new StateDict();
         foreach (var (k, v) in swapped)
-            if (k is string key && key.StartsWith("module.", StringComparison.Ordinal) && v is TensorData t) raw[key["module.".Length..]] = t;
+            if (k is string key && key.StartsWith("module.", StringComparison.Ordinal) && v is TensorData t)
+                raw[key["module.".Length..]] = t;
         Weights.Load(model, raw, path);
         if (ema is null) return;   // EMA turned off for the rest of the run: train on from the raw weights
         foreach (var (name, _) in ema.Averages.ToList())
@@ -163,7 +168,8 @@ public static class TrainingCheckpoint
             {
                 if (name is not string n || value is not TensorData t) continue;
                 if (!optimizer.StateNames.Contains(n))
-                    throw new CheckpointException($"cannot resume from '{path}': its optimizer state has '{n}', which {optimizer.Type} " +
+                    throw new CheckpointException($"cannot resume from '{path}': its optimizer state has '{n}', " +
+                                                  $"which {optimizer.Type} " +
                                                   "does not keep; resume with the optimizer.type it was trained with");
                 using var tensor = Weights.ToTensor(t);
                 optimizer.SetState((int)i, n, tensor);
