@@ -1,4 +1,5 @@
 using ShuffleNet.Checkpoints;
+using ShuffleNet.Data;
 using ShuffleNet.Inference;
 using ShuffleNet.Models;
 using ShuffleNet.Training;

@@ -17,7 +17,8 @@ public static class CheckpointFile
     public static Checkpoint Load(string path) => FromGraph(TorchFile.Load(path), path);
 
     /// <summary>What <see cref="Load"/> does with the graph <see cref="TorchFile.Load(string)"/> read.</summary>
-    internal static Checkpoint FromGraph(object? root, string path)
+    /// <exception cref="CheckpointException">The graph holds no state dict.</exception>
+    public static Checkpoint FromGraph(object? root, string path)
     {
         var top = root as OrderedDictionary<object, object?>
             ?? throw new CheckpointException($"checkpoint '{path}' holds a {Describe(root)}, not a dict; expected a state dict or an mmpretrain checkpoint");

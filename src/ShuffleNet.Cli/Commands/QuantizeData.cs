@@ -1,3 +1,4 @@
+using ShuffleNet.Data;
 using ShuffleNet.Onnx.Quantization;
 using ShuffleNet.Training;
 using ShuffleNet.Vision.Datasets;
@@ -22,14 +23,16 @@ internal sealed record QuantizeData(List<ImageBatch> Calibration, IEnumerable<Im
 
     public static QuantizeData Load(string spec, int inChannels, IReadOnlyList<string>? classes, int calibrationImages, int heldOutImages, int seed)
     {
-        var root = spec is "fashion-mnist" or "fashion_mnist" ? FashionMnist.DefaultRoot : spec;
+        var root = spec is "fashion-mnist" or "fashion_mnist" ? IdxDataset.FashionMnistDefaultDir : spec;
         bool idx = File.Exists(Path.Combine(root, "t10k-images-idx3-ubyte.gz")) || File.Exists(Path.Combine(root, "t10k-images-idx3-ubyte"));
         if (idx || !Directory.Exists(root))
         {
             if (inChannels != 1)
                 throw new ArgumentException($"--calibration {spec}: Fashion-MNIST is grayscale, the model takes {inChannels}-channel images; give an image folder");
-            var train = FashionMnist.Load(root, train: true, BatchSize, seed, pad: 0, flip: false);   // shuffled, not augmented
-            var test = FashionMnist.Load(root, train: false, BatchSize, seed: 0);
+            // shuffled, not augmented
+            var train = TrainData.FashionMnist(root, train: true, BatchSize, seed,
+                Presets.FashionMnistTrain(pad: 0, flip: false));
+            var test = TrainData.FashionMnist(root, train: false, BatchSize);
             return new QuantizeData(Take(train.Epoch(0), calibrationImages).ToList(), Take(test.Epoch(0), heldOutImages), $"Fashion-MNIST in {root}");
         }
         return Folder(root, inChannels, classes, calibrationImages, heldOutImages, seed);

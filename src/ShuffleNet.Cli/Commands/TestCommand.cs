@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ShuffleNet.Checkpoints;
+using ShuffleNet.Data;
 using ShuffleNet.Evaluation;
 using ShuffleNet.Training;
 using ShuffleNet.Vision.Datasets;
@@ -109,13 +110,13 @@ internal static class TestCommand
     private static (IBatchSource Source, string Root) TestData(string data, int inChannels, string checkpointPath,
         Action<SkippedSample> onSkipped)
     {
-        var root = data is "fashion-mnist" or "fashion_mnist" ? FashionMnist.DefaultRoot : data;
+        var root = data is "fashion-mnist" or "fashion_mnist" ? IdxDataset.FashionMnistDefaultDir : data;
         bool idx = File.Exists(Path.Combine(root, "t10k-images-idx3-ubyte.gz")) || File.Exists(Path.Combine(root, "t10k-images-idx3-ubyte"));
         if (idx || !Directory.Exists(root))
         {
             if (inChannels != 1)
                 throw new CheckpointException($"checkpoint '{checkpointPath}' takes {inChannels}-channel images; Fashion-MNIST is grayscale (1 channel)");
-            return (FashionMnist.Load(root, train: false, TrainData.EvalBatchSize, seed: 0), root);
+            return (TrainData.FashionMnist(root, train: false, TrainData.EvalBatchSize), root);
         }
         if (inChannels != 3)
             throw new CheckpointException($"checkpoint '{checkpointPath}' takes {inChannels}-channel images; image folders are evaluated as RGB");

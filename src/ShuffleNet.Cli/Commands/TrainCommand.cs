@@ -25,9 +25,18 @@ internal static class TrainCommand
             Description = "Data-parallel ranks on this machine, started with mpiexec (MPI backend, CPU); data.batch_size is per rank.",
             DefaultValueFactory = _ => 1,
         };
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "Check the recipe and print its schedule (lr at warm-up, middle, end) without training.",
+        };
+        var plot = new Option<string?>("--plot") { Description = "With --dry-run: draw the lr of every iteration to a PNG." };
+        var datasetSize = new Option<int?>("--dataset-size")
+        {
+            Description = "With --dry-run: training images, instead of counting the dataset (mmpretrain's vis_scheduler).",
+        };
         var command = new Command("train", "Train ShuffleNet V2 from a recipe; Ctrl+C stops with a checkpoint to resume from.")
         {
-            config, workDir, resume, set, data, nproc,
+            config, workDir, resume, set, data, nproc, dryRun, plot, datasetSize,
         };
         command.SetAction(r => Common.Run(() =>
         {
@@ -38,6 +47,11 @@ internal static class TrainCommand
             var name = path is null ? DefaultRecipe.Name : Path.GetFileNameWithoutExtension(path);
             var dir = r.GetValue(workDir) ?? Path.Combine("work_dirs", name);
             string? resumeFrom = r.GetResult(resume) is null ? null : r.GetValue(resume) ?? Path.Combine(dir, "latest.pth");
+            if (r.GetValue(plot) is not null && !r.GetValue(dryRun))
+                throw new ArgumentException(
+                    "--plot draws the schedule of a --dry-run; add --dry-run (a training run draws log.png itself)");
+            if (r.GetValue(dryRun))
+                return DryRun(cfg, name, Math.Max(1, r.GetValue(nproc)), r.GetValue(datasetSize), r.GetValue(plot));
             var launch = LaunchEnvironment.Detect();
             if (r.GetValue(nproc) is var n && n > 1 && launch.WorldSize == 1) return LaunchRanks(n);
             using var group = ProcessGroups.Create(launch, cfg.Dist.Backend, TimeSpan.FromSeconds(cfg.Dist.Timeout));
@@ -89,6 +103,36 @@ internal static class TrainCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    // mmpretrain's tools/visualization/vis_scheduler.py: the schedule the run would follow, before anything trains
+    private static int DryRun(TrainConfig cfg, string name, int world, int? datasetSize, string? plot)
+    {
+        if (plot is not null) Checkpoints.AtomicFile.CheckTarget(plot);
+        if (datasetSize is < 1) throw new ArgumentException($"--dataset-size {datasetSize}: must be at least 1");
+        int count = datasetSize ?? TrainData.Create(cfg).Train.Count;
+        int whole = count / cfg.Data.BatchSize;   // the training source drops the last partial batch
+        if (whole < world)
+            throw new ArgumentException($"{count:N0} training images make {whole} batches of {cfg.Data.BatchSize}: " +
+                                        $"fewer than the {world} ranks; lower data.batch_size");
+        int ipe = DistributedSampler.NumSamples(whole, world, dropLast: true);
+        var schedule = LrSchedule.For(cfg, ipe, world);
+        long warm = schedule.WarmupIters, last = schedule.MaxIters - 1;
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/] (dry run): {count:N0} training images, " +
+                               $"{cfg.Schedule.Epochs} epochs " +
+                               $"of {ipe:N0} iterations (batch {cfg.Data.BatchSize}{(world > 1 ? $" x {world} ranks" : "")}), " +
+                               $"{schedule.MaxIters:N0} in all; {cfg.Optimizer.Type}, base lr {schedule.BaseLr:G6}");
+        var table = new Table().AddColumns("iteration", "epoch", "lr");
+        foreach (long i in new SortedSet<long> { 0, Math.Max(0, warm - 1), warm, warm + (last - warm) / 2, last })
+            table.AddRow($"{i:N0}", (i / (double)ipe).ToString("F2", System.Globalization.CultureInfo.InvariantCulture),
+                schedule.At(i).ToString("G6", System.Globalization.CultureInfo.InvariantCulture));
+        AnsiConsole.Write(table);
+        if (plot is not null)
+        {
+            TrainChart.WriteSchedule(schedule, ipe, plot, $"{name}: {cfg.Schedule.Policy}, warm-up {cfg.Schedule.Warmup}");
+            AnsiConsole.MarkupLine($"chart: {Markup.Escape(plot)}");
+        }
+        return 0;
     }
 
     private static void Report(TrainResult r, string dir)

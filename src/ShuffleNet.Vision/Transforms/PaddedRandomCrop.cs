@@ -14,8 +14,8 @@ public sealed class PaddedRandomCrop(int padding) : ITensorTransform
     /// <inheritdoc/>
     public void Apply(Span<float> chw, int channels, int height, int width, Random rng)
     {
-        // same draw order as the peer: dx then dy, each uniform in [0, 2p]
-        int dx = rng.Next(0, 2 * Padding + 1) - Padding, dy = rng.Next(0, 2 * Padding + 1) - Padding;
+        // torchvision's RandomCrop.get_params order: the row offset, then the column offset, each uniform in [0, 2p]
+        int dy = rng.Next(0, 2 * Padding + 1) - Padding, dx = rng.Next(0, 2 * Padding + 1) - Padding;
         if (dx == 0 && dy == 0) return;
         Span<float> plane = width * height <= 4096 ? stackalloc float[width * height] : new float[width * height];
         for (int c = 0; c < channels; c++)

@@ -21,11 +21,15 @@ public static class Presets
             randomErasing > 0 ? [new RandomErasing(randomErasing)] : null, regionDecode: regionDecode);
 
     /// <summary>
-    /// The Fashion-MNIST peer's training augmentation: normalize <c>(x/255 - 0.2860) / 0.3530</c>, pad 2 (zeros in
-    /// normalized units) + random 28 crop, horizontal flip. Output [1, 28, 28].
+    /// The Fashion-MNIST peer's training augmentation: normalize <c>(x/255 - 0.2860) / 0.3530</c>, pad
+    /// <paramref name="pad"/> (zeros in normalized units) + random 28 crop, horizontal flip (unless
+    /// <paramref name="flip"/> is false), then <see cref="RandomErasing"/> when <paramref name="randomErasing"/> is
+    /// positive. Output [1, 28, 28].
     /// </summary>
-    public static Pipeline FashionMnistTrain() =>
-        new([], Normalize.FashionMnist, 28, 28, [new PaddedRandomCrop(2), new RandomFlip(0.5)]);
+    public static Pipeline FashionMnistTrain(int pad = 2, bool flip = true, double randomErasing = 0) =>
+        new([], Normalize.FashionMnist, 28, 28,
+            [new PaddedRandomCrop(pad), .. flip ? [new RandomFlip(0.5)] : Array.Empty<ITensorTransform>(),
+             .. randomErasing > 0 ? [new RandomErasing(randomErasing)] : Array.Empty<ITensorTransform>()]);
 
     /// <summary>
     /// Any image file for a Fashion-MNIST model: Pillow's grayscale conversion, bilinear resize to 28x28, the

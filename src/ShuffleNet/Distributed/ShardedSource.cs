@@ -1,4 +1,4 @@
-using ShuffleNet.Training;
+using ShuffleNet.Data;
 
 namespace ShuffleNet.Distributed;
 
@@ -7,7 +7,8 @@ namespace ShuffleNet.Distributed;
 /// epoch, the same on every rank) are dealt out by <see cref="DistributedSampler"/> with <c>drop_last</c>, so rank r trains
 /// on batches r, r + W, r + 2W... Augmentation is seeded per (seed, epoch, batch), so each rank's differs. Every rank
 /// makes the same number of steps, as the all-reduce requires. The sharding is by batch rather than by sample because the
-/// sources (<see cref="InMemorySource"/>, the image loader) expose batches; the per-rank batch size is <c>data.batch_size</c>.
+/// sources (<see cref="DatasetSource"/>, <see cref="LoaderSource"/>) expose batches; the per-rank batch size is
+/// <c>data.batch_size</c>.
 /// </summary>
 public sealed class ShardedSource(IBatchSource inner, int rank, int worldSize) : IBatchSource
 {

@@ -1,4 +1,4 @@
-using ShuffleNet.Training;
+using ShuffleNet.Data;
 using static TorchSharp.torch;
 
 namespace ShuffleNet.Evaluation;
@@ -16,7 +16,7 @@ public sealed record EvalResult(double Top1, double Top5, double Loss, long Coun
 public static class Evaluator
 {
     /// <summary>Evaluates <paramref name="model"/> (logits <c>[N, K]</c>) on every batch of <paramref name="data"/>; restores the mode it found.</summary>
-    /// <exception cref="TrainingException">A label of the data is beyond the model's classes.</exception>
+    /// <exception cref="DataException">A label of the data is beyond the model's classes.</exception>
     public static EvalResult Run(nn.Module<Tensor, Tensor> model, IBatchSource data, int numClasses, CancellationToken cancel = default)
     {
         bool wasTraining = model.training;
@@ -40,11 +40,12 @@ public static class Evaluator
     /// Evaluates any backend (TorchSharp, ONNX Runtime) given as <paramref name="logitsOf"/>: a batch in, its logits
     /// <c>[N, numClasses]</c> row-major out.
     /// </summary>
-    /// <exception cref="TrainingException">A label of the data is beyond the model's classes.</exception>
+    /// <exception cref="DataException">A label of the data is beyond the model's classes.</exception>
     public static EvalResult Run(Func<TrainBatch, float[]> logitsOf, IBatchSource data, int numClasses, CancellationToken cancel = default)
     {
         if (data.MaxLabel >= numClasses)
-            throw new TrainingException($"the evaluation data has label {data.MaxLabel} but the model has {numClasses} classes (0..{numClasses - 1})");
+            throw new DataException($"the evaluation data has label {data.MaxLabel} but the model has {numClasses} classes " +
+                                    $"(0..{numClasses - 1})");
         var meter = new AccuracyMeter(numClasses);
         double lossSum = 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();

@@ -1,5 +1,7 @@
 using System.Globalization;
 using ShuffleNet.Checkpoints;
+using ShuffleNet.Data;
+using ShuffleNet.Vision.Datasets;
 
 namespace ShuffleNet.Training;
 
@@ -40,6 +42,15 @@ public static class ConfigChecks
         check.Int("data.resize_edge", d.ResizeEdge, d.CropSize, 8192, $"data.crop_size ({d.CropSize})");
         check.Int("data.pad", d.Pad, 0, 1024);
         check.Real("data.random_erasing", d.RandomErasing, d.RandomErasing is >= 0 and <= 1, "a probability in [0, 1]");
+        if (d.Classes.Length > 0)
+        {
+            check.OneOf("data.dataset", d.Dataset, "fashion_mnist");   // data.classes splits Fashion-MNIST only
+            try { ClassSubset.Parse(d.Classes, IdxDataset.FashionMnistClasses); }
+            catch (ArgumentException bad)
+            {
+                check.Fail("data.classes", d.Classes, $"Fashion-MNIST classes by name or index ({bad.Message})");
+            }
+        }
         long batchFloats = (long)d.BatchSize * m.Stem.InChannels * d.CropSize * d.CropSize;
         check.Ok("data.batch_size", d.BatchSize, batchFloats <= Array.MaxLength,
             $"small enough that a batch of {m.Stem.InChannels}x{d.CropSize}x{d.CropSize} images fits in one array " +
@@ -50,6 +61,25 @@ public static class ConfigChecks
         check.Real("optimizer.weight_decay", o.WeightDecay, o.WeightDecay >= 0, "0 or more");
         check.Real("optimizer.norm_decay_mult", o.NormDecayMult, o.NormDecayMult >= 0, "0 or more");
         check.Int("optimizer.base_batch_size", o.BaseBatchSize, 0, int.MaxValue, what: "0 (no scaling) or more");
+        check.OneOf("optimizer.type", o.Type, "SGD", "AdamW");
+        check.Real("optimizer.beta1", o.Beta1, o.Beta1 is >= 0 and < 1, "in [0, 1)");
+        check.Real("optimizer.beta2", o.Beta2, o.Beta2 is >= 0 and < 1, "in [0, 1)");
+        check.Real("optimizer.eps", o.Eps, o.Eps > 0, "a positive number");
+        check.Ok("optimizer.nesterov", o.Momentum, !o.Nesterov || o.Momentum > 0 || o.Type != "SGD",
+            "positive with optimizer.nesterov=true (PyTorch: Nesterov momentum requires a momentum)");
+        check.Real("optimizer.clip_grad.max_norm", o.ClipGrad.MaxNorm, o.ClipGrad.MaxNorm >= 0, "0 (off) or more");
+        check.Real("optimizer.clip_grad.norm_type", o.ClipGrad.NormType, o.ClipGrad.NormType > 0, "a positive number");
+        var e = c.Ema;
+        check.Real("ema.momentum", e.Momentum, e.Momentum is >= 0 and < 1, "in [0, 1) (0: off)");
+        check.Int("ema.interval", e.Interval, 1, int.MaxValue, what: "at least 1");
+        check.Int("ema.begin_iter", e.BeginIter, 0, int.MaxValue, what: "0 or more");
+        var stop = c.EarlyStopping;
+        check.OneOf("early_stopping.monitor", stop.Monitor, "accuracy/top1", "accuracy/top5", "loss");
+        check.Int("early_stopping.patience", stop.Patience, 0, int.MaxValue, what: "0 (off) or more");
+        check.Real("early_stopping.min_delta", stop.MinDelta, stop.MinDelta >= 0, "0 or more");
+        var ba = m.BatchAugments;
+        check.Real("model.batch_augments.mixup", ba.Mixup, ba.Mixup >= 0, "0 (off) or a positive alpha");
+        check.Real("model.batch_augments.cutmix", ba.Cutmix, ba.Cutmix >= 0, "0 (off) or a positive alpha");
         var s = c.Schedule;
         check.Int("schedule.epochs", s.Epochs, 1, 1_000_000);
         check.OneOf("schedule.policy", s.Policy, "poly", "cosine");

@@ -28,16 +28,27 @@ public sealed class LrSchedule
     public long MaxIters { get; }
 
     /// <summary>
+    /// The schedule of <paramref name="config"/> for <paramref name="itersPerEpoch"/> iterations per epoch and
+    /// <paramref name="world"/> ranks (the lr scaled by the total batch).
+    /// </summary>
+    public static LrSchedule For(TrainConfig config, int itersPerEpoch, int world = 1) =>
+        new(config.Schedule, ScaledLr(config.Optimizer, config.Data.BatchSize * world),
+            (long)itersPerEpoch * config.Schedule.Epochs);
+
+    /// <summary>
     /// mmengine's <c>auto_scale_lr</c>: <c>lr * batchSize / baseBatchSize</c>, or <c>lr</c> when <c>base_batch_size</c> is 0.
     /// </summary>
     public static double ScaledLr(OptimizerConfig optimizer, int batchSize) =>
         optimizer.BaseBatchSize == 0 ? optimizer.Lr : optimizer.Lr * batchSize / optimizer.BaseBatchSize;
 
+    /// <summary>Iterations of warm-up (0 without; at most <see cref="MaxIters"/> - 1).</summary>
+    public long WarmupIters => Math.Min(_config.Warmup == "none" ? 0 : _config.WarmupIters, MaxIters - 1);
+
     /// <summary>The learning rate of iteration <paramref name="iter"/> (0-based, global).</summary>
     public double At(long iter)
     {
         var c = _config;
-        long warm = Math.Min(c.Warmup == "none" ? 0 : c.WarmupIters, MaxIters - 1);
+        long warm = WarmupIters;
         if (iter < warm)
             return c.Warmup == "constant"
                 ? BaseLr * c.WarmupFactor

@@ -1,3 +1,4 @@
+using ShuffleNet.Data;
 using ShuffleNet.Vision.Datasets;
 using ShuffleNet.Vision.Loading;
 using ShuffleNet.Vision.Transforms;
@@ -11,7 +12,8 @@ public static class TrainData
     public const int EvalBatchSize = 500;
 
     /// <summary>The training source (shuffled, augmented) and the validation source (file order) of <paramref name="config"/>.</summary>
-    /// <exception cref="TrainingException">The data is missing, empty or malformed, or the dataset kind is not available yet.</exception>
+    /// <exception cref="DataException">The data is missing, empty or malformed.</exception>
+    /// <exception cref="ConfigException">The dataset kind is unknown or does not fit the stem.</exception>
     public static (IBatchSource Train, IBatchSource Val) Create(TrainConfig config)
     {
         var d = config.Data;
@@ -19,11 +21,37 @@ public static class TrainData
         {
             if (config.Model.Stem.InChannels != 1)
                 throw new ConfigException($"Fashion-MNIST is grayscale: 'model.stem.in_channels' must be 1, not {config.Model.Stem.InChannels}");
-            return (FashionMnist.Load(d.Root, train: true, d.BatchSize, config.Run.Seed, d.Pad, d.Flip, d.RandomErasing),
-                    FashionMnist.Load(d.Root, train: false, EvalBatchSize, config.Run.Seed));
+            var keep = ClassSubset.Parse(d.Classes, IdxDataset.FashionMnistClasses);
+            return (FashionMnist(d.Root, train: true, d.BatchSize, config.Run.Seed,
+                        Presets.FashionMnistTrain(d.Pad, d.Flip, d.RandomErasing), keep),
+                    FashionMnist(d.Root, train: false, EvalBatchSize, keep: keep));
         }
         if (d.Dataset == "image_folder") return ImageFolders(config);
         throw new ConfigException($"data.dataset '{d.Dataset}' is not known; use 'image_folder' or 'fashion_mnist'");
+    }
+
+    /// <summary>
+    /// Fashion-MNIST's training (60,000) or test (10,000) split under <paramref name="root"/> (IDX files, gzipped or
+    /// not) as a <see cref="DatasetSource"/>: training through <paramref name="trainPipeline"/> (default
+    /// <see cref="Presets.FashionMnistTrain"/>), test through <see cref="Presets.FashionMnistEval"/>; with
+    /// <paramref name="keep"/>, only those classes, relabelled in that order (<see cref="ClassSubset"/>).
+    /// </summary>
+    /// <exception cref="DataException">The folder or a file is missing or malformed; the message says how to install
+    /// it.</exception>
+    public static DatasetSource FashionMnist(string root, bool train, int batchSize, int seed = 0, Pipeline? trainPipeline = null,
+        IReadOnlyList<int>? keep = null)
+    {
+        try
+        {
+            IImageDataset dataset = IdxDataset.FashionMnist(train, root);
+            if (keep is not null) dataset = new ClassSubset(dataset, keep);
+            var pipeline = train ? trainPipeline ?? Presets.FashionMnistTrain() : Presets.FashionMnistEval();
+            return new DatasetSource(dataset, pipeline, batchSize, train, seed);
+        }
+        catch (DatasetException e)
+        {
+            throw new DataException($"Fashion-MNIST: {e.Message}; or pass --data FOLDER", e);
+        }
     }
 
     /// <summary>
@@ -50,7 +78,7 @@ public static class TrainData
         }
         catch (DatasetException e)
         {
-            throw new TrainingException($"data.root '{d.Root}': {e.Message}", e);
+            throw new DataException($"data.root '{d.Root}': {e.Message}", e);
         }
     }
 }

@@ -38,7 +38,11 @@ public sealed record ValidationInfo(int Epoch, EvalResult Result, bool IsBest);
 /// <param name="LogPath">The log.json file.</param>
 /// <param name="ChartPath">The PNG chart, or null when it could not be drawn.</param>
 public sealed record TrainResult(bool Stopped, TrainPosition Position, EvalResult? LastValidation, string LatestCheckpoint,
-    string? BestCheckpoint, double Seconds, double ImagesPerSecond, string LogPath, string? ChartPath);
+    string? BestCheckpoint, double Seconds, double ImagesPerSecond, string LogPath, string? ChartPath)
+{
+    /// <summary>True when early stopping ended the run before <c>schedule.epochs</c> (complete, not resumable).</summary>
+    public bool EarlyStopped { get; init; }
+}
 
 /// <summary>Receives progress from <see cref="Trainer"/> (the CLI draws it; tests may ignore it).</summary>
 public interface ITrainListener

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ShuffleNet.Checkpoints;
+using ShuffleNet.Data;
 using ShuffleNet.Distributed;
 using ShuffleNet.Evaluation;
 using ShuffleNet.Models;
@@ -10,9 +11,12 @@ namespace ShuffleNet.Training;
 
 /// <summary>
 /// mmengine's epoch-based train loop for one process: per iteration the learning rate of <see cref="LrSchedule"/>,
-/// cross-entropy (optionally label-smoothed), backward and <see cref="Sgd"/>; every <c>log_interval</c> a
-/// <c>log.json</c> line; after every epoch a validation, <c>latest.pth</c> (+ <c>epoch_N.pth</c>, and <c>best.pth</c>
-/// when top-1 improves). Cancelling the token saves <c>latest.pth</c> at the current iteration and returns; a resumed
+/// the batch augments (<see cref="BatchAugments"/>), cross-entropy (optionally label-smoothed; soft-target after
+/// Mixup/CutMix), backward, gradient clipping, the <see cref="Optimizer"/> step and the weights' moving average
+/// (<see cref="ExponentialMovingAverage"/>); every <c>log_interval</c> a <c>log.json</c> line; after every epoch a
+/// validation (on the averaged weights with EMA), <c>latest.pth</c> (+ <c>epoch_N.pth</c>, and <c>best.pth</c> when
+/// top-1 improves) and the early-stopping check (<see cref="EarlyStopping"/>). Cancelling the token saves
+/// <c>latest.pth</c> at the current iteration and returns; a resumed
 /// run reproduces the uninterrupted one exactly, because the data's randomness is a function of (seed, epoch, batch)
 /// and the optimizer state is in the checkpoint. With a process group of several ranks it is data-parallel
 /// (<see cref="DataParallel"/>): each rank trains on its <see cref="ShardedSource"/> share, gradients are averaged,
@@ -31,6 +35,9 @@ public sealed class Trainer
     private bool _stopAgreed;
     private CancellationToken _cancel;
     private TrainLog? _log;
+    private ExponentialMovingAverage? _ema;
+    private BatchAugments? _augments;
+    private EarlyStopping? _stopping;
 
     /// <summary>
     /// A trainer writing to <paramref name="workDir"/>; <paramref name="val"/> null skips validation. <paramref name="group"/>
@@ -68,11 +75,16 @@ public sealed class Trainer
         var stem = new StemOptions(_c.Model.Stem.InChannels, _c.Model.Stem.Stride, _c.Model.Stem.MaxPool);
         using var model = ShuffleNetV2Builder.Create(ShuffleNetV2Layout.TryParse(_c.Model.Width)!.Value, numClasses, stem,
             _c.Model.FrozenStages, _c.Model.NormEval);
-        if (resumeFrom is null && _c.Model.LoadFrom is { } from) FineTuning.LoadPretrained(model, from, _listener);
-        using var sgd = new Sgd(ParamGroups.Split(model, _c.Optimizer.WeightDecay, _c.Optimizer.NormDecayMult), _c.Optimizer.Momentum);
+        if (resumeFrom is null && _c.Model.LoadFrom is { Length: > 0 } from) FineTuning.LoadPretrained(model, from, _listener);
+        using var sgd = Optimizer.Create(_c.Optimizer,
+            ParamGroups.Split(model, _c.Optimizer.WeightDecay, _c.Optimizer.NormDecayMult));
+        using var ema = _ema = _c.Ema.Momentum > 0 ? new ExponentialMovingAverage(model, _c.Ema) : null;
+        _augments = new BatchAugments(_c.Model.BatchAugments) is { Enabled: true } augments ? augments : null;
         int ipe = _train.BatchesPerEpoch, world = _group.WorldSize;
-        var schedule = new LrSchedule(_c.Schedule, LrSchedule.ScaledLr(_c.Optimizer, _c.Data.BatchSize * world), (long)ipe * _c.Schedule.Epochs);
-        var pos = resumeFrom is null ? new TrainPosition(0, 0, -1) : WorldResume.Restore(resumeFrom, model, sgd, _train, world);
+        var schedule = LrSchedule.For(_c, ipe, world);
+        var pos = resumeFrom is null ? new TrainPosition(0, 0, -1)
+            : TrainingCheckpoint.Restore(resumeFrom, model, sgd, ema, _train, world);
+        var stopping = _stopping = EarlyStopping.From(_c.EarlyStopping, pos);
         if (resumeFrom is not null) _listener.Note($"resumed from '{resumeFrom}' at epoch {pos.Epoch}, iteration {pos.Iter}");
         DataParallel.BroadcastState(model, _group);   // ranks may differ in init (seeded alike, but not guaranteed by libtorch)
         string latest = Path.Combine(WorkDir, "latest.pth"), best = Path.Combine(WorkDir, "best.pth");
@@ -92,7 +104,7 @@ public sealed class Trainer
                 {
                     double dataTime = tick.Elapsed.TotalSeconds;
                     double lr = schedule.At(pos.Iter);
-                    double loss = Step(model, sgd, batch, lr);
+                    double loss = Step(model, sgd, batch, lr, pos.Iter);
                     pos = pos with { Iter = pos.Iter + 1 };
                     if (!double.IsFinite(loss))
                         throw new TrainingException($"the loss is {loss} at epoch {epoch + 1}, iteration {pos.Iter} (lr {lr:G4}): training diverged. " +
@@ -115,17 +127,29 @@ public sealed class Trainer
                 }
                 pos = pos with { Epoch = epoch + 1 };
                 bool isBest = false;
-                if (_val is not null && ((epoch + 1) % _c.Run.ValInterval == 0 || epoch + 1 == _c.Schedule.Epochs))
+                bool validated = _val is not null && ((epoch + 1) % _c.Run.ValInterval == 0 || epoch + 1 == _c.Schedule.Epochs);
+                if (validated)
                 {
-                    lastVal = Evaluator.Run(model, _val, numClasses);   // not cancelled: a few seconds, and the epoch is complete
+                    _ema?.Swap();   // mmpretrain's EMAHook evaluate_on_ema: validate the averaged weights
+                    // not cancelled: a few seconds, and the epoch is complete
+                    try { lastVal = Evaluator.Run(model, _val!, numClasses); }
+                    finally { _ema?.Swap(); }
                     log!.Val(epoch + 1, ipe, schedule.At(pos.Iter - 1), lastVal.Top1, lastVal.Top5);
                     isBest = lastVal.Top1 > pos.BestTop1;
                     if (isBest) pos = pos with { BestTop1 = lastVal.Top1 };
                     _listener.Validated(new ValidationInfo(epoch + 1, lastVal, isBest));
                 }
+                // the hook's verdict first, so the checkpoint carries its updated state (a resume stops where this run would)
+                string? reason = validated && lastVal is not null ? stopping?.ShouldStop(epoch + 1, lastVal) : null;
                 Save(latest, model, sgd, pos, ipe);
-                if (isBest) SaveBest(best, model, pos, ipe);
+                if (isBest) Save(best, model, null, pos, ipe);
                 if ((epoch + 1) % _c.Run.CheckpointInterval == 0) KeepEpochCheckpoint(latest, epoch + 1);
+                if (reason is not null)
+                {
+                    _listener.Note(reason);
+                    return Finish(false, pos, lastVal, latest, File.Exists(best) ? best : null, watch, trainImages, trainSeconds,
+                        logPath, ipe) with { EarlyStopped = true };
+                }
             }
         }
         return Finish(false, pos, lastVal, latest, File.Exists(best) ? best : null, watch, trainImages, trainSeconds, logPath, ipe);
@@ -137,22 +161,32 @@ public sealed class Trainer
     // the step, no race; the budget covers a step's managed wrappers many times over, and the GC runs between steps instead.
     private const long NoGcBudget = 32L << 20;
 
-    private double Step(ImageClassifier model, Sgd sgd, TrainBatch batch, double lr)
+    private double Step(ImageClassifier model, Optimizer sgd, TrainBatch batch, double lr, long iter)
     {
         bool noGc = GC.TryStartNoGCRegion(NoGcBudget);
-        try { return StepCore(model, sgd, batch, lr); }
+        try { return StepCore(model, sgd, batch, lr, iter); }
         finally
         {
             if (noGc && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
         }
     }
 
-    private double StepCore(ImageClassifier model, Sgd sgd, TrainBatch batch, double lr)
+    private double StepCore(ImageClassifier model, Optimizer sgd, TrainBatch batch, double lr, long iter)
     {
         using var scope = NewDisposeScope();
         var x = tensor(batch.Images, batch.Shape);
         var y = tensor(batch.Labels);
-        var loss = nn.functional.cross_entropy(model.call(x), y, label_smoothing: _c.Model.LabelSmoothing);
+        Tensor loss;
+        if (_augments is null)
+            loss = nn.functional.cross_entropy(model.call(x), y, label_smoothing: _c.Model.LabelSmoothing);
+        else
+        {
+            // seeded by (seed, iteration) alone, so a resumed run mixes as the uninterrupted one did
+            var rng = new Random(HashCode32(_c.Run.Seed, iter, _group.Rank));
+            var oneHot = nn.functional.one_hot(y, _c.Model.NumClasses).to_type(ScalarType.Float32);
+            var (mixed, targets) = _augments.Apply(x, oneHot, rng);
+            loss = BatchAugments.SoftCrossEntropy(model.call(mixed), targets, _c.Model.LabelSmoothing);
+        }
         double value = loss.item<float>();
         if (!double.IsFinite(value) && _group.WorldSize == 1) return value;   // no update: the weights stay those of the last good step
         model.zero_grad();
@@ -164,9 +198,20 @@ public sealed class Trainer
             (value, _stopAgreed) = (mean[0], mean[1] > 0);
             if (!double.IsFinite(value)) return value;
         }
+        sgd.ClipGradNorm(_c.Optimizer.ClipGrad);
         sgd.Lr = lr;
         sgd.Step();
+        _ema?.Update(iter);
         return value;
+    }
+
+    // SplitMix64 of (seed, iteration, rank): the batch augments' generator of one step
+    private static int HashCode32(int seed, long iter, int rank)
+    {
+        ulong z = ((ulong)(uint)seed << 32 ^ (ulong)iter) * 0x9E3779B97F4A7C15UL + (ulong)rank;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return (int)((z ^ (z >> 31)) & 0x7FFFFFFF);
     }
 
     private void PrepareWorkDir()
@@ -192,23 +237,22 @@ public sealed class Trainer
                     new TrainingException($"{message}; or choose another --work-dir", inner));
     }
 
-    // the log first: a checkpoint's meta.log_lines counts lines that are on disk
-    private void Save(string path, ImageClassifier model, Sgd sgd, TrainPosition pos, int ipe)
+    // the log first: a checkpoint's meta.log_lines counts lines that are on disk; no optimizer: a model file (best.pth)
+    private void Save(string path, ImageClassifier model, Optimizer? optimizer, TrainPosition pos, int ipe)
     {
         if (_group.Rank != 0) return;
         _log?.Commit();
-        TrainingCheckpoint.Save(path, model, sgd, Meta(model, pos, ipe), _train.Classes);
+        TrainingCheckpoint.Save(path, model, optimizer, _ema, Meta(model, pos, ipe), _train.Classes);
     }
 
-    private void SaveBest(string path, ImageClassifier model, TrainPosition pos, int ipe) =>
-        CheckpointFile.Save(path, new Checkpoint(Weights.ToStateDict(model), _train.Classes, Meta(model, pos, ipe)));
-
-    // world_size lets a resume on another number of ranks translate the iteration (WorldResume)
+    // world_size lets a resume on another number of ranks translate the iteration (TrainingCheckpoint.Restore)
     private Dictionary<string, object?> Meta(ImageClassifier model, TrainPosition pos, int ipe)
     {
         var meta = TrainingCheckpoint.Meta(_c, model, pos, ipe);
         meta["world_size"] = (long)_group.WorldSize;
         if (_log is not null) meta["log_lines"] = (long)_log.Count;
+        if (_stopping is not null)
+            (meta["early_stopping_best"], meta["early_stopping_wait"]) = (_stopping.Best, (long)_stopping.Wait);
         return meta;
     }
 

@@ -32,7 +32,7 @@ public class SgdTests
         Backward(p);
         sgd.Step();     // g = [0.50949, 1.47852]; buf = 0.9 buf + g = [0.96849, 2.81052]; p -= 0.1 buf
         Assert.Equal(new[] { 0.852151f, -2.429052f }, p.data<float>().ToArray(), new FloatComparer(1e-6f));
-        Assert.Equal(new[] { 0.96849f, 2.81052f }, sgd.Buffers[0]!.data<float>().ToArray(), new FloatComparer(1e-6f));
+        Assert.Equal(new[] { 0.96849f, 2.81052f }, sgd.State(0)["momentum_buffer"].data<float>().ToArray(), new FloatComparer(1e-6f));
     }
 
     [Fact]

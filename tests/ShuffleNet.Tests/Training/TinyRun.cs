@@ -1,4 +1,7 @@
+using ShuffleNet.Data;
+using ShuffleNet.Tests.Data;
 using ShuffleNet.Training;
+using ShuffleNet.Vision.Transforms;
 
 namespace ShuffleNet.Tests.Training;
 
@@ -13,7 +16,7 @@ internal static class TinyRun
     ]);
 
     /// <summary>Each class is a bright band at its own quarter of the rows, plus noise (in every channel).</summary>
-    public static InMemorySource Data(int count = 64, int batchSize = 8, int classes = 4, bool train = true,
+    public static DatasetSource Data(int count = 64, int batchSize = 8, int classes = 4, bool train = true,
         int channels = 1, int size = 16)
     {
         var rng = new Random(7);
@@ -30,8 +33,12 @@ internal static class TinyRun
             }
         }
         var names = Enumerable.Range(0, classes).Select(c => $"c{c}").ToList();
-        return new InMemorySource(images, labels, [channels, size, size], names, 0.3f, 0.3f, batchSize,
-            train ? new Augment(2, true, 0) : null);
+        var dataset = new ArrayDataset(ArrayDataset.FromChw(images, count, channels, size, size), labels, channels, size, size,
+            names);
+        var mean = Enumerable.Repeat(0.3f, channels).ToArray();
+        var normalize = new Normalize(mean, mean, inputScale: 255f, multiplyAdd: true);
+        ITensorTransform[] augment = train ? [new PaddedRandomCrop(2), new RandomFlip(0.5)] : [];
+        return new DatasetSource(dataset, new Pipeline([], normalize, size, size, augment), batchSize, train, seed: 0);
     }
 
     public static string WorkDir() => Directory.CreateTempSubdirectory("shufflenet-train-test-").FullName;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ShuffleNet.Checkpoints;
+using ShuffleNet.Data;
 using ShuffleNet.Models;
 using ShuffleNet.Training;
 
@@ -93,13 +94,13 @@ public class TrainerTests
     [Fact]
     public void A_missing_dataset_says_how_to_install_it()
     {
-        var e = Assert.Throws<TrainingException>(() => TrainData.Create(TinyRun.Config("data.root=/nonexistent/fashion-mnist")));
+        var e = Assert.Throws<DataException>(() => TrainData.Create(TinyRun.Config("data.root=/nonexistent/fashion-mnist")));
         Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
     }
 
     [Fact]
     public void An_empty_dataset_is_refused() =>
-        Assert.Contains("empty", Assert.Throws<TrainingException>(() => TinyRun.Data(count: 0)).Message);
+        Assert.Contains("empty", Assert.Throws<DataException>(() => TinyRun.Data(count: 0)).Message);
 
     [Fact]
     public void A_diverging_loss_stops_with_a_clear_message()

@@ -83,7 +83,7 @@ public class RandomTransformTests
             var got = (float[])x.Clone();
             new PaddedRandomCrop(2).Apply(got, 1, 28, 28, new Random(seed));
             var rng = new Random(seed);
-            int dx = rng.Next(0, 5), dy = rng.Next(0, 5);
+            int dy = rng.Next(0, 5), dx = rng.Next(0, 5);   // torchvision's order: top, then left
             var padded = new float[32 * 32];   // F.pad(x, (2, 2, 2, 2)) then rows dy.., cols dx..
             for (int r = 0; r < 28; r++) for (int c = 0; c < 28; c++) padded[(r + 2) * 32 + c + 2] = x[r * 28 + c];
             for (int r = 0; r < 28; r++) for (int c = 0; c < 28; c++) Assert.Equal(padded[(r + dy) * 32 + c + dx], got[r * 28 + c]);
@@ -91,11 +91,29 @@ public class RandomTransformTests
     }
 
     [Fact]
-    public void Fashion_mnist_normalization_matches_the_peer_formula_in_float32()
+    public void Fashion_mnist_normalization_is_the_trainers_multiply_add_within_rounding_of_the_peer_formula()
     {
         var bytes = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
         var chw = new float[256];
         Normalize.FashionMnist.Write(ImageU8.Wrap(bytes, 16, 16, 1), chw);
-        for (int v = 0; v < 256; v++) Assert.Equal(((float)v / 255f - 0.2860f) / 0.3530f, chw[v]);
+        float scale = 1f / (255f * 0.3530f), shift = 0.2860f / 0.3530f;
+        for (int v = 0; v < 256; v++)
+        {
+            Assert.Equal(v * scale - shift, chw[v]);
+            float peer = ((float)v / 255f - 0.2860f) / 0.3530f;
+            Assert.True(Math.Abs(peer - chw[v]) <= 2.5e-7f, $"{v}: {chw[v]} vs {peer}");   // an ulp at 2.0
+        }
+    }
+
+    [Fact]
+    public void Flip_at_one_half_flips_exactly_when_next_two_is_one()
+    {
+        var flip = new RandomFlip(0.5);
+        for (int seed = 0; seed < 200; seed++)
+        {
+            var chw = new float[] { 1, 2 };
+            flip.Apply(chw, 1, 1, 2, new Random(seed));
+            Assert.Equal(new Random(seed).Next(2) == 1, chw[0] == 2);
+        }
     }
 }

@@ -1,6 +1,6 @@
 using ShuffleNet.Vision.Loading;
 
-namespace ShuffleNet.Training;
+namespace ShuffleNet.Data;
 
 /// <summary>
 /// ShuffleNet.Vision's parallel loader as an <see cref="IBatchSource"/>: decoding and augmentation run on the loader's

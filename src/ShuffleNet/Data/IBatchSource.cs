@@ -1,4 +1,4 @@
-namespace ShuffleNet.Training;
+namespace ShuffleNet.Data;
 
 /// <summary>One batch as plain arrays; the trainer turns it into tensors inside the step's dispose scope.</summary>
 /// <param name="Images"><c>[N, C, H, W]</c> float32, normalised, row-major.</param>
