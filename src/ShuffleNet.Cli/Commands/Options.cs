@@ -131,8 +131,26 @@ internal static class Options
         Description = "Class names, one per line (default: the checkpoint's, else ImageNet-1k's for 1000 classes).",
     };
 
-    public static Option<string> Output(string description) =>
-        new("--output") { Description = description, Required = true };
+    public static Option<string> Output(string description, bool required = true) =>
+        new("--output") { Description = description, Required = required };
+
+    /// <summary>
+    /// <c>--resize</c>: the short side before the centre crop, overriding the checkpoint's own (its publisher's:
+    /// <see cref="ShuffleNet.Checkpoints.ZooEntry.Preprocessing"/>).
+    /// </summary>
+    public static Option<int?> Resize() => new("--resize")
+    {
+        Description = "Short side (pixels) images are resized to before the centre crop. Default: the checkpoint's " +
+                      "own (232 for torchvision's x1.5/x2.0 weights, else 256; see `shufflenet models`).",
+        HelpName = "N",
+        Validators =
+        {
+            r =>
+            {
+                if (r.GetValueOrDefault<int?>() is { } v && v < 1) r.AddError($"--resize must be at least 1 (got {v})");
+            },
+        },
+    };
 
     public static Option<string> Data(string description, bool required = false) =>
         new("--data") { Description = description, Required = required };
