@@ -43,7 +43,7 @@ public static class MistakeGallery
             using (var bitmap = Drawing.ToBitmap(item.Image)) Drawing.DrawFitted(canvas, bitmap, box);
             float ty = y + ImageSide + 15;
             Drawing.Text(canvas, $"true: {item.Truth}", x, ty, font, new SKColor(0x1B, 0x7F, 0x2A), Tile);
-            Drawing.Text(canvas, $"pred: {item.Predicted} ({item.Confidence:P1})", x, ty + 16, font,
+            Drawing.Text(canvas, $"pred: {item.Predicted} ({item.Confidence * 100:F1}%)", x, ty + 16, font,
                 new SKColor(0xC6, 0x28, 0x28), Tile);
             Drawing.Text(canvas, item.Source, x, ty + 31, small, SKColors.Gray, Tile);
         }
