@@ -25,7 +25,7 @@ public class TrainedCheckpointTests(TrainedCheckpointTests.TrainedRun run) : ICl
 
         public string Data => File("fashion-mnist");
         public string Checkpoint => File("work/latest.pth");
-        public string File(string name) => _run.File(name);
+        public string File(string name) => _dir.File(name);
         public void Dispose() => _dir.Dispose();
     }
 
