@@ -115,7 +115,8 @@ public static class EvaluationReport
         return csv.ToString();
 
         static string Row(string index, string name, double p, double r, double f, long n) =>
-            string.Join(',', index, Csv(name), F(p), F(r), F(f), n.ToString(CultureInfo.InvariantCulture)) + "\n";
+            string.Join(',', index, CsvText.Field(name), F(p), F(r), F(f), n.ToString(CultureInfo.InvariantCulture)) +
+            "\n";
     }
 
     private static void WriteConfusion(ConfusionMatrix m, IReadOnlyList<string> classes, string csvPath,
@@ -127,9 +128,9 @@ public static class EvaluationReport
         if (m.NumClasses <= MaxDenseClasses)
         {
             var rows = m.ToRows();
-            csv.Append("true \\ predicted,").AppendJoin(',', names.Select(Csv)).Append('\n');
+            csv.Append("true \\ predicted,").AppendJoin(',', names.Select(CsvText.Field)).Append('\n');
             for (int t = 0; t < rows.Length; t++)
-                csv.Append(Csv(names[t])).Append(',').AppendJoin(',', rows[t]).Append('\n');
+                csv.Append(CsvText.Field(names[t])).Append(',').AppendJoin(',', rows[t]).Append('\n');
             WriteText(jsonPath, JsonSerializer.Serialize(new { Classes = names, Matrix = rows }, Json) + "\n");
         }
         else
@@ -147,10 +148,6 @@ public static class EvaluationReport
     }
 
     private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
-
-    // RFC 4180: ImageNet's names hold commas ("tench, Tinca tinca")
-    private static string Csv(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
 
     private static void WriteText(string path, string text) =>
         AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)),
