@@ -117,6 +117,24 @@ public class TrainedCheckpointTests(TrainedCheckpointTests.TrainedRun run) : ICl
         Assert.Equal(10, labels.Count);
         Assert.Contains("Ankle boot", labels);   // class names from the int8 model's metadata
 
+        // the folder of 3 photos in batches of 2 (one full, one partial) as one image at a time: the same lines
+        var folder = new[] { "2", "1" }.Select(batch => CliRunner.Run("predict", "--checkpoint", model,
+            "--batch", batch, "--topk", "10", "--json", CliRunner.Reference("images"))).ToList();
+        foreach (var r in folder) Assert.True(r.ExitCode == 0, r.Stderr);
+        var (batched, alone) = (folder[0].Stdout.Trim().Split('\n'), folder[1].Stdout.Trim().Split('\n'));
+        Assert.Equal(3, batched.Length);
+        for (int i = 0; i < 3; i++)
+        {
+            var (b, a) = (JsonDocument.Parse(batched[i]).RootElement, JsonDocument.Parse(alone[i]).RootElement);
+            Assert.Equal(a.GetProperty("image").GetString(), b.GetProperty("image").GetString());
+            var (bt, at) = (b.GetProperty("top").EnumerateArray().ToList(),
+                a.GetProperty("top").EnumerateArray().ToList());
+            Assert.Equal(at.Select(t => t.GetProperty("index").GetInt32()),
+                bt.Select(t => t.GetProperty("index").GetInt32()));
+            for (int j = 0; j < 10; j++)
+                Assert.Equal(at[j].GetProperty("score").GetDouble(), bt[j].GetProperty("score").GetDouble(), 1e-5);
+        }
+
         var bench = CliRunner.Run("benchmark", "--checkpoint", model, "--batch", "1,2", "--warmup", "1", "--iterations", "2",
             "--json");
         Assert.True(bench.ExitCode == 0, bench.Stderr);
