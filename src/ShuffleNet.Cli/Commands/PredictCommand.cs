@@ -64,9 +64,13 @@ internal static class PredictCommand
                 ? Presets.FashionMnistPredict()
                 : Presets.ImageNetEval(p.Resize, p.Crop);
             var run = new Run(model, pipeline, files, names, r.GetValue(topk), r.GetValue(batch)![0]);
-            if (outputPath is null)
-                return run.Execute(r.GetValue(json) ? JsonLine : Print, progress: Console.IsOutputRedirected);
             int failed = 0;
+            if (outputPath is null)
+            {
+                // a bar between the lines of a terminal's stdout would garble them
+                failed = run.Execute(r.GetValue(json) ? JsonLine : Print, progress: Console.IsOutputRedirected);
+                return failed == 0 ? 0 : 1;
+            }
             AtomicFile.Write(outputPath, stream =>
             {
                 using var writer = new StreamWriter(stream, leaveOpen: true);

@@ -51,8 +51,9 @@ public class PredictCommandTests
     }
 
     /// <summary>
-    /// A folder of 6 files, the broken one third: with --batch 2 the loader fills the batch after it with the next
-    /// images, and the last batch is partial. Each image must get what it gets alone (--batch 1), from every engine.
+    /// A folder of 7 files, a broken one third and an empty one last: with --batch 2 the loader fills the batch after
+    /// the broken one with the next images, and the last batch is partial. Each image must get what it gets alone
+    /// (--batch 1), from every engine.
     /// </summary>
     [Theory]
     [InlineData("torch")]
@@ -63,13 +64,16 @@ public class PredictCommandTests
         var names = new[] { "1-astronaut.png", "2-chelsea.png", "4-coffee.png", "5-chelsea.png", "6-astronaut.png" };
         foreach (var name in names) File.Copy(Image(name[2..]), dir.File(name));
         File.WriteAllText(dir.File("3-broken.jpg"), "not a jpeg");
+        File.WriteAllBytes(dir.File("7-empty.png"), []);
         var runs = new[] { "2", "1" }.Select(batch => CliRunner.Run("predict", "--checkpoint",
             CliRunner.Reference("mmcls_1.0.pth"), "--backend", backend, "--batch", batch, "--json", dir.Path)).ToList();
         foreach (var r in runs)
         {
-            Assert.Equal(1, r.ExitCode);
-            var error = Assert.Single(r.Stderr.Trim().Split('\n'));
-            Assert.StartsWith($"error: cannot decode image '{dir.File("3-broken.jpg")}'", error);
+            Assert.Equal(1, r.ExitCode);   // 1 however many failed
+            var errors = r.Stderr.Trim().Split('\n');
+            Assert.Equal(2, errors.Length);
+            Assert.StartsWith($"error: cannot decode image '{dir.File("3-broken.jpg")}'", errors[0]);
+            Assert.StartsWith($"error: cannot decode image '{dir.File("7-empty.png")}'", errors[1]);
         }
         var (batched, alone) = (Parse(runs[0].Stdout), Parse(runs[1].Stdout));
         Assert.Equal(names.Select(dir.File), batched.Select(p => p.Image));   // file order, the broken one left out
