@@ -63,7 +63,9 @@ internal static class PredictCommand
             var pipeline = model.InChannels == 1
                 ? Presets.FashionMnistPredict()
                 : Presets.ImageNetEval(p.Resize, p.Crop);
-            var run = new Run(model, pipeline, files, names, r.GetValue(topk), r.GetValue(batch)![0]);
+            // no buffer larger than the images to fill it
+            int batchSize = Math.Min(r.GetValue(batch)![0], Math.Max(1, files.Count));
+            var run = new Run(model, pipeline, files, names, r.GetValue(topk), batchSize);
             int failed = 0;
             if (outputPath is null)
             {
