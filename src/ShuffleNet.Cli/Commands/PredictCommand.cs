@@ -28,7 +28,8 @@ internal static class PredictCommand
         var backend = Options.Backend(Backends.Description);
         var resize = Options.Resize();
         var batch = Options.Batch("Images per inference call (decoding runs ahead on every core).", [32]);
-        var threads = Options.Threads();
+        var threads = Options.Threads("Inference threads. Default: every core for ort; half of them for torch, whose " +
+                                      "spinning threads must not share cores with the decoding workers.");
         var device = Options.Device();
         var json = Options.Json();
         var output = Options.Output("Write the predictions to this file instead of stdout: CSV for a .csv name " +
@@ -52,7 +53,9 @@ internal static class PredictCommand
             var inputs = new List<string>(files) { path };
             if (r.GetValue(classes) is { } classFile) inputs.Add(classFile);
             if (outputPath is not null) AtomicFile.CheckTarget(outputPath, inputs, OutputError);
-            using var model = Backends.Open(path, r.GetValue(backend), r.GetValue(arch), r.GetValue(threads),
+            var (inference, workers) = Cores(Backends.Choose(r.GetValue(backend), path),
+                r.GetResult(threads) is { Implicit: false } ? r.GetValue(threads) : null);
+            using var model = Backends.Open(path, r.GetValue(backend), r.GetValue(arch), inference,
                 r.GetValue(device)!);
             var names = r.GetValue(classes) is { } list ? ClassNames.Load(list) : model.Backend.Classes
                 ?? (model.Backend.NumClasses == 1000 ? ClassNames.ImageNet1k : null);
@@ -65,7 +68,7 @@ internal static class PredictCommand
                 : Presets.ImageNetEval(p.Resize, p.Crop);
             // no buffer larger than the images to fill it
             int batchSize = Math.Min(r.GetValue(batch)![0], Math.Max(1, files.Count));
-            var run = new Run(model, pipeline, files, names, r.GetValue(topk), batchSize);
+            var run = new Run(model, pipeline, files, names, r.GetValue(topk), batchSize, workers);
             int failed = 0;
             if (outputPath is null)
             {
@@ -86,12 +89,26 @@ internal static class PredictCommand
         return command;
     }
 
+    /// <summary>
+    /// Inference threads and decoding workers. ONNX Runtime's threads sleep when idle (spinning off), so both sides
+    /// take every core. libtorch's OpenMP threads spin at every operator's barrier: on cores shared with the workers
+    /// they wait out the workers' time slices, which made batched predict 3-4.5x slower on 2 cores
+    /// (benchmarks/predict/results.md); so torch gets half the cores (or --threads) and the workers the rest.
+    /// </summary>
+    private static (int Inference, int Workers) Cores(Backend backend, int? threads)
+    {
+        int cores = Environment.ProcessorCount;
+        if (backend == Backend.Ort) return (threads ?? cores, cores);
+        int inference = threads ?? Math.Max(1, cores / 2);
+        return (inference, Math.Max(1, cores - inference));
+    }
+
     private static Exception OutputError(string message, Exception? inner) => new IOException(message, inner);
 
     /// <summary>One predict pass: batches from the loader, top-k per image, each result to a sink in file
     /// order.</summary>
     private sealed class Run(OpenedModel model, Pipeline pipeline, List<string> files, IReadOnlyList<string>? names,
-        int k, int batchSize)
+        int k, int batchSize, int workers)
     {
         /// <summary>Predicts every file; returns how many failed. With <paramref name="progress"/>, a progress bar on
         /// stderr when it is a terminal.</summary>
@@ -115,7 +132,7 @@ internal static class PredictCommand
             int failed = 0;
             var loader = new DataLoader(new ImageFileList(files), pipeline, new LoaderOptions
             {
-                BatchSize = batchSize, Shuffle = false, Workers = Environment.ProcessorCount,
+                BatchSize = batchSize, Shuffle = false, Workers = workers,
                 OnCorruptImage = CorruptImagePolicy.Skip,
                 OnSkipped = s =>
                 {
