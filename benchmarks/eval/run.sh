@@ -25,7 +25,8 @@ args=(--data "$data")
 echo "== test --report $out/report" >&2
 "$shufflenet" test --checkpoint "$checkpoint" "${args[@]}" --per-class --report "$out/report" | tee "$out/test.txt"
 
-if [ "$data" = fashion-mnist ] || [ -f "$data/t10k-images-idx3-ubyte.gz" ] || [ -f "$data/t10k-images-idx3-ubyte" ]; then
+if [ "$data" = fashion-mnist ] || [ -f "$data/t10k-images-idx3-ubyte.gz" ] \
+   || [ -f "$data/t10k-images-idx3-ubyte" ]; then
   idx_dir=$([ "$data" = fashion-mnist ] && echo /usr/share/datasets/fashion-mnist || echo "$data")
   idx=$(ls "$idx_dir"/t10k-images-idx3-ubyte* | head -1)
   # the dataset indices of the most confident mistakes, from the report

@@ -8,7 +8,9 @@ Usage: make_jpegs.py OUT [N=1000] [SEED=0]"""
 import os, random, sys
 from PIL import Image
 
-out, n, seed = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1000, int(sys.argv[3]) if len(sys.argv) > 3 else 0
+out = sys.argv[1]
+n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+seed = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 here = os.path.dirname(os.path.abspath(__file__))
 photos = {'astronaut.png': 812, 'chelsea.png': 281, 'coffee.png': 967}
 sources = [(Image.open(os.path.join(here, '../../tests/reference/images', p)).convert('RGB'), label)
