@@ -110,11 +110,15 @@ internal static class Options
         "CUDA needs a CUDA libtorch, see LIBTORCH_PATH in the README).") =>
         new("--device") { Description = description, DefaultValueFactory = _ => "cpu" };
 
-    public static Option<int> Threads(string description = "Inference threads.") => AtLeast(1,
-        new Option<int>("--threads")
+    /// <summary>
+    /// <c>--threads</c>: every core unless given; with <paramref name="verbDecides"/>, no default (the verb picks one
+    /// when the option is absent and its description says which).
+    /// </summary>
+    public static Option<int> Threads(string description = "Inference threads.", bool verbDecides = false) =>
+        AtLeast(1, new Option<int>("--threads")
         {
             Description = description,
-            DefaultValueFactory = _ => Environment.ProcessorCount,
+            DefaultValueFactory = verbDecides ? null : _ => Environment.ProcessorCount,
         });
 
     public static Option<int> Warmup(int defaultValue, string description) => AtLeast(0,

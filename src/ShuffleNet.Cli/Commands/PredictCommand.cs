@@ -27,9 +27,10 @@ internal static class PredictCommand
         var classes = Options.Classes();
         var backend = Options.Backend(Backends.Description);
         var resize = Options.Resize();
-        var batch = Options.Batch("Images per inference call (decoding runs ahead on every core).", [32]);
+        var batch = Options.Batch("Images per inference call (the loader's workers decode ahead).", [32]);
         var threads = Options.Threads("Inference threads. Default: every core for ort; half of them for torch, whose " +
-                                      "spinning threads must not share cores with the decoding workers.");
+                                      "spinning threads must not share cores with the decoding workers.",
+            verbDecides: true);
         var device = Options.Device();
         var json = Options.Json();
         var output = Options.Output("Write the predictions to this file instead of stdout: CSV for a .csv name " +
@@ -54,7 +55,7 @@ internal static class PredictCommand
             if (r.GetValue(classes) is { } classFile) inputs.Add(classFile);
             if (outputPath is not null) AtomicFile.CheckTarget(outputPath, inputs, OutputError);
             var (inference, workers) = Cores(Backends.Choose(r.GetValue(backend), path),
-                r.GetResult(threads) is { Implicit: false } ? r.GetValue(threads) : null);
+                r.GetResult(threads) is null ? null : r.GetValue(threads));
             using var model = Backends.Open(path, r.GetValue(backend), r.GetValue(arch), inference,
                 r.GetValue(device)!);
             var names = r.GetValue(classes) is { } list ? ClassNames.Load(list) : model.Backend.Classes
