@@ -28,9 +28,7 @@ internal static class PredictCommand
         var backend = Options.Backend(Backends.Description);
         var resize = Options.Resize();
         var batch = Options.Batch("Images per inference call (the loader's workers decode ahead).", [32]);
-        var threads = Options.Threads("Inference threads. Default: every core for ort; half of them for torch, whose " +
-                                      "spinning threads must not share cores with the decoding workers.",
-            verbDecides: true);
+        var threads = Options.Threads(Backends.ThreadsWithLoader, verbDecides: true);
         var device = Options.Device();
         var json = Options.Json();
         var output = Options.Output("Write the predictions to this file instead of stdout: CSV for a .csv name " +
@@ -54,7 +52,7 @@ internal static class PredictCommand
             var inputs = new List<string>(files) { path };
             if (r.GetValue(classes) is { } classFile) inputs.Add(classFile);
             if (outputPath is not null) AtomicFile.CheckTarget(outputPath, inputs, OutputError);
-            var (inference, workers) = Cores(Backends.Choose(r.GetValue(backend), path),
+            var (inference, workers) = Backends.SplitCores(Backends.Choose(r.GetValue(backend), path),
                 r.GetResult(threads) is null ? null : r.GetValue(threads));
             using var model = Backends.Open(path, r.GetValue(backend), r.GetValue(arch), inference,
                 r.GetValue(device)!);
@@ -88,20 +86,6 @@ internal static class PredictCommand
             return failed == 0 ? 0 : 1;
         }));
         return command;
-    }
-
-    /// <summary>
-    /// Inference threads and decoding workers. ONNX Runtime's threads sleep when idle (spinning off), so both sides
-    /// take every core. libtorch's OpenMP threads spin at every operator's barrier: on cores shared with the workers
-    /// they wait out the workers' time slices, which made batched predict 3-4.5x slower on 2 cores
-    /// (benchmarks/predict/results.md); so torch gets half the cores (or --threads) and the workers the rest.
-    /// </summary>
-    private static (int Inference, int Workers) Cores(Backend backend, int? threads)
-    {
-        int cores = Environment.ProcessorCount;
-        if (backend == Backend.Ort) return (threads ?? cores, cores);
-        int inference = threads ?? Math.Max(1, cores / 2);
-        return (inference, Math.Max(1, cores - inference));
     }
 
     private static Exception OutputError(string message, Exception? inner) => new IOException(message, inner);

@@ -39,7 +39,7 @@ internal static class TestCommand
         };
         var backend = Options.Backend(Backends.Description);
         var resize = Options.Resize();
-        var threads = Options.Threads();
+        var threads = Options.Threads(Backends.ThreadsWithLoader, verbDecides: true);
         var device = Options.Device();
         var perClass = new Option<bool>("--per-class") { Description = "Also print top-1 for every class." };
         var strict = new Option<bool>("--strict")
@@ -64,7 +64,8 @@ internal static class TestCommand
             var path = Common.ResolveCheckpoint(r.GetValue(checkpoint)!);
             var set = new TestSet(r.GetValue(data)!, r.GetValue(annFile), r.GetValue(dataPrefix),
                 Common.Preprocessing(path, r.GetValue(resize)));
-            return Execute(path, set, r.GetValue(backend), r.GetValue(threads), r.GetValue(device)!,
+            return Execute(path, set, r.GetValue(backend), r.GetResult(threads) is null ? null : r.GetValue(threads),
+                r.GetValue(device)!,
                 new Outputs(r.GetValue(perClass), r.GetValue(strict), r.GetValue(report), r.GetValue(json)));
         }));
         return command;
@@ -74,15 +75,16 @@ internal static class TestCommand
 
     private sealed record Outputs(bool PerClass, bool Strict, string? ReportDir, bool Json);
 
-    private static int Execute(string checkpointPath, TestSet set, Backend? chosen, int threads, string device,
+    private static int Execute(string checkpointPath, TestSet set, Backend? chosen, int? threads, string device,
         Outputs o)
     {
         var backend = Backends.Choose(chosen, checkpointPath);
         var engine = backend.ToString().ToLowerInvariant();
-        using var model = Backends.Open(checkpointPath, backend, null, threads, device);
+        var (inference, workers) = Backends.SplitCores(backend, threads);
+        using var model = Backends.Open(checkpointPath, backend, null, inference, device);
         int numClasses = model.Backend.NumClasses;
         int skipped = 0;
-        var (source, root, images) = TestData(set, model.InChannels, checkpointPath, model.Backend.Classes, s =>
+        var (source, root, images) = TestData(set, model.InChannels, checkpointPath, model.Backend.Classes, workers, s =>
         {
             skipped++;
             Console.Error.WriteLine($"skipped: {s.Message}");
@@ -150,7 +152,7 @@ internal static class TestCommand
     // Fashion-MNIST (by name or a folder of its IDX files) for grayscale models; an image folder or an annotation
     // list for RGB ones. The third item opens the same images for a report's gallery, only when one is asked for.
     private static (IBatchSource Source, string Root, Func<IImageDataset>? Images) TestData(TestSet set, int inChannels,
-        string checkpointPath, IReadOnlyList<string>? modelClasses, Action<SkippedSample> onSkipped)
+        string checkpointPath, IReadOnlyList<string>? modelClasses, int workers, Action<SkippedSample> onSkipped)
     {
         var root = set.Data is "fashion-mnist" or "fashion_mnist" ? FashionMnist.DefaultRoot : set.Data;
         bool idx = File.Exists(Path.Combine(root, "t10k-images-idx3-ubyte.gz")) ||
@@ -173,7 +175,7 @@ internal static class TestCommand
         var loader = new DataLoader(dataset, Presets.ImageNetEval(p.Resize, p.Crop),
             new LoaderOptions
             {
-                BatchSize = 32, Shuffle = false, Workers = Environment.ProcessorCount,
+                BatchSize = 32, Shuffle = false, Workers = workers,
                 OnCorruptImage = CorruptImagePolicy.Skip, OnSkipped = onSkipped,
             });
         return (new LoaderSource(loader), root, () => dataset);
