@@ -15,6 +15,9 @@ namespace ShuffleNet.Checkpoints;
 public sealed partial record ZooEntry(string Name, string Source, Width Width, CheckpointLayout Layout, Uri Url,
     double? Top1, double? Top5, double? PublishedMebibytes = null)
 {
+    /// <summary>The publisher's evaluation preprocessing (default: <see cref="EvalPreprocessing.ImageNet"/>).</summary>
+    public EvalPreprocessing Preprocessing { get; init; } = EvalPreprocessing.ImageNet;
+
     /// <summary>Full lowercase hex SHA-256 of the file when known; otherwise only <see cref="HashPrefix"/> is checked.</summary>
     public string? Sha256 { get; init; }
 
@@ -39,7 +42,8 @@ public sealed partial record ZooEntry(string Name, string Source, Width Width, C
 public sealed class ModelZoo
 {
     // Facts from the publishers' own sources: mmpretrain configs/shufflenet_v2/README.md (1.0x: 69.55 / 88.92),
-    // torchvision torchvision/models/shufflenetv2.py (ShuffleNet_V2_X*_Weights.IMAGENET1K_V1: url, acc@1, acc@5, _file_size).
+    // torchvision torchvision/models/shufflenetv2.py (ShuffleNet_V2_X*_Weights.IMAGENET1K_V1: url, acc@1, acc@5,
+    // _file_size, and transforms: x1.5 and x2.0 declare resize_size=232, the others keep ImageClassification's 256).
     /// <summary>Published ImageNet-1k checkpoints: mmpretrain's 1.0x and torchvision's four widths.</summary>
     public static IReadOnlyList<ZooEntry> Known { get; } =
     [
@@ -51,9 +55,15 @@ public sealed class ModelZoo
         new("shufflenet_v2_x1_0", "torchvision", Width.X1_0, CheckpointLayout.Torchvision,
             new("https://download.pytorch.org/models/shufflenetv2_x1-5666bf0f80.pth"), 69.362, 88.316, 8.791),
         new("shufflenet_v2_x1_5", "torchvision", Width.X1_5, CheckpointLayout.Torchvision,
-            new("https://download.pytorch.org/models/shufflenetv2_x1_5-3c479a10.pth"), 72.996, 91.086, 13.557),
+            new("https://download.pytorch.org/models/shufflenetv2_x1_5-3c479a10.pth"), 72.996, 91.086, 13.557)
+        {
+            Preprocessing = EvalPreprocessing.TorchvisionNewRecipe,
+        },
         new("shufflenet_v2_x2_0", "torchvision", Width.X2_0, CheckpointLayout.Torchvision,
-            new("https://download.pytorch.org/models/shufflenetv2_x2_0-8be3c8ee.pth"), 76.230, 93.006, 28.433),
+            new("https://download.pytorch.org/models/shufflenetv2_x2_0-8be3c8ee.pth"), 76.230, 93.006, 28.433)
+        {
+            Preprocessing = EvalPreprocessing.TorchvisionNewRecipe,
+        },
     ];
 
     // one client for the process: HttpClient pools connections and is safe to share
@@ -102,6 +112,13 @@ public sealed class ModelZoo
 
     /// <summary>The entry called <paramref name="name"/> (ordinal, ignoring case), or null.</summary>
     public ZooEntry? Find(string name) => Entries.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The entry whose file <paramref name="path"/> is, by file name (the SHA-256 prefix is in it): a cached download,
+    /// or a copy kept elsewhere under its published name. Null for any other file.
+    /// </summary>
+    public ZooEntry? FindByFile(string path) =>
+        Entries.FirstOrDefault(e => string.Equals(e.FileName, Path.GetFileName(path), StringComparison.Ordinal));
 
     /// <summary>Where <paramref name="entry"/>'s file is (or will be) kept: <c>CacheDirectory/checkpoints/FileName</c>.</summary>
     public string CachePath(ZooEntry entry) => Path.Combine(CacheDirectory, "checkpoints", entry.FileName);

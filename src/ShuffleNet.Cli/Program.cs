@@ -13,6 +13,7 @@ var root = new RootCommand("ShuffleNet V2 (Ma et al., ECCV 2018) for .NET: inspe
     BenchmarkCommand.Create(),
     TrainCommand.Create(),
     TestCommand.Create(),
+    CamCommand.Create(),
     GuidelinesCommand.Create(),
     CompareCommand.Create(),
     ServeCommand.Create(),

@@ -24,6 +24,25 @@ internal static class Backends
     public const string Description = "torch (TorchSharp) or ort (ONNX Runtime; a .pth is exported on the fly). " +
                                       "Default: ort for an .onnx model, else torch.";
 
+    /// <summary>The help text of <c>--threads</c> where a verb decodes with the loader while it infers.</summary>
+    public const string ThreadsWithLoader = "Inference threads. Default: every core for ort; half of them for torch, " +
+                                            "whose spinning threads must not share cores with the decoding workers.";
+
+    /// <summary>
+    /// Inference threads and loader workers for a verb that decodes while it infers (<c>predict</c>, <c>test</c>).
+    /// ONNX Runtime's threads sleep when idle (spinning off), so both sides take every core. libtorch's OpenMP
+    /// threads spin at every operator's barrier: on cores shared with the workers they wait out the workers' time
+    /// slices, which made batched predict 3-5x slower on 2 cores (benchmarks/predict/results.md); so torch gets half
+    /// the cores (or <paramref name="threads"/>) and the workers the rest.
+    /// </summary>
+    public static (int Inference, int Workers) SplitCores(Backend backend, int? threads)
+    {
+        int cores = Environment.ProcessorCount;
+        if (backend == Backend.Ort) return (threads ?? cores, cores);
+        int inference = threads ?? Math.Max(1, cores / 2);
+        return (inference, Math.Max(1, cores - inference));
+    }
+
     /// <summary>
     /// The backend for <paramref name="path"/>: the one chosen, else ONNX Runtime for an <c>.onnx</c> model and
     /// TorchSharp for a checkpoint.

@@ -27,6 +27,17 @@ internal static class Common
             .Start(ctx => CheckpointResolver.Resolve(nameOrPath, zoo, new TaskProgress(ctx.AddTask(Markup.Escape(entry.Name), maxValue: 1))));
     }
 
+    /// <summary>
+    /// The ImageNet preprocessing for <paramref name="checkpointPath"/>: its publisher's when it is a known checkpoint
+    /// (by file name, <see cref="ModelZoo.FindByFile"/>), else mmpretrain's; <paramref name="resize"/> overrides the
+    /// short side.
+    /// </summary>
+    public static EvalPreprocessing Preprocessing(string checkpointPath, int? resize)
+    {
+        var own = ModelZoo.Default.FindByFile(checkpointPath)?.Preprocessing ?? EvalPreprocessing.ImageNet;
+        return resize is { } r ? own with { Resize = r } : own;
+    }
+
     /// <summary>Moves a Spectre progress task as bytes arrive (synchronously: <see cref="Progress{T}"/> would post to the thread pool).</summary>
     private sealed class TaskProgress(ProgressTask task) : IProgress<(long Done, long? Total)>
     {

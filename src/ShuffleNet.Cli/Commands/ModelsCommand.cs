@@ -45,6 +45,7 @@ internal static class ModelsCommand
                     r.Entry.Top1,
                     r.Entry.Top5,
                     r.Entry.PublishedMebibytes,
+                    r.Entry.Preprocessing,
                     Cached = r.Bytes is not null,
                     CachedBytes = r.Bytes,
                     Path = r.Path,
@@ -54,10 +55,12 @@ internal static class ModelsCommand
         }
         // names unwrapped: they are what the user copies into --checkpoint
         // a pipe has no width: do not wrap names (what the user copies into --checkpoint) at Spectre's default 80
-        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 100);
-        var table = new Table().AddColumns("name", "source", "arch", "top-1", "top-5", "MiB", "cached");
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 120);
+        var table = new Table().AddColumn(new TableColumn("name").NoWrap())
+            .AddColumns("source", "arch", "top-1", "top-5", "resize/crop", "MiB", "cached");
         foreach (var (e, _, bytes) in rows)
             table.AddRow(Markup.Escape(e.Name), e.Source, ShuffleNetV2Layout.Name(e.Width), Percent(e.Top1), Percent(e.Top5),
+                $"{e.Preprocessing.Resize}/{e.Preprocessing.Crop}",
                 bytes is { } b ? $"{b / 1048576.0:F1}" : e.PublishedMebibytes is { } mib ? $"{mib:F1}" : "?",
                 bytes is null ? "no" : "[green]yes[/]");
         AnsiConsole.Write(table);

@@ -110,11 +110,15 @@ internal static class Options
         "CUDA needs a CUDA libtorch, see LIBTORCH_PATH in the README).") =>
         new("--device") { Description = description, DefaultValueFactory = _ => "cpu" };
 
-    public static Option<int> Threads(string description = "Inference threads.") => AtLeast(1,
-        new Option<int>("--threads")
+    /// <summary>
+    /// <c>--threads</c>: every core unless given; with <paramref name="verbDecides"/>, no default (the verb picks one
+    /// when the option is absent and its description says which).
+    /// </summary>
+    public static Option<int> Threads(string description = "Inference threads.", bool verbDecides = false) =>
+        AtLeast(1, new Option<int>("--threads")
         {
             Description = description,
-            DefaultValueFactory = _ => Environment.ProcessorCount,
+            DefaultValueFactory = verbDecides ? null : _ => Environment.ProcessorCount,
         });
 
     public static Option<int> Warmup(int defaultValue, string description) => AtLeast(0,
@@ -131,8 +135,26 @@ internal static class Options
         Description = "Class names, one per line (default: the checkpoint's, else ImageNet-1k's for 1000 classes).",
     };
 
-    public static Option<string> Output(string description) =>
-        new("--output") { Description = description, Required = true };
+    public static Option<string> Output(string description, bool required = true) =>
+        new("--output") { Description = description, Required = required };
+
+    /// <summary>
+    /// <c>--resize</c>: the short side before the centre crop, overriding the checkpoint's own (its publisher's:
+    /// <see cref="ShuffleNet.Checkpoints.ZooEntry.Preprocessing"/>).
+    /// </summary>
+    public static Option<int?> Resize() => new("--resize")
+    {
+        Description = "Short side (pixels) images are resized to before the centre crop. Default: the checkpoint's " +
+                      "own (232 for torchvision's x1.5/x2.0 weights, else 256; see `shufflenet models`).",
+        HelpName = "N",
+        Validators =
+        {
+            r =>
+            {
+                if (r.GetValueOrDefault<int?>() is { } v && v < 1) r.AddError($"--resize must be at least 1 (got {v})");
+            },
+        },
+    };
 
     public static Option<string> Data(string description, bool required = false) =>
         new("--data") { Description = description, Required = required };

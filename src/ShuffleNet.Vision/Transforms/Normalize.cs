@@ -85,6 +85,26 @@ public sealed class Normalize
         }
     }
 
+    /// <summary>
+    /// The inverse of <see cref="Write"/>: normalized CHW float32 back to an 8-bit HWC image (rounded, clamped to
+    /// 0-255), to show a person what the model was given.
+    /// </summary>
+    public ImageU8 ToImage(ReadOnlySpan<float> chw, int height, int width)
+    {
+        int c = Channels, plane = height * width;
+        if (chw.Length != plane * c)
+            throw new ArgumentException($"{chw.Length} floats are not {c}x{height}x{width}");
+        var image = ImageU8.Rent(width, height, c);
+        var pixels = image.Pixels;
+        for (int ch = 0; ch < c; ch++)
+            for (int i = 0; i < plane; i++)
+            {
+                double v = (chw[ch * plane + i] * Std[ch] + Mean[ch]) * InputScale;
+                pixels[i * c + ch] = (byte)Math.Clamp(Math.Round(v), 0, 255);
+            }
+        return image;
+    }
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"Normalize(mean=[{string.Join(", ", Mean)}], std=[{string.Join(", ", Std)}]{(InputScale == 1f ? "" : $", x/{InputScale}")})";

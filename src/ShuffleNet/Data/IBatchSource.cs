@@ -4,7 +4,9 @@ namespace ShuffleNet.Data;
 /// <param name="Images"><c>[N, C, H, W]</c> float32, normalised, row-major.</param>
 /// <param name="Labels">Class index per image.</param>
 /// <param name="Shape">The image tensor's shape <c>[N, C, H, W]</c>.</param>
-public sealed record TrainBatch(float[] Images, long[] Labels, long[] Shape);
+/// <param name="Indices">Each image's index in its dataset, where the source knows it (to find an image again, e.g. to
+/// show it in a report).</param>
+public sealed record TrainBatch(float[] Images, long[] Labels, long[] Shape, int[]? Indices = null);
 
 /// <summary>
 /// A dataset as the trainer and evaluator see it: a fixed number of batches per epoch whose order and augmentation

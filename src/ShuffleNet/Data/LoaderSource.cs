@@ -26,6 +26,7 @@ public sealed class LoaderSource(DataLoader loader) : IBatchSource
     public IEnumerable<TrainBatch> Epoch(int epoch, int startBatch = 0)
     {
         foreach (var batch in loader.GetEpoch(epoch, startBatch))
-            using (batch) yield return new TrainBatch(batch.Images.ToArray(), batch.Labels.ToArray(), batch.Shape);
+            using (batch) yield return new TrainBatch(batch.Images.ToArray(), batch.Labels.ToArray(), batch.Shape,
+                batch.Indices[..batch.Count]);
     }
 }

@@ -17,6 +17,22 @@ public class ZooTableTests
         Assert.Equal("https", e.Url.Scheme);
     }
 
+    [Theory]
+    [InlineData("shufflenet-v2-1x_16xb64_in1k", 256)]   // mmpretrain's test pipeline: ResizeEdge(256)
+    [InlineData("shufflenet_v2_x0_5", 256)]             // torchvision's ImageClassification default
+    [InlineData("shufflenet_v2_x1_0", 256)]
+    [InlineData("shufflenet_v2_x1_5", 232)]             // ShuffleNet_V2_X1_5_Weights: resize_size=232
+    [InlineData("shufflenet_v2_x2_0", 232)]
+    public void Every_checkpoint_carries_the_preprocessing_its_publisher_evaluates_it_with(string name, int resize)
+    {
+        var zoo = ModelZoo.Default;
+        var e = zoo.Find(name)!;
+        Assert.Equal(new EvalPreprocessing(resize, 224), e.Preprocessing);
+        Assert.Same(e, zoo.FindByFile(zoo.CachePath(e)));              // a cached file is known by its name
+        Assert.Same(e, zoo.FindByFile(Path.Combine("/elsewhere", e.FileName)));
+        Assert.Null(zoo.FindByFile("/elsewhere/my-finetune.pth"));
+    }
+
     [Fact]
     public void The_cache_folder_follows_shufflenet_cache_then_xdg_cache_home()
     {

@@ -32,6 +32,9 @@ public sealed class ModelsCommandTests : IDisposable
         Assert.Equal("5bf4721e", mm.GetProperty("sha256_prefix").GetString());
         Assert.False(models["shufflenet_v2_x2_0"].GetProperty("cached").GetBoolean());
         Assert.Equal(76.23, models["shufflenet_v2_x2_0"].GetProperty("top1").GetDouble());
+        // the preprocessing each publisher evaluates with: torchvision's x1.5/x2.0 weights resize to 232
+        Assert.Equal(232, models["shufflenet_v2_x2_0"].GetProperty("preprocessing").GetProperty("resize").GetInt32());
+        Assert.Equal(256, mm.GetProperty("preprocessing").GetProperty("resize").GetInt32());
     }
 
     [Fact]

@@ -50,6 +50,112 @@ public class PredictCommandTests
         Assert.Contains("broken.jpg", error);
     }
 
+    /// <summary>
+    /// A folder of 7 files, a broken one third and an empty one last: with --batch 2 the loader fills the batch after
+    /// the broken one with the next images, and the last batch is partial. Each image must get what it gets alone
+    /// (--batch 1), from every engine.
+    /// </summary>
+    [Theory]
+    [InlineData("torch")]
+    [InlineData("ort")]
+    public void Batched_predictions_equal_one_image_at_a_time_with_a_bad_image_in_the_middle(string backend)
+    {
+        using var dir = new CliRunner.TempDir();
+        var names = new[] { "1-astronaut.png", "2-chelsea.png", "4-coffee.png", "5-chelsea.png", "6-astronaut.png" };
+        foreach (var name in names) File.Copy(Image(name[2..]), dir.File(name));
+        File.WriteAllText(dir.File("3-broken.jpg"), "not a jpeg");
+        File.WriteAllBytes(dir.File("7-empty.png"), []);
+        var runs = new[] { "2", "1" }.Select(batch => CliRunner.Run("predict", "--checkpoint",
+            CliRunner.Reference("mmcls_1.0.pth"), "--backend", backend, "--batch", batch, "--json", dir.Path)).ToList();
+        foreach (var r in runs)
+        {
+            Assert.Equal(1, r.ExitCode);   // 1 however many failed
+            var errors = r.Stderr.Trim().Split('\n');
+            Assert.Equal(2, errors.Length);
+            Assert.StartsWith($"error: cannot decode image '{dir.File("3-broken.jpg")}'", errors[0]);
+            Assert.StartsWith($"error: cannot decode image '{dir.File("7-empty.png")}'", errors[1]);
+        }
+        var (batched, alone) = (Parse(runs[0].Stdout), Parse(runs[1].Stdout));
+        Assert.Equal(names.Select(dir.File), batched.Select(p => p.Image));   // file order, the broken one left out
+        Assert.Equal(alone.Select(p => p.Image), batched.Select(p => p.Image));
+        for (int i = 0; i < names.Length; i++)
+        {
+            Assert.Equal(alone[i].Top.Select(t => t.Index), batched[i].Top.Select(t => t.Index));
+            foreach (var (b, a) in batched[i].Top.Zip(alone[i].Top)) Assert.Equal(a.Score, b.Score, 1e-5);
+            // and PyTorch's top-5 for the photo, as the whole-folder test checks
+            var expected = Expected.GetProperty(names[i][2..]).GetProperty("top5").EnumerateArray()
+                .Select(e => e.GetProperty("index").GetInt32());
+            Assert.Equal(expected, batched[i].Top.Select(t => t.Index));
+        }
+    }
+
+    [Fact]
+    public void Output_writes_csv_or_json_lines_and_nothing_on_stdout()
+    {
+        using var dir = new CliRunner.TempDir();
+        // names with a comma and a quote, as CSV must quote them ("tench, Tinca tinca")
+        File.WriteAllLines(dir.File("classes.txt"), Enumerable.Range(0, 1000).Select(i => $"class {i}, \"{i}\""));
+        string[] Args(params string[] extra) => ["predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"),
+            "--classes", dir.File("classes.txt"), "--topk", "3", .. extra, CliRunner.Reference("images")];
+        var json = CliRunner.Run(Args("--json"));
+        var jsonl = CliRunner.Run(Args("--output", dir.File("predictions.jsonl")));
+        var csv = CliRunner.Run(Args("--output", dir.File("predictions.csv")));
+        foreach (var r in new[] { json, jsonl, csv }) Assert.True(r.ExitCode == 0, r.Stderr);
+        foreach (var (r, file) in new[] { (jsonl, "predictions.jsonl"), (csv, "predictions.csv") })
+        {
+            Assert.Equal("", r.Stdout);
+            Assert.Equal($"3 of 3 images predicted: {dir.File(file)}", r.Stderr.Trim());
+        }
+        Assert.Equal(json.Stdout, File.ReadAllText(dir.File("predictions.jsonl")));
+
+        // the CSV read back by .NET's own RFC 4180 reader holds the JSON's predictions, row by row
+        using var parser = new Microsoft.VisualBasic.FileIO.TextFieldParser(dir.File("predictions.csv"))
+        {
+            TextFieldType = Microsoft.VisualBasic.FileIO.FieldType.Delimited, HasFieldsEnclosedInQuotes = true,
+        };
+        parser.SetDelimiters(",");
+        Assert.Equal(["image", "rank", "index", "label", "score"], parser.ReadFields()!);
+        foreach (var p in Parse(json.Stdout))
+            for (int rank = 1; rank <= 3; rank++)
+            {
+                var row = parser.ReadFields()!;
+                var t = p.Top[rank - 1];
+                Assert.Equal([p.Image, $"{rank}", $"{t.Index}", $"class {t.Index}, \"{t.Index}\""], row[..4]);
+                Assert.Equal(t.Score, double.Parse(row[4], System.Globalization.CultureInfo.InvariantCulture));
+            }
+        Assert.True(parser.EndOfData);
+    }
+
+    [Fact]
+    public void Output_that_is_an_input_is_refused_before_anything_is_written()
+    {
+        using var dir = new CliRunner.TempDir();
+        File.Copy(Image("coffee.png"), dir.File("coffee.png"));
+        File.Copy(CliRunner.Reference("mmcls_1.0.pth"), dir.File("model.pth"));
+        var before = (File.ReadAllBytes(dir.File("coffee.png")), File.ReadAllBytes(dir.File("model.pth")));
+        foreach (var target in new[] { "coffee.png", "model.pth" })
+        {
+            var r = CliRunner.Run("predict", "--checkpoint", dir.File("model.pth"), "--output", dir.File(target),
+                Image("chelsea.png"), dir.File("coffee.png"));
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains($"cannot write '{dir.File(target)}': it is the input", r.Stderr);
+        }
+        Assert.Equal(before.Item1, File.ReadAllBytes(dir.File("coffee.png")));
+        Assert.Equal(before.Item2, File.ReadAllBytes(dir.File("model.pth")));
+        Assert.Equal(["coffee.png", "model.pth"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
+    }
+
+    private sealed record Top(int Index, string Label, double Score);
+    private sealed record Predicted(string Image, List<Top> Top);
+
+    private static List<Predicted> Parse(string jsonLines) => jsonLines.Trim().Split('\n').Select(line =>
+    {
+        var j = JsonDocument.Parse(line).RootElement;
+        return new Predicted(j.GetProperty("image").GetString()!, j.GetProperty("top").EnumerateArray()
+            .Select(t => new Top(t.GetProperty("index").GetInt32(), t.GetProperty("label").GetString()!,
+                t.GetProperty("score").GetDouble())).ToList());
+    }).ToList();
+
     [Fact]
     public void Class_file_with_the_wrong_count_is_refused()
     {

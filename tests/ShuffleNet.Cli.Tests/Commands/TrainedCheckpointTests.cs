@@ -41,9 +41,11 @@ public class TrainedCheckpointTests(TrainedCheckpointTests.TrainedRun run) : ICl
         Assert.Equal((1, 1, true), (stem.GetProperty("in_channels").GetInt32(), stem.GetProperty("stride").GetInt32(),
             stem.GetProperty("max_pool").GetBoolean()));
 
-        var torch = CliRunner.Run("test", "--checkpoint", checkpoint, "--data", data, "--json");
+        var torch = CliRunner.Run("test", "--checkpoint", checkpoint, "--data", data, "--json",
+            "--report", run.File("report-torch"));
         var ort = CliRunner.Run("test", "--checkpoint", checkpoint, "--data", data, "--backend", "ort", "--json");
-        var onnx = CliRunner.Run("test", "--checkpoint", run.File("model.onnx"), "--data", data, "--json");
+        var onnx = CliRunner.Run("test", "--checkpoint", run.File("model.onnx"), "--data", data, "--json",
+            "--report", run.File("report-onnx"));
         foreach (var r in new[] { torch, ort, onnx }) Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Equal(48, torch.Json.GetProperty("images").GetInt32());
         Assert.Equal(["torch", "ort", "ort"],
@@ -55,6 +57,18 @@ public class TrainedCheckpointTests(TrainedCheckpointTests.TrainedRun run) : ICl
             Assert.Equal(Get(torch, "accuracy_top5"), Get(r, "accuracy_top5"));
             Assert.Equal(Get(torch, "loss"), Get(r, "loss"), 1e-4);
         }
+        // the report of the IDX test set, gallery included, from TorchSharp and from the ONNX file alike
+        Assert.Equal(File.ReadAllText(run.File("report-torch/confusion_matrix.csv")),
+            File.ReadAllText(run.File("report-onnx/confusion_matrix.csv")));
+        foreach (var png in new[] { "confusion_matrix.png", "mistakes.png" })
+            Assert.True(new FileInfo(run.File($"report-onnx/{png}")).Length > 1000, png);
+
+        // Grad-CAM of the grayscale model: its stage3 map is 4x4 over a 28x28 input
+        var cam = CliRunner.Run("cam", "--checkpoint", checkpoint, "--target-layer", "stage3", "--output",
+            run.File("cam"), "--json", CliRunner.Reference("images/coffee.png"));
+        Assert.True(cam.ExitCode == 0, cam.Stderr);
+        Assert.True(File.Exists(run.File("cam/coffee.cam.png")));
+        Assert.Equal("backbone.layers.1", cam.Json.GetProperty("layer").GetString());
 
         // any image file: converted to grayscale 28x28 for this model, whichever engine runs it
         var image = CliRunner.Reference("images/coffee.png");
@@ -102,6 +116,24 @@ public class TrainedCheckpointTests(TrainedCheckpointTests.TrainedRun run) : ICl
         var labels = predict.Json.GetProperty("top").EnumerateArray().Select(t => t.GetProperty("label").GetString()).ToList();
         Assert.Equal(10, labels.Count);
         Assert.Contains("Ankle boot", labels);   // class names from the int8 model's metadata
+
+        // the folder of 3 photos in batches of 2 (one full, one partial) as one image at a time: the same lines
+        var folder = new[] { "2", "1" }.Select(batch => CliRunner.Run("predict", "--checkpoint", model,
+            "--batch", batch, "--topk", "10", "--json", CliRunner.Reference("images"))).ToList();
+        foreach (var r in folder) Assert.True(r.ExitCode == 0, r.Stderr);
+        var (batched, alone) = (folder[0].Stdout.Trim().Split('\n'), folder[1].Stdout.Trim().Split('\n'));
+        Assert.Equal(3, batched.Length);
+        for (int i = 0; i < 3; i++)
+        {
+            var (b, a) = (JsonDocument.Parse(batched[i]).RootElement, JsonDocument.Parse(alone[i]).RootElement);
+            Assert.Equal(a.GetProperty("image").GetString(), b.GetProperty("image").GetString());
+            var (bt, at) = (b.GetProperty("top").EnumerateArray().ToList(),
+                a.GetProperty("top").EnumerateArray().ToList());
+            Assert.Equal(at.Select(t => t.GetProperty("index").GetInt32()),
+                bt.Select(t => t.GetProperty("index").GetInt32()));
+            for (int j = 0; j < 10; j++)
+                Assert.Equal(at[j].GetProperty("score").GetDouble(), bt[j].GetProperty("score").GetDouble(), 1e-5);
+        }
 
         var bench = CliRunner.Run("benchmark", "--checkpoint", model, "--batch", "1,2", "--warmup", "1", "--iterations", "2",
             "--json");

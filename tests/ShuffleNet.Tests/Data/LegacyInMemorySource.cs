@@ -99,7 +99,7 @@ internal sealed class LegacyInMemorySource : IBatchSource
             // drawn after the crop and flip, and only when enabled, so runs without it keep their trajectories
             _augment?.Erasing?.Apply(x.AsSpan(i * size, size), _c, _h, _w, rng!);
         }
-        return new TrainBatch(x, y, [indices.Length, _c, _h, _w]);
+        return new TrainBatch(x, y, [indices.Length, _c, _h, _w], indices.ToArray());
     }
 
     // SplitMix64 of (seed, epoch, batch): stable across processes and .NET versions, unlike HashCode.Combine
