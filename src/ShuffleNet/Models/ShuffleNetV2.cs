@@ -57,8 +57,12 @@ public sealed class InvertedResidual : nn.Module<Tensor, Tensor>
             left = x.narrow(1, 0, half);
             right = branch2.call(x.narrow(1, half, half));
         }
-        // cat + ChannelShuffle(2) in one copy: stacking on a new axis after the channels interleaves them exactly as the shuffle does
+        // cat + ChannelShuffle(2) in one copy: stacking on a new axis after the channels interleaves them exactly as the
+        // shuffle does. A channels-last input (NHWC strides, what cuDNN runs fastest) stays channels-last: there the
+        // channels are the innermost axis, so the new axis goes after them in NHWC order.
         long n = left.shape[0], c = left.shape[1], h = left.shape[2], w = left.shape[3];
+        if (left.stride(1) == 1 && h * w > 1)
+            return stack([left.permute(0, 2, 3, 1), right.permute(0, 2, 3, 1)], 4).view(n, h, w, 2 * c).permute(0, 3, 1, 2);
         return stack([left, right], 2).view(n, 2 * c, h, w);
     }
 }

@@ -29,6 +29,27 @@ public class ShuffleNetV2Tests
     }
 
     [Fact]
+    public void A_channels_last_input_gives_the_same_features_and_stays_channels_last()
+    {
+        // NHWC strides (what cuDNN prefers): the fused cat + shuffle must neither fail on them nor fall back to NCHW
+        manual_seed(5);
+        using var backbone = new ShuffleNetV2(Width.X0_5);
+        backbone.eval();
+        using var _ = no_grad();
+        using var x = randn(2, 3, 64, 64);
+        using var nhwc = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        Assert.Equal(1, nhwc.stride(1));
+        var expected = backbone.call(x)[0];
+        var actual = backbone.call(nhwc)[0];
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.True((actual - expected).abs().max().item<float>() < 1e-4f);
+        using var unit = new InvertedResidual(48, 48, 1);
+        unit.eval();
+        using var y = randn(2, 48, 7, 5).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        Assert.Equal(1, unit.call(y).stride(1));
+    }
+
+    [Fact]
     public void Channel_shuffle_interleaves_the_groups()
     {
         using var x = arange(6f).view(1, 6, 1, 1);
