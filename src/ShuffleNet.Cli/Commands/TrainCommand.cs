@@ -20,6 +20,11 @@ internal static class TrainCommand
         };
         var set = new Option<string[]>("--set") { Description = "Override a config value, e.g. --set optimizer.lr=0.25 (repeatable)." };
         var data = Options.Data("Dataset folder (overrides data.root).");
+        var device = new Option<string?>("--device")
+        {
+            Description = "Where the model trains: cpu, cuda or cuda:N (overrides run.device; CUDA needs a CUDA libtorch, " +
+                          "see LIBTORCH_PATH in the README).",
+        };
         var nproc = new Option<int>("--nproc-per-node")
         {
             Description = "Data-parallel ranks on this machine, started with mpiexec (MPI backend, CPU); data.batch_size is per rank.",
@@ -36,12 +41,13 @@ internal static class TrainCommand
         };
         var command = new Command("train", "Train ShuffleNet V2 from a recipe; Ctrl+C stops with a checkpoint to resume from.")
         {
-            config, workDir, resume, set, data, nproc, dryRun, plot, datasetSize,
+            config, workDir, resume, set, data, device, nproc, dryRun, plot, datasetSize,
         };
         command.SetAction(r => Common.Run(() =>
         {
             var overrides = (r.GetValue(set) ?? []).ToList();
             if (r.GetValue(data) is { } root) overrides.Add($"data.root={root}");
+            if (r.GetValue(device) is { } where) overrides.Add($"run.device={where}");
             var path = r.GetValue(config);
             var cfg = path is null ? DefaultRecipe.Load(overrides) : ConfigLoader.Load(path, overrides);
             var name = path is null ? DefaultRecipe.Name : Path.GetFileNameWithoutExtension(path);

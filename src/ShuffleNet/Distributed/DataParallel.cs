@@ -32,7 +32,8 @@ public static class DataParallel
         var grads = parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
         var dtype = grads.Count > 0 ? grads[0].dtype : ScalarType.Float64;
         // extras in float64 would widen a float32 flat buffer; they are small numbers (loss, flags), float32 keeps them
-        var parts = grads.Select(g => g.flatten()).Append(tensor(extras, dtype: dtype)).ToArray();
+        var device = grads.Count > 0 ? grads[0].device : CPU;   // NCCL reduces CUDA tensors: the extras go along
+        var parts = grads.Select(g => g.flatten()).Append(tensor(extras, dtype: dtype, device: device)).ToArray();
         var flat = cat(parts).contiguous();
         group.AllReduceSum(flat);
         flat.div_(group.WorldSize);
@@ -43,7 +44,7 @@ public static class DataParallel
             g.copy_(flat.narrow(0, offset, n).view_as(g));
             offset += n;
         }
-        var tail = flat.narrow(0, offset, extras.Length).to_type(ScalarType.Float64);
+        var tail = flat.narrow(0, offset, extras.Length).to_type(ScalarType.Float64).cpu();
         return [.. tail.data<double>()];
     }
 }

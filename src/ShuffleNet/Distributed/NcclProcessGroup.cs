@@ -31,6 +31,22 @@ public sealed class NcclProcessGroup : IProcessGroup
     [DllImport(Cudart)] private static extern int cudaSetDevice(int device);
     [DllImport(Cudart)] private static extern int cudaStreamSynchronize(IntPtr stream);
 
+    // PyTorch's pip wheels ship only versioned sonames (libcudart.so.13) and load them before us: try those too
+    static NcclProcessGroup() => NativeLibrary.SetDllImportResolver(typeof(NcclProcessGroup).Assembly, Resolve);
+
+    private static IntPtr Resolve(string name, System.Reflection.Assembly assembly, DllImportSearchPath? path)
+    {
+        string[] candidates = name switch
+        {
+            Cudart => [Cudart, "libcudart.so.13", "libcudart.so.12", "libcudart.so.11.0"],
+            Nccl => [Nccl, "libnccl.so"],
+            _ => [],
+        };
+        foreach (var candidate in candidates)
+            if (NativeLibrary.TryLoad(candidate, out var handle)) return handle;
+        return IntPtr.Zero;   // the default search, and its error message
+    }
+
     private IntPtr _comm;
     private readonly IntPtr _stream = IntPtr.Zero;   // the legacy default stream, which libtorch's default stream is too
 

@@ -35,10 +35,11 @@ public static class Evaluator
         try
         {
             using var _ = no_grad();
+            var device = model.parameters().FirstOrDefault()?.device ?? CPU;
             return Run(batch =>
             {
                 using var scope = NewDisposeScope();
-                return model.call(tensor(batch.Images, batch.Shape)).data<float>().ToArray();
+                return model.call(tensor(batch.Images, batch.Shape).to(device)).cpu().data<float>().ToArray();
             }, data, numClasses, cancel);
         }
         finally

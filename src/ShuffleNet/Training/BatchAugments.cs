@@ -29,7 +29,7 @@ public sealed class BatchAugments(BatchAugmentsConfig config)
         double lam = SampleBeta(cutmix ? config.Cutmix : config.Mixup, rng);
         var order = Enumerable.Range(0, (int)x.shape[0]).ToArray();
         rng.Shuffle(order);
-        using var perm = tensor(order.Select(i => (long)i).ToArray());
+        using var perm = tensor(order.Select(i => (long)i).ToArray(), device: x.device);
         if (cutmix)
         {
             var box = RandBox((int)x.shape[2], (int)x.shape[3], lam, rng);

@@ -94,9 +94,16 @@ public static class ConfigChecks
         check.Int("run.val_interval", r.ValInterval, 1, int.MaxValue, what: "at least 1");
         check.Int("run.checkpoint_interval", r.CheckpointInterval, 1, int.MaxValue, what: "at least 1");
         check.Int("run.keep_checkpoints", r.KeepCheckpoints, -1, int.MaxValue, what: "-1 (all) or more");
+        if (!IsDeviceName(r.Device)) check.Fail("run.device", r.Device, "cpu, cuda or cuda:N");
         check.OneOf("dist.backend", c.Dist.Backend, "auto", "mpi", "nccl");
         check.Int("dist.timeout", c.Dist.Timeout, 1, int.MaxValue, what: "at least 1 (seconds)");
     }
+
+    // the name alone: whether the device exists is the trainer's question (a dry run on a CPU machine may check a GPU recipe)
+    private static bool IsDeviceName(string device) =>
+        device is "cpu" or "cuda"
+        || (device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device[5..], NumberStyles.None,
+            CultureInfo.InvariantCulture, out _));
 
     private sealed class Checker(string source, IReadOnlyDictionary<string, string> overridden)
     {

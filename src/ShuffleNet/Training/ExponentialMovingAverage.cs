@@ -51,7 +51,7 @@ public sealed class ExponentialMovingAverage : IDisposable
         else if (Steps % Config.Interval == 0)
         {
             // a 0-d tensor weight: TorchSharp's lerp_ takes no Scalar; libtorch's lerp is the same formula for both
-            var momentum = tensor((float)Config.Momentum);
+            var momentum = tensor((float)Config.Momentum, device: _params[0].Average.device);
             foreach (var (_, p, avg) in _params) avg.lerp_(p, momentum);
         }
         Steps++;

@@ -41,7 +41,9 @@ public abstract class Optimizer : IDisposable
     public void SetState(int index, string name, Tensor value)
     {
         if (_state[index].Remove(name, out var old)) old.Dispose();
-        _state[index][name] = value.detach().clone().DetachFromDisposeScope();   // outlives the caller's scope
+        // beside its parameter; a 0-d counter (AdamW's step) stays on the CPU, as torch.optim keeps it
+        var device = value.dim() == 0 ? CPU : Groups.SelectMany(g => g.Parameters).ElementAt(index).device;
+        _state[index][name] = value.detach().to(device).clone().DetachFromDisposeScope();   // outlives the caller's scope
     }
 
     /// <summary>

@@ -161,8 +161,11 @@ public sealed record ScheduleConfig(
 /// <param name="ValInterval">Epochs between validations.</param>
 /// <param name="CheckpointInterval">Epochs between <c>epoch_N.pth</c> files (<c>latest.pth</c> is written every epoch).</param>
 /// <param name="KeepCheckpoints">How many <c>epoch_N.pth</c> to keep (mmengine's <c>max_keep_ckpts</c>); -1 keeps all.</param>
+/// <param name="Device">Where the model trains: <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c> (a CUDA libtorch, see the
+/// README); the data is prepared on the CPU either way.</param>
 public sealed record RunConfig(
-    int Seed = 0, int Threads = 2, int LogInterval = 100, int ValInterval = 1, int CheckpointInterval = 1, int KeepCheckpoints = 2);
+    int Seed = 0, int Threads = 2, int LogInterval = 100, int ValInterval = 1, int CheckpointInterval = 1,
+    int KeepCheckpoints = 2, string Device = "cpu");
 
 /// <summary>Data-parallel training (mmengine's <c>launcher</c> and <c>dist_cfg</c>); ignored by a single process.</summary>
 /// <param name="Backend"><c>auto</c> (MPI under mpiexec, NCCL under torchrun), <c>mpi</c> (CPU) or <c>nccl</c> (GPU).</param>

@@ -38,6 +38,7 @@ public sealed class Trainer
     private ExponentialMovingAverage? _ema;
     private BatchAugments? _augments;
     private EarlyStopping? _stopping;
+    private Device _device = CPU;
 
     /// <summary>
     /// A trainer writing to <paramref name="workDir"/>; <paramref name="val"/> null skips validation. <paramref name="group"/>
@@ -64,6 +65,7 @@ public sealed class Trainer
         var watch = Stopwatch.StartNew();
         _cancel = cancel;
         ConfigChecks.Validate(_c);   // a config built in code gets the same checks as a file, before any work
+        _device = ParseDevice(_c.Run.Device);
         PrepareWorkDir();
         int numClasses = _c.Model.NumClasses;
         foreach (var (data, what) in new[] { (_train, "training"), (_val, "validation") })
@@ -76,6 +78,7 @@ public sealed class Trainer
         using var model = ShuffleNetV2Builder.Create(ShuffleNetV2Layout.TryParse(_c.Model.Width)!.Value, numClasses, stem,
             _c.Model.FrozenStages, _c.Model.NormEval);
         if (resumeFrom is null && _c.Model.LoadFrom is { Length: > 0 } from) FineTuning.LoadPretrained(model, from, _listener);
+        if (_device.type != DeviceType.CPU) model.to(_device);   // before the optimizer and EMA take the parameters
         using var sgd = Optimizer.Create(_c.Optimizer,
             ParamGroups.Split(model, _c.Optimizer.WeightDecay, _c.Optimizer.NormDecayMult));
         using var ema = _ema = _c.Ema.Momentum > 0 ? new ExponentialMovingAverage(model, _c.Ema) : null;
@@ -174,8 +177,8 @@ public sealed class Trainer
     private double StepCore(ImageClassifier model, Optimizer sgd, TrainBatch batch, double lr, long iter)
     {
         using var scope = NewDisposeScope();
-        var x = tensor(batch.Images, batch.Shape);
-        var y = tensor(batch.Labels);
+        var x = tensor(batch.Images, batch.Shape).to(_device);
+        var y = tensor(batch.Labels).to(_device);
         Tensor loss;
         if (_augments is null)
             loss = nn.functional.cross_entropy(model.call(x), y, label_smoothing: _c.Model.LabelSmoothing);
@@ -203,6 +206,15 @@ public sealed class Trainer
         sgd.Step();
         _ema?.Update(iter);
         return value;
+    }
+
+    private static Device ParseDevice(string name)
+    {
+        try { return ShuffleNet.Platform.Devices.Parse(name); }
+        catch (ArgumentException e)
+        {
+            throw new TrainingException($"run.device '{name}': {e.Message}; or train on the CPU with --device cpu", e);
+        }
     }
 
     // SplitMix64 of (seed, iteration, rank): the batch augments' generator of one step
@@ -276,7 +288,8 @@ public sealed class Trainer
     private TrainResult Finish(bool stopped, TrainPosition pos, EvalResult? lastVal, string latest, string? best, Stopwatch watch,
         long images, double seconds, string logPath, int ipe)
     {
-        string? chart = _group.Rank == 0 ? Path.Combine(WorkDir, "log.png") : null;   // rank 0 alone writes the log
+        // rank 0 alone writes the log; a run stopped before its first log line has nothing to draw
+        string? chart = _group.Rank == 0 && File.Exists(logPath) ? Path.Combine(WorkDir, "log.png") : null;
         _log?.Commit();
         try { if (chart is not null) TrainChart.Write(logPath, chart, ipe, $"ShuffleNet V2 {_c.Model.Width}: {Path.GetFileName(WorkDir)}"); }
         catch (Exception e) when (e is IOException or TypeInitializationException or DllNotFoundException or InvalidOperationException)

@@ -53,6 +53,8 @@ public class ConfigLoaderTests
     [InlineData("""{"schedule": {"policy": "step"}}""", "'schedule.policy' is step")]
     [InlineData("""{"data": {"random_erasing": 1.5}}""", "'data.random_erasing' is 1.5")]
     [InlineData("""{"model": {"num_classes": 2.5}}""", "'model.num_classes' must be an integer, not 2.5")]
+    [InlineData("""{"run": {"device": "gpu"}}""", "'run.device' is gpu; it must be cpu, cuda or cuda:N")]
+    [InlineData("""{"run": {"device": "cuda:-1"}}""", "'run.device' is cuda:-1")]
     public void A_value_out_of_range_is_an_error_naming_key_and_value(string json, string expected) =>
         Assert.Contains(expected, Assert.Throws<ConfigException>(() => ConfigLoader.Parse(json, "x.json")).Message);
 
@@ -143,6 +145,18 @@ public class ConfigLoaderTests
         var dir = Path.Combine(Path.GetTempPath(), $"never-{Guid.NewGuid():N}");
         var e = Assert.Throws<ConfigException>(() => new Trainer(config, dir, TinyRun.Data(), null).Run());
         Assert.Contains("'schedule.power' is Infinity; it must be a finite number", e.Message);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [SkippableFact]
+    public void Training_on_cuda_without_a_gpu_is_refused_naming_run_device_before_the_work_dir()
+    {
+        Skip.If(TorchSharp.torch.cuda.is_available(), "a CUDA device is present: there is no missing GPU to refuse");
+        var config = TinyRun.Config() with { Run = TinyRun.Config().Run with { Device = "cuda" } };
+        var dir = Path.Combine(Path.GetTempPath(), $"never-{Guid.NewGuid():N}");
+        var e = Assert.Throws<TrainingException>(() => new Trainer(config, dir, TinyRun.Data(), null).Run());
+        Assert.StartsWith("run.device 'cuda': ", e.Message);
+        Assert.Contains("--device cpu", e.Message);
         Assert.False(Directory.Exists(dir));
     }
 
