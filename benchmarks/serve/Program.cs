@@ -34,6 +34,10 @@ foreach (var (label, batch) in new[] { ("on", 32), ("off", 1) })
     using var server = Serve(batch);
     foreach (int clients in new[] { 32, 16 })
         rows.Add(($"batching {label}", clients, await Load(server.Url, clients, badShare: 0)));
+    // "half that load": requests arriving at half the rate 32 clients got, whatever the latency (open loop); closed-loop
+    // clients instead wait for each answer, so their latency is clients / throughput however light the load
+    double half = rows[^2].R.Rate / 2;
+    rows.Add(($"batching {label}, open loop at {half:F0} req/s", 0, await OpenLoad(server.Url, half)));
     if (batch > 1) rows.Add(("batching on, 10% bad files", 16, await Load(server.Url, 16, badShare: 0.1)));
     server.Stop();
 }
@@ -49,7 +53,7 @@ Console.WriteLine();
 Console.WriteLine("| run | clients | img/s | vs in-process b32 | vs in-process decode + b32 | p50 ms | p99 ms | 200 | 4xx | 5xx | failed |");
 Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 foreach (var (name, clients, r) in rows)
-    Console.WriteLine($"| {name} | {clients} | {r.Rate:F0} | {r.Rate / peer:P0} | {r.Rate / pipelinePeers.Average():P0} | {r.P50:F1} | {r.P99:F1} | {r.Ok} | {r.ClientErrors} | {r.ServerErrors} | {r.Failed} |");
+    Console.WriteLine($"| {name} | {(clients > 0 ? clients : "open")} | {r.Rate:F0} | {r.Rate / peer:P0} | {r.Rate / pipelinePeers.Average():P0} | {r.P50:F1} | {r.P99:F1} | {r.Ok} | {r.ClientErrors} | {r.ServerErrors} | {r.Failed} |");
 return;
 
 double InProcess()
@@ -148,6 +152,44 @@ async Task<Result> Load(string url, int clients, double badShare)
     var all = latencies.SelectMany(l => l).Order().ToArray();
     var r = new Result(goodOk / elapsed, Percentile(all, 0.5), Percentile(all, 0.99), ok, client4xx, server5xx, failed);
     Console.WriteLine($"  {clients} clients, bad share {badShare:P0}: {r}; good images answered {goodOk}/{goodSent}");
+    return r;
+}
+
+// Poisson arrivals at `rate` per second for the phase's duration, each request sent without waiting for the others
+async Task<Result> OpenLoad(string url, double rate)
+{
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 })
+        { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+    await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Send(http, photos[i % photos.Length])));
+    var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+    int ok = 0, client4xx = 0, server5xx = 0, failed = 0;
+    var rng = new Random(7);
+    var inFlight = new List<Task>();
+    var stop = Stopwatch.StartNew();
+    double next = 0;
+    for (int i = 0; next < seconds; i++)
+    {
+        var wait = TimeSpan.FromSeconds(next) - stop.Elapsed;
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        var image = photos[i % photos.Length];
+        inFlight.Add(Task.Run(async () =>
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            int status;
+            try { status = await Send(http, image); }
+            catch (Exception) { Interlocked.Increment(ref failed); return; }
+            latencies.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            if (status == 200) Interlocked.Increment(ref ok);
+            else if (status >= 500) Interlocked.Increment(ref server5xx);
+            else Interlocked.Increment(ref client4xx);
+        }));
+        next += -Math.Log(1 - rng.NextDouble()) / rate;
+    }
+    await Task.WhenAll(inFlight);
+    double elapsed = stop.Elapsed.TotalSeconds;
+    var all = latencies.Order().ToArray();
+    var r = new Result(ok / elapsed, Percentile(all, 0.5), Percentile(all, 0.99), ok, client4xx, server5xx, failed);
+    Console.WriteLine($"  open loop, {rate:F0} req/s offered ({inFlight.Count} sent): {r}");
     return r;
 }
 
