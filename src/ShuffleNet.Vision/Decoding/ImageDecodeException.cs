@@ -14,7 +14,7 @@ public enum ImageDecodeError
 
     /// <summary>
     /// The header claims more pixels than <see cref="DecoderOptions.MaxPixels"/>, or an image the transforms would
-    /// make from it needs more than <see cref="Transforms.Pipeline.MaxPixels"/>
+    /// make from it needs more than the transforms' pixel limit (<c>Pipeline.MaxPixels</c>)
     /// (<see cref="ImageDecodeException.TooLarge"/>).
     /// </summary>
     TooManyPixels,

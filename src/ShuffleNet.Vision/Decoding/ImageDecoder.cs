@@ -65,7 +65,7 @@ public sealed class ImageDecoder
     public ImageU8 Decode(ReadOnlySpan<byte> encoded, string name = "<bytes>")
     {
         using var codec = OpenCodec(encoded, name);
-        return TryTurbo(encoded, codec, new Transforms.CropBox(0, 0, codec.Info.Width, codec.Info.Height), name)
+        return TryTurbo(encoded, codec, new CropBox(0, 0, codec.Info.Width, codec.Info.Height), name)
             ?? DecodeCodec(codec, name);
     }
 
@@ -84,7 +84,7 @@ public sealed class ImageDecoder
     /// Skia's fallback the crop's side edges may differ slightly; see <c>Pipeline.RunEncoded</c>); other formats and
     /// EXIF-rotated files are decoded whole and cropped. Returns the crop and the box that was chosen.
     /// </summary>
-    public (ImageU8 Image, Transforms.CropBox Box) DecodeRegion(ReadOnlySpan<byte> encoded, Func<int, int, Transforms.CropBox> chooseBox,
+    public (ImageU8 Image, CropBox Box) DecodeRegion(ReadOnlySpan<byte> encoded, Func<int, int, CropBox> chooseBox,
         string name = "<bytes>")
     {
         using var codec = OpenCodec(encoded, name);
@@ -97,12 +97,12 @@ public sealed class ImageDecoder
             && RegionDecoder.TryDecode(codec, box.X, box.Y, box.Width, box.Height, name) is { } region)
             return (region, box);
         using var whole = DecodeCodec(codec, name);
-        return (Transforms.PillowResize.Crop(whole, box), box);
+        return (PixelCopy.Crop(whole, box), box);
     }
 
     // The system's SIMD libjpeg-turbo for upright JPEGs in YCbCr, gray or RGB (Pillow's decoder, so Pillow's pixels);
     // null sends the caller to Skia (no shim, CMYK/YCCK, an EXIF rotation to apply).
-    private ImageU8? TryTurbo(ReadOnlySpan<byte> encoded, SKCodec codec, Transforms.CropBox box, string name)
+    private ImageU8? TryTurbo(ReadOnlySpan<byte> encoded, SKCodec codec, CropBox box, string name)
     {
         if (!Options.UseSystemJpeg || !JpegTurbo.IsAvailable || codec.EncodedFormat != SKEncodedImageFormat.Jpeg) return null;
         if (Options.ApplyExifOrientation && codec.EncodedOrigin != SKEncodedOrigin.TopLeft) return null;

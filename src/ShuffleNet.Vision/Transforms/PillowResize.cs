@@ -73,14 +73,5 @@ public static class PillowResize
     private static long Saturate(double pixels) => pixels >= long.MaxValue / 2 ? long.MaxValue / 2 : (long)pixels;
 
     /// <summary>Copies <paramref name="region"/> into a new image.</summary>
-    public static ImageU8 Crop(ImageU8 src, CropBox region)
-    {
-        if (!region.FitsIn(src.Width, src.Height))
-            throw new ArgumentOutOfRangeException(nameof(region), $"{region} does not fit in {src}");
-        int c = src.Channels;
-        var output = ImageU8.Rent(region.Width, region.Height, c);
-        for (int y = 0; y < region.Height; y++)
-            src.Data.AsSpan((region.Y + y) * src.Stride + region.X * c, region.Width * c).CopyTo(output.Row(y));
-        return output;
-    }
+    public static ImageU8 Crop(ImageU8 src, CropBox region) => PixelCopy.Crop(src, region);
 }

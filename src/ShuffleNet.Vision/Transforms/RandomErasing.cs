@@ -1,5 +1,7 @@
 namespace ShuffleNet.Vision.Transforms;
 
+using ShuffleNet.Vision.Decoding;
+
 /// <summary>
 /// Random erasing (Zhong et al., AAAI 2020), as torchvision's <c>RandomErasing(p, scale, ratio, value=0)</c> applies it to
 /// a normalized tensor (mmpretrain's <c>RandomErasing</c> does the same on pixels): with probability

@@ -1,4 +1,4 @@
-namespace ShuffleNet.Vision.Transforms;
+namespace ShuffleNet.Vision.Decoding;
 
 /// <summary>A crop rectangle in pixels: left <see cref="X"/>, top <see cref="Y"/>, size <see cref="Width"/> x <see cref="Height"/>.</summary>
 public readonly record struct CropBox(int X, int Y, int Width, int Height)
