@@ -3,7 +3,6 @@ using ShuffleNet.Analysis;
 using ShuffleNet.Checkpoints;
 using ShuffleNet.Inference;
 using ShuffleNet.Models;
-using ShuffleNet.Onnx.Export;
 using ShuffleNet.Onnx.Runtime;
 using ShuffleNet.Platform;
 using ShuffleNet.Serving;

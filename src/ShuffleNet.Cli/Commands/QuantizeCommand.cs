@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using ShuffleNet.Checkpoints;
-using ShuffleNet.Models;
 using ShuffleNet.Onnx.Export;
 using ShuffleNet.Onnx.Quantization;
 using ShuffleNet.Onnx.Runtime;

@@ -7,7 +7,7 @@ internal sealed record OnnxValue(string Name, params (long? Size, string? Param)
 
 /// <summary>
 /// Serialises an <see cref="OnnxGraph"/> as an ONNX <c>ModelProto</c> (field numbers from onnx/onnx.proto3), with one
-/// float32 input and one float32 output. Both writers use it: the ShuffleNet V2 exporter and <see cref="OnnxNetworkWriter"/>.
+/// float32 input and one float32 output. Both writers use it: the ShuffleNet V2 exporter and <c>Experiments.OnnxNetworkWriter</c>.
 /// </summary>
 internal static class OnnxModelWriter
 {

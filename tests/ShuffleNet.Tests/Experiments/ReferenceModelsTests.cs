@@ -1,9 +1,8 @@
-using ShuffleNet.Analysis;
-using ShuffleNet.Models;
+using ShuffleNet.Experiments;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ShuffleNet.Tests.Analysis;
+namespace ShuffleNet.Tests.Experiments;
 
 public class ReferenceModelsTests
 {

@@ -1,7 +1,8 @@
-using ShuffleNet.Analysis;
 using static TorchSharp.torch;
 
-namespace ShuffleNet.Tests.Analysis;
+using ShuffleNet.Experiments;
+
+namespace ShuffleNet.Tests.Experiments;
 
 public class GuidelineNetworksTests
 {

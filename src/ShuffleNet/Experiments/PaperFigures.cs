@@ -1,31 +1,4 @@
-namespace ShuffleNet.Analysis;
-
-/// <summary>The four experiments of the paper's Section 2.</summary>
-public enum Guideline
-{
-    /// <summary>Equal channel width minimizes memory access cost (Table 1).</summary>
-    G1,
-    /// <summary>Excessive group convolution increases MAC (Table 2).</summary>
-    G2,
-    /// <summary>Network fragmentation reduces degree of parallelism (Table 3).</summary>
-    G3,
-    /// <summary>Element-wise operations are non-negligible (Table 4).</summary>
-    G4,
-}
-
-/// <summary>One setting of a guideline table: the paper's speeds at its three widths on each platform.</summary>
-/// <param name="Setting">Row label as the paper prints it (<c>1:2</c>, <c>g=4</c>, <c>2-fragment-series</c>, <c>ReLU yes, shortcut no</c>).</param>
-/// <param name="Gpu">GTX 1080Ti, batch 8, CUDNN 7.0: batches per second (the paper's "Batches/sec."), at the three GPU widths.</param>
-/// <param name="Arm">Snapdragon 810, one thread, batch 1: images per second, at the three ARM widths.</param>
-public sealed record PaperRow(string Setting, double[] Gpu, double[] Arm);
-
-/// <summary>One of the paper's Tables 1-4.</summary>
-/// <param name="Guideline">Which guideline.</param>
-/// <param name="Table">Table number in the paper.</param>
-/// <param name="GpuChannels">The width columns of the GPU half: c (c1 at 1:1 for G1) for ×1, ×2, ×4.</param>
-/// <param name="ArmChannels">The width columns of the ARM half (the paper uses smaller networks there).</param>
-/// <param name="Rows">Settings in the paper's order; the first is the baseline of the ratios.</param>
-public sealed record PaperTable(Guideline Guideline, int Table, int[] GpuChannels, int[] ArmChannels, IReadOnlyList<PaperRow> Rows);
+namespace ShuffleNet.Experiments;
 
 /// <summary>
 /// Figures published in Ma, Zhang, Zheng, Sun, "ShuffleNet V2: Practical Guidelines for Efficient CNN Architecture Design",

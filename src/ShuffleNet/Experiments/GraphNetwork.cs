@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ShuffleNet.Analysis;
+namespace ShuffleNet.Experiments;
 
 /// <summary>
 /// A <see cref="NetGraph"/> as a TorchSharp module, with the graph's weights: input <c>[N, C, H, W]</c> float32,

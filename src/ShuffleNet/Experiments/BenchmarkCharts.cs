@@ -2,7 +2,7 @@ using ScottPlot;
 using ScottPlot.TickGenerators;
 using ShuffleNet.Checkpoints;
 
-namespace ShuffleNet.Analysis;
+namespace ShuffleNet.Experiments;
 
 /// <summary>PNG charts of the guideline and architecture benchmarks (ScottPlot).</summary>
 public static class BenchmarkCharts

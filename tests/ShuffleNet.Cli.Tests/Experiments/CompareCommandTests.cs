@@ -1,4 +1,4 @@
-namespace ShuffleNet.Cli.Tests.Commands;
+namespace ShuffleNet.Cli.Tests.Experiments;
 
 public class CompareCommandTests
 {

@@ -1,11 +1,12 @@
 using System.CommandLine;
-using ShuffleNet.Analysis;
+using ShuffleNet.Cli.Commands;
+using ShuffleNet.Experiments;
 using ShuffleNet.Models;
 using ShuffleNet.Onnx.Export;
 using ShuffleNet.Onnx.Runtime;
 using Spectre.Console;
 
-namespace ShuffleNet.Cli.Commands;
+namespace ShuffleNet.Cli.Experiments;
 
 /// <summary>
 /// <c>shufflenet compare</c>: ShuffleNet V2 at its four widths next to MobileNet V2 and ShuffleNet V1 built in the same

@@ -1,44 +1,4 @@
-namespace ShuffleNet.Analysis;
-
-/// <summary>Operators a <see cref="NetGraph"/> can hold: what the micro-benchmarks and the reference models need.</summary>
-public enum OpKind
-{
-    /// <summary>The network input, node 0.</summary>
-    Input,
-    /// <summary>2-D convolution, padding k/2; weight [O, I/groups, k, k], optional bias (folded BatchNorm).</summary>
-    Conv,
-    /// <summary>max(x, 0).</summary>
-    Relu,
-    /// <summary>min(max(x, 0), 6).</summary>
-    Relu6,
-    /// <summary>Element-wise sum of two inputs.</summary>
-    Add,
-    /// <summary>Concatenation along channels.</summary>
-    Concat,
-    /// <summary>Channel shuffle over <see cref="GraphNode.Groups"/> groups.</summary>
-    Shuffle,
-    /// <summary>Max pooling.</summary>
-    MaxPool,
-    /// <summary>Average pooling, padding counted (PyTorch's default <c>count_include_pad=True</c>).</summary>
-    AvgPool,
-    /// <summary>Global average pooling and flatten: [C, H, W] to [C].</summary>
-    GlobalPool,
-    /// <summary>Fully connected layer: weight [O, I], bias [O].</summary>
-    Linear,
-}
-
-/// <summary>One node of a <see cref="NetGraph"/>. <paramref name="Shape"/> is per image: <c>[C, H, W]</c>, or <c>[C]</c> after pooling.</summary>
-/// <param name="Kind">Operator.</param>
-/// <param name="Inputs">Indices of earlier nodes.</param>
-/// <param name="Shape">Output shape for one image.</param>
-/// <param name="Kernel">Conv or pooling kernel size.</param>
-/// <param name="Stride">Conv or pooling stride.</param>
-/// <param name="Padding">Conv or pooling padding.</param>
-/// <param name="Groups">Conv groups, or shuffle groups.</param>
-/// <param name="Weight">Conv or linear weights, row-major.</param>
-/// <param name="Bias">Conv or linear bias, or null.</param>
-public sealed record GraphNode(OpKind Kind, int[] Inputs, long[] Shape, int Kernel = 0, int Stride = 1, int Padding = 0, int Groups = 1,
-    float[]? Weight = null, float[]? Bias = null);
+namespace ShuffleNet.Experiments;
 
 /// <summary>
 /// A small network as a list of nodes in topological order, with weights: one description from which

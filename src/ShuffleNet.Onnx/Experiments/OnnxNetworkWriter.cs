@@ -1,4 +1,6 @@
-namespace ShuffleNet.Onnx.Export;
+using ShuffleNet.Onnx.Export;
+
+namespace ShuffleNet.Onnx.Experiments;
 
 /// <summary>
 /// Writes an arbitrary small convolutional network as an ONNX model, operator by operator: for networks that are not

@@ -1,30 +1,4 @@
-namespace ShuffleNet.Analysis;
-
-/// <summary>Which of the paper's two channel columns the networks use: the GPU widths (larger) or the ARM/CPU widths.</summary>
-public enum PaperSetup
-{
-    /// <summary>The GPU columns (G1: c1 = 128, 256, 512 at 1:1).</summary>
-    Gpu,
-    /// <summary>The ARM/CPU columns (G1: c1 = 32, 64, 128 at 1:1).</summary>
-    Arm,
-}
-
-/// <summary>How G3's parallel fragments are merged (the paper's appendix figure leaves the join implicit).</summary>
-public enum FragmentMerge
-{
-    /// <summary>k convs c→c/k on the same input, concatenated: the same FLOPs, weights and channels as 1-fragment, only split (default).</summary>
-    Concat,
-    /// <summary>k convs a→b on the same input, summed: fewer channels (a·b = c²/k) and k−1 extra element-wise adds.</summary>
-    Sum,
-}
-
-/// <summary>One network of a guideline experiment.</summary>
-/// <param name="Guideline">Which experiment.</param>
-/// <param name="Setting">The paper's row label.</param>
-/// <param name="WidthIndex">0, 1, 2: the ×1, ×2, ×4 column.</param>
-/// <param name="Channels">The channel counts used, e.g. <c>91→180</c>.</param>
-/// <param name="Graph">The network: 10 blocks on a 56x56 input, then global average pooling (both backends run it; it is &lt;1% of the work).</param>
-public sealed record GuidelineCase(Guideline Guideline, string Setting, int WidthIndex, string Channels, NetGraph Graph);
+namespace ShuffleNet.Experiments;
 
 /// <summary>
 /// The paper's Section 2 micro-benchmarks as graphs. G1-G3 are bare 1x1 convolutions (no bias, BatchNorm or ReLU), so
