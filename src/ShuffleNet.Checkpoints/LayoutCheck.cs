@@ -19,8 +19,10 @@ public static class LayoutCheck
     /// <param name="source">The file (or other origin) to name in messages.</param>
     /// <param name="expectedWidth">The width the caller will build, or null to accept any.</param>
     /// <param name="expectedNumClasses">The head size the caller will build, or null to accept any.</param>
+    /// <param name="inChannels">The image channels the caller will feed (1 or 3), or null to take conv1's.</param>
     /// <exception cref="CheckpointException">A key is missing or unexpected, a shape differs, or no width fits.</exception>
-    public static (Width Width, int? NumClasses) Validate(StateDict stateDict, string source, Width? expectedWidth = null, int? expectedNumClasses = null)
+    public static (Width Width, int? NumClasses) Validate(StateDict stateDict, string source, Width? expectedWidth = null, int? expectedNumClasses = null,
+        int? inChannels = null)
     {
         var width = expectedWidth ?? ShuffleNetV2Layout.InferWidth(stateDict) ?? throw new CheckpointException(
             stateDict.TryGetValue(ProbeKey, out var probe)
@@ -34,8 +36,8 @@ public static class LayoutCheck
             throw new CheckpointException($"checkpoint '{source}' has a head of {numClasses} classes; expected {want}. " +
                 "To fine-tune on other classes, drop the head.fc.* keys and load the backbone only.");
         // grayscale models (1-channel conv1) are ShuffleNet V2 too; any other count is caught as a shape mismatch
-        var inChannels = ShuffleNetV2Layout.InferInChannels(stateDict) is 1 ? 1 : 3;
-        var expected = ShuffleNetV2Layout.Keys(width, numClasses ?? 0, inChannels);
+        inChannels ??= ShuffleNetV2Layout.InferInChannels(stateDict) is 1 ? 1 : 3;
+        var expected = ShuffleNetV2Layout.Keys(width, numClasses ?? 0, inChannels.Value);
         var expectedKeys = expected.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         var what = numClasses is null ? $"{name} backbone (no head)" : $"{name} with {numClasses} classes";
 

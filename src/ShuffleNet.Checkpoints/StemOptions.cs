@@ -11,7 +11,8 @@ namespace ShuffleNet.Checkpoints;
 /// <param name="InChannels">Image channels: 3 (RGB) or 1 (grayscale).</param>
 /// <param name="Stride">Stride of <c>conv1</c>: 2 or 1.</param>
 /// <param name="MaxPool">Whether the 3x3 stride-2 max-pool follows <c>conv1</c>.</param>
-public sealed record StemOptions(int InChannels, int Stride, bool MaxPool)
+/// <remarks>The defaults are the paper's stem; a training config's <c>model.stem</c> section binds to this record.</remarks>
+public sealed record StemOptions(int InChannels = 3, int Stride = 2, bool MaxPool = true)
 {
     /// <summary>RGB, stride 2, max-pool: the paper's stem.</summary>
     public static readonly StemOptions ImageNet = new(3, 2, true);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using ShuffleNet.Analysis;
 using ShuffleNet.Checkpoints;
-using ShuffleNet.Models;
 using ShuffleNet.Platform;
 using ShuffleNet.Vision.Decoding;
 using Spectre.Console;

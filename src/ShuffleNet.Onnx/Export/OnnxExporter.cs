@@ -59,6 +59,23 @@ public static class OnnxExporter
                                             "the Checkpoint with its meta.stem")
             : StemOptions.FromCheckpoint(Checkpoint.FromStateDict(sd), "state dict"));
 
+    /// <summary>
+    /// The width and class count of <paramref name="sd"/>, a classifier of <paramref name="inChannels"/>-channel
+    /// images, checked by <see cref="LayoutCheck"/>; an <see cref="OnnxExportException"/> names the first problem.
+    /// </summary>
+    internal static (Width Width, int NumClasses) ValidateLayout(StateDict sd, int inChannels)
+    {
+        if (TorchvisionKeyMap.IsTorchvision(sd.Keys))
+            throw new OnnxExportException("the state dict has torchvision keys ('stage2.…'); " +
+                                          "rename them with TorchvisionKeyMap.ToMmcls before exporting");
+        (Width Width, int? NumClasses) layout;
+        try { layout = LayoutCheck.Validate(sd, "state dict", inChannels: inChannels); }
+        catch (CheckpointException e) { throw new OnnxExportException(e.Message, e); }
+        return layout.NumClasses is { } numClasses ? (layout.Width, numClasses) : throw new OnnxExportException(
+            $"the ShuffleNet V2 {ShuffleNetV2Layout.Name(layout.Width)} state dict has no classifier head " +
+            "('head.fc.weight'); a headless backbone cannot be exported as a classifier");
+    }
+
     private static byte[] Build(StateDict sd, ExportOptions options, Func<StemOptions> recordedStem)
     {
         if (options.Opset < ExportOptions.DefaultOpset || options.Opset > MaxOpset)
@@ -69,7 +86,7 @@ public static class OnnxExporter
             throw new OnnxExportException($"image size {options.ImageSize} is not positive");
         // the layout first: a file that is not ShuffleNet V2 at all should say so, not that its stem is unknown
         int inChannels = options.Stem?.InChannels ?? ShuffleNetV2Layout.InferInChannels(sd) ?? 3;
-        var (width, numClasses) = StateDictCheck.Validate(sd, inChannels);
+        var (width, numClasses) = ValidateLayout(sd, inChannels);
         StemOptions stem;
         try { stem = options.Stem ?? recordedStem(); }
         catch (CheckpointException e) { throw new OnnxExportException(e.Message, e); }

@@ -47,7 +47,7 @@ public static class QuantizedExporter
         if (o.Percentile is <= 50 or > 100) throw new OnnxExportException($"percentile must be in (50, 100], not {o.Percentile}");
         // 3 (RGB) or 1 (grayscale) input channels, as the checkpoint was trained
         int inChannels = o.Stem?.InChannels ?? ShuffleNetV2Layout.InferInChannels(sd) ?? 3;
-        var (width, numClasses) = StateDictCheck.Validate(sd, inChannels);
+        var (width, numClasses) = OnnxExporter.ValidateLayout(sd, inChannels);
         var stem = o.Stem ?? (inChannels == 3 ? StemOptions.ImageNet : throw new OnnxExportException(
             "the state dict takes 1-channel images; give QuantizeOptions.Stem (the checkpoint's meta.stem: " +
             "StemOptions.FromCheckpoint)"));

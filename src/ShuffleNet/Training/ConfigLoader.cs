@@ -156,7 +156,8 @@ public static class ConfigLoader
         return obj;
     }
 
-    private static bool IsSection(Type t) => t.Namespace == typeof(TrainConfig).Namespace && t.Name.EndsWith("Config", StringComparison.Ordinal);
+    // a record (every *Config here, and the stem's StemOptions) is a section; strings, ints, doubles and bools are values
+    private static bool IsSection(Type t) => t.IsClass && t != typeof(string);
     private static ConstructorInfo Constructor(Type t) => t.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
     private static ParameterInfo[] Parameters(Type t) => Constructor(t).GetParameters();
     private static string Known(Type t) => string.Join(", ", Parameters(t).Select(p => Snake(p.Name!)));

@@ -1,3 +1,5 @@
+using ShuffleNet.Checkpoints;
+
 namespace ShuffleNet.Training;
 
 /// <summary>
@@ -40,7 +42,7 @@ public sealed record TrainConfig(
 /// <summary>The network. Defaults are mmpretrain's <c>shufflenet-v2-1x</c> for ImageNet.</summary>
 /// <param name="Width">0.5x, 1.0x, 1.5x or 2.0x (mmpretrain's <c>widen_factor</c>).</param>
 /// <param name="NumClasses">Classes of the head.</param>
-/// <param name="Stem">Input channels and the shape of <c>conv1</c>/<c>maxpool</c>.</param>
+/// <param name="Stem">Input channels and the shape of <c>conv1</c>/<c>maxpool</c> (the section <c>model.stem</c>).</param>
 /// <param name="FrozenStages">mmpretrain's <c>frozen_stages</c>: -1 none, k: conv1 and stages 0..k-1.</param>
 /// <param name="NormEval">mmpretrain's <c>norm_eval</c>: BatchNorm stays in eval mode while training.</param>
 /// <param name="LabelSmoothing">0 is plain cross-entropy; mmpretrain's <c>LabelSmoothLoss(label_smooth_val)</c> otherwise.</param>
@@ -48,11 +50,11 @@ public sealed record TrainConfig(
 /// empty: none.</param>
 /// <param name="BatchAugments">mmpretrain's <c>train_cfg.augments</c>: Mixup and CutMix with soft-target loss.</param>
 public sealed record ModelConfig(
-    string Width = "1.0x", int NumClasses = 1000, StemConfig? Stem = null, int FrozenStages = -1, bool NormEval = false,
+    string Width = "1.0x", int NumClasses = 1000, StemOptions? Stem = null, int FrozenStages = -1, bool NormEval = false,
     double LabelSmoothing = 0, string? LoadFrom = null, BatchAugmentsConfig? BatchAugments = null)
 {
     /// <summary>Input channels and the shape of <c>conv1</c>/<c>maxpool</c>.</summary>
-    public StemConfig Stem { get; init; } = Stem ?? new();
+    public StemOptions Stem { get; init; } = Stem ?? new();
     /// <summary>Mixup and CutMix.</summary>
     public BatchAugmentsConfig BatchAugments { get; init; } = BatchAugments ?? new();
 }
@@ -66,12 +68,6 @@ public sealed record ModelConfig(
 /// <param name="Cutmix">CutMix's alpha: the pasted box's area share is drawn from Beta(alpha, alpha)
 /// (Yun et al., ICCV 2019).</param>
 public sealed record BatchAugmentsConfig(double Mixup = 0, double Cutmix = 0);
-
-/// <summary>The stem: <c>conv1</c> (3x3, <paramref name="Stride"/>) and an optional 3x3 stride-2 max-pool.</summary>
-/// <param name="InChannels">Image channels: 3 (RGB) or 1 (grayscale).</param>
-/// <param name="Stride">Stride of <c>conv1</c>: 2 (ImageNet) or 1 (small images).</param>
-/// <param name="MaxPool">Whether the max-pool follows <c>conv1</c>.</param>
-public sealed record StemConfig(int InChannels = 3, int Stride = 2, bool MaxPool = true);
 
 /// <summary>Where the images come from and how a batch is made.</summary>
 /// <param name="Dataset"><c>fashion_mnist</c> (IDX files) or <c>image_folder</c> (ImageNet-style train/val folders).</param>

@@ -74,7 +74,7 @@ public sealed class Trainer
                                             $"use --set model.num_classes={data.MaxLabel + 1} or more");
         torch.set_num_threads(_c.Run.Threads);
         torch.manual_seed(_c.Run.Seed);
-        var stem = new StemOptions(_c.Model.Stem.InChannels, _c.Model.Stem.Stride, _c.Model.Stem.MaxPool);
+        var stem = _c.Model.Stem;
         using var model = ShuffleNetV2Builder.Create(ShuffleNetV2Layout.TryParse(_c.Model.Width)!.Value, numClasses, stem,
             _c.Model.FrozenStages, _c.Model.NormEval);
         if (resumeFrom is null && _c.Model.LoadFrom is { Length: > 0 } from) FineTuning.LoadPretrained(model, from, _listener);

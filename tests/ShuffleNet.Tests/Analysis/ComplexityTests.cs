@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ShuffleNet.Analysis;
 using ShuffleNet.Checkpoints;
-using ShuffleNet.Models;
 
 namespace ShuffleNet.Tests.Analysis;
 
