@@ -32,7 +32,7 @@ internal static class Backends
     /// Inference threads and loader workers for a verb that decodes while it infers (<c>predict</c>, <c>test</c>).
     /// ONNX Runtime's threads sleep when idle (spinning off), so both sides take every core. libtorch's OpenMP
     /// threads spin at every operator's barrier: on cores shared with the workers they wait out the workers' time
-    /// slices, which made batched predict 3-5x slower on 2 cores (benchmarks/predict/results.md); so torch gets half
+    /// slices, which made batched predict several times slower (benchmarks/predict/results.md); so torch gets half
     /// the cores (or <paramref name="threads"/>) and the workers the rest.
     /// </summary>
     public static (int Inference, int Workers) SplitCores(Backend backend, int? threads)
