@@ -1,6 +1,8 @@
 namespace ShuffleNet.Checkpoints;
 
-/// <summary>Published facts about one architecture or checkpoint, kept as data so tests can hold the code to them.</summary>
+/// <summary>
+/// Published facts about one architecture or checkpoint, kept as data so tests can hold the code to them.
+/// </summary>
 /// <param name="Name">mmpretrain-style name.</param>
 /// <param name="Width">Width.</param>
 /// <param name="Parameters">Exact parameter count with a 1000-class head.</param>
