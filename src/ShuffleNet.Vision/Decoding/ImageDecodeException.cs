@@ -1,6 +1,8 @@
 namespace ShuffleNet.Vision.Decoding;
 
-/// <summary>What is wrong with an image that could not be decoded, for callers that answer each kind differently.</summary>
+/// <summary>
+/// What is wrong with an image that could not be decoded, for callers that answer each kind differently.
+/// </summary>
 public enum ImageDecodeError
 {
     /// <summary>The file could not be read (missing, no permission, I/O error, not a regular file).</summary>

@@ -3,7 +3,10 @@ namespace ShuffleNet.Vision.Decoding;
 /// <summary>Packed RGBA8888 to oriented RGB, and crops.</summary>
 internal static class PixelCopy
 {
-    /// <summary>Copies the RGB of each RGBA pixel of a <paramref name="w"/> x <paramref name="h"/> buffer to its oriented place in <paramref name="rgb"/>.</summary>
+    /// <summary>
+    /// Copies the RGB of each RGBA pixel of a <paramref name="w"/> x <paramref name="h"/> buffer to its oriented place
+    /// in <paramref name="rgb"/>.
+    /// </summary>
     public static unsafe void ToRgb(byte[] rgba, int w, int h, byte[] rgb, Orientation o)
     {
         fixed (byte* s0 = rgba)

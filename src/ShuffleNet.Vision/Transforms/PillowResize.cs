@@ -12,13 +12,15 @@ namespace ShuffleNet.Vision.Transforms;
 /// </summary>
 public static class PillowResize
 {
-    /// <summary>Resizes the whole image to <paramref name="width"/> x <paramref name="height"/>; the input is not disposed.</summary>
+    /// <summary>
+    /// Resizes the whole image to <paramref name="width"/> x <paramref name="height"/>; the input is not disposed.
+    /// </summary>
     public static ImageU8 Resize(ImageU8 src, int width, int height, Resample filter) =>
         Resize(src, CropBox.Full(src.Width, src.Height), width, height, filter);
 
     /// <summary>
-    /// Crops <paramref name="region"/> and resizes it, exactly as <c>img.crop(region).resize((width, height), filter)</c>
-    /// would (no pixels outside the region take part), without materializing the crop.
+    /// Crops <paramref name="region"/> and resizes it, exactly as <c>img.crop(region).resize((width, height),
+    /// filter)</c> would (no pixels outside the region take part), without materializing the crop.
     /// </summary>
     public static ImageU8 Resize(ImageU8 src, CropBox region, int width, int height, Resample filter)
     {
