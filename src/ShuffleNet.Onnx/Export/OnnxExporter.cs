@@ -29,7 +29,9 @@ public static class OnnxExporter
         Write(ExportToBytes(checkpoint, source, options), outputPath, [source]);
     }
 
-    /// <summary>Exports a bare state dict (see <see cref="ExportOptions.Stem"/>) to <paramref name="outputPath"/>.</summary>
+    /// <summary>
+    /// Exports a bare state dict (see <see cref="ExportOptions.Stem"/>) to <paramref name="outputPath"/>.
+    /// </summary>
     /// <exception cref="OnnxExportException">Invalid state dict or options, or the output cannot or must not be
     /// written.</exception>
     public static void Export(StateDict sd, string outputPath, ExportOptions? options = null)
@@ -79,7 +81,8 @@ public static class OnnxExporter
     private static byte[] Build(StateDict sd, ExportOptions options, Func<StemOptions> recordedStem)
     {
         if (options.Opset < ExportOptions.DefaultOpset || options.Opset > MaxOpset)
-            throw new OnnxExportException($"opset {options.Opset} is not supported; use {ExportOptions.DefaultOpset} to {MaxOpset}");
+            throw new OnnxExportException($"opset {options.Opset} is not supported; use {ExportOptions.DefaultOpset} " +
+                $"to {MaxOpset}");
         if (options.Batch is <= 0)
             throw new OnnxExportException($"batch must be positive or dynamic (null), not {options.Batch}");
         if (options.ImageSize is < 0)
@@ -94,7 +97,8 @@ public static class OnnxExporter
             throw new OnnxExportException($"{classes.Count} class names given for a head with {numClasses} classes");
 
         if (options.Classes?.FirstOrDefault(c => c.Contains('\n')) is { } bad)
-            throw new OnnxExportException($"class name '{bad.ReplaceLineEndings(" ")}' contains a line break; names are stored newline-joined");
+            throw new OnnxExportException($"class name '{bad.ReplaceLineEndings(" ")}' contains a line break; names " +
+                "are stored newline-joined");
 
         var graph = new OnnxGraph();
         if (options.Mode == ExportMode.Naive) new NaiveGraphBuilder(sd, graph).Build(width, numClasses, stem);

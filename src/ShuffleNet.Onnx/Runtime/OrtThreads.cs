@@ -20,15 +20,18 @@ public static class OrtThreads
     public static void ShareOnePool(int threads, bool allowSpinning)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        var threading = new OrtThreadingOptions { GlobalIntraOpNumThreads = threads, GlobalInterOpNumThreads = 1, GlobalSpinControl = allowSpinning };
-        var options = new EnvironmentCreationOptions { threadOptions = threading, logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        var threading = new OrtThreadingOptions { GlobalIntraOpNumThreads = threads, GlobalInterOpNumThreads = 1,
+            GlobalSpinControl = allowSpinning };
+        var options = new EnvironmentCreationOptions { threadOptions = threading,
+            logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         try
         {
             OrtEnv.CreateInstanceWithOptions(ref options);
         }
         catch (OnnxRuntimeException e)
         {
-            throw new InvalidOperationException("ONNX Runtime's environment already exists; share one pool before opening any session", e);
+            throw new InvalidOperationException("ONNX Runtime's environment already exists; share one pool before " +
+                "opening any session", e);
         }
     }
 }
