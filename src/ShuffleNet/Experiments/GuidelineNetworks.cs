@@ -14,8 +14,12 @@ public static class GuidelineNetworks
     /// <summary>Input height and width, as in the paper.</summary>
     public const int InputSize = 56;
 
-    /// <summary>Every setting at every width of <paramref name="guideline"/>, in the paper's row order, width-major within a row.</summary>
-    public static IReadOnlyList<GuidelineCase> Build(Guideline guideline, PaperSetup setup = PaperSetup.Gpu, FragmentMerge merge = FragmentMerge.Concat)
+    /// <summary>
+    /// Every setting at every width of <paramref name="guideline"/>, in the paper's row order, width-major within a
+    /// row.
+    /// </summary>
+    public static IReadOnlyList<GuidelineCase> Build(Guideline guideline, PaperSetup setup = PaperSetup.Gpu,
+        FragmentMerge merge = FragmentMerge.Concat)
     {
         var table = PaperFigures.Tables[guideline];
         var widths = setup == PaperSetup.Gpu ? table.GpuChannels : table.ArmChannels;
@@ -46,7 +50,10 @@ public static class GuidelineNetworks
         return (g, $"{a}→{b}→{a}");
     }
 
-    /// <summary>G2: 10 pointwise group convs with c²/g ≈ <paramref name="c"/>² (alternating widths a, b, multiples of g, when needed).</summary>
+    /// <summary>
+    /// G2: 10 pointwise group convs with c²/g ≈ <paramref name="c"/>² (alternating widths a, b, multiples of g, when
+    /// needed).
+    /// </summary>
     public static (NetGraph Graph, string Channels) G2(int groups, int c)
     {
         var (a, b) = Pair(c * Math.Sqrt(groups), (double)c * c * groups, groups);
@@ -57,7 +64,9 @@ public static class GuidelineNetworks
         return (g, a == b ? $"{a}" : $"{a}↔{b}");
     }
 
-    /// <summary>G3: <paramref name="fragments"/> 1x1 convs per block, in series or in parallel, FLOPs equal to one c→c conv.</summary>
+    /// <summary>
+    /// G3: <paramref name="fragments"/> 1x1 convs per block, in series or in parallel, FLOPs equal to one c→c conv.
+    /// </summary>
     public static (NetGraph Graph, string Channels) G3(int fragments, bool parallel, FragmentMerge merge, int c)
     {
         bool split = parallel && merge == FragmentMerge.Concat;
@@ -69,7 +78,8 @@ public static class GuidelineNetworks
         {
             long to = g.ShapeOf(x)[0] == a ? b : a;
             if (!parallel) for (int f = 0; f < fragments; f++) x = g.Conv(x, g.ShapeOf(x)[0] == a ? b : a, 1);
-            else if (split) x = g.Concat(Enumerable.Range(0, fragments).Select(_ => g.Conv(x, c / fragments, 1)).ToArray());
+            else if (split) x = g.Concat(Enumerable.Range(0, fragments).Select(_ => g.Conv(x, c / fragments, 1))
+                .ToArray());
             else
             {
                 int input = x;
@@ -82,7 +92,9 @@ public static class GuidelineNetworks
         return (g, channels);
     }
 
-    /// <summary>G4: ResNet bottleneck 4c→c (1x1) →c (3x3) →4c (1x1), with or without its ReLUs and its identity shortcut.</summary>
+    /// <summary>
+    /// G4: ResNet bottleneck 4c→c (1x1) →c (3x3) →4c (1x1), with or without its ReLUs and its identity shortcut.
+    /// </summary>
     public static (NetGraph Graph, string Channels) G4(bool relu, bool shortcut, int c)
     {
         var g = new NetGraph($"G4 relu={relu} shortcut={shortcut} c={c}", 4 * c, InputSize, InputSize);

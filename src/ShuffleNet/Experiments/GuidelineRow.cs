@@ -14,5 +14,6 @@ namespace ShuffleNet.Experiments;
 /// <param name="PaperGpuRatio">The same ratio on the paper's GPU.</param>
 /// <param name="PaperArm">The paper's ARM figure (images/s at batch 1).</param>
 /// <param name="PaperArmRatio">The same ratio on the paper's ARM.</param>
-public sealed record GuidelineRow(Guideline Guideline, string Setting, string Width, string Channels, long Macs, double MedianMs, double MinMs,
+public sealed record GuidelineRow(Guideline Guideline, string Setting, string Width, string Channels, long Macs,
+    double MedianMs, double MinMs,
     double ImagesPerSecond, double Ratio, double PaperGpu, double PaperGpuRatio, double PaperArm, double PaperArmRatio);

@@ -9,8 +9,8 @@ namespace ShuffleNet.Experiments;
 
 /// <summary>
 /// torchvision's <c>MobileNetV2</c> classifier: <c>features</c> (stem, 17 blocks, 1x1 conv to 1280), global average
-/// pooling, <c>classifier</c> (dropout 0.2, linear). Input <c>[N, 3, H, W]</c> float32, normalised; output <c>[N, NumClasses]</c>.
-/// 1.0x at 224x224: 3,504,872 parameters, 300M multiply-adds.
+/// pooling, <c>classifier</c> (dropout 0.2, linear). Input <c>[N, 3, H, W]</c> float32, normalised; output <c>[N,
+/// NumClasses]</c>. 1.0x at 224x224: 3,504,872 parameters, 300M multiply-adds.
 /// </summary>
 public sealed class MobileNetV2 : nn.Module<Tensor, Tensor>, IGraphTraceable
 {
@@ -22,7 +22,8 @@ public sealed class MobileNetV2 : nn.Module<Tensor, Tensor>, IGraphTraceable
     private readonly Sequential classifier;
 
     /// <summary>Builds the model with torchvision's initialisation.</summary>
-    /// <param name="widthMult">Channel multiplier (1.0, 0.75, 0.5, ...); the last conv keeps 1280 channels below 1.0.</param>
+    /// <param name="widthMult">Channel multiplier (1.0, 0.75, 0.5, ...); the last conv keeps 1280 channels below
+    /// 1.0.</param>
     /// <param name="numClasses">Classes of the linear layer.</param>
     public MobileNetV2(double widthMult = 1.0, int numClasses = 1000) : base(nameof(MobileNetV2))
     {
@@ -57,14 +58,19 @@ public sealed class MobileNetV2 : nn.Module<Tensor, Tensor>, IGraphTraceable
     }
 
     /// <inheritdoc />
-    public int Trace(GraphTracer tracer, int x) => tracer.Module(classifier, tracer.Graph.GlobalPool(tracer.Module(features, x)));
+    public int Trace(GraphTracer tracer, int x) => tracer.Module(classifier,
+        tracer.Graph.GlobalPool(tracer.Module(features, x)));
 
     /// <summary>torchvision's <c>Conv2dNormActivation</c> with ReLU6: keys <c>0</c> (conv), <c>1</c> (bn).</summary>
-    internal static Sequential ConvBnReLU6(long inChannels, long outChannels, long kernel, long stride = 1, long groups = 1) =>
-        nn.Sequential(nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: (kernel - 1) / 2, groups: groups, bias: false),
+    internal static Sequential ConvBnReLU6(long inChannels, long outChannels, long kernel, long stride = 1,
+        long groups = 1) =>
+        nn.Sequential(nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: (kernel - 1) / 2,
+            groups: groups, bias: false),
             nn.BatchNorm2d(outChannels), nn.ReLU6(inplace: true));
 
-    /// <summary>torchvision's <c>_make_divisible(v, 8)</c>: nearest multiple of 8, at least 8, never more than 10% below v.</summary>
+    /// <summary>
+    /// torchvision's <c>_make_divisible(v, 8)</c>: nearest multiple of 8, at least 8, never more than 10% below v.
+    /// </summary>
     public static long MakeDivisible(double v)
     {
         long n = Math.Max(8, (long)(v + 4) / 8 * 8);

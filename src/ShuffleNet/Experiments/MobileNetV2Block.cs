@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 namespace ShuffleNet.Experiments;
 
 /// <summary>
-/// torchvision's <c>InvertedResidual</c> (named apart from ShuffleNet V2's unit of that name): 1x1 expansion (absent when
-/// the expand ratio is 1), 3x3 depthwise, 1x1 linear projection; a residual when stride is 1 and channels are kept.
+/// torchvision's <c>InvertedResidual</c> (named apart from ShuffleNet V2's unit of that name): 1x1 expansion (absent
+/// when the expand ratio is 1), 3x3 depthwise, 1x1 linear projection; a residual when stride is 1 and channels are
+/// kept.
 /// </summary>
 public sealed class MobileNetV2Block : nn.Module<Tensor, Tensor>, IGraphTraceable
 {

@@ -1,6 +1,8 @@
 namespace ShuffleNet.Experiments;
 
-/// <summary>Operators a <see cref="NetGraph"/> can hold: what the micro-benchmarks and the reference models need.</summary>
+/// <summary>
+/// Operators a <see cref="NetGraph"/> can hold: what the micro-benchmarks and the reference models need.
+/// </summary>
 public enum OpKind
 {
     /// <summary>The network input, node 0.</summary>

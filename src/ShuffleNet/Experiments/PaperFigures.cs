@@ -1,17 +1,18 @@
 namespace ShuffleNet.Experiments;
 
 /// <summary>
-/// Figures published in Ma, Zhang, Zheng, Sun, "ShuffleNet V2: Practical Guidelines for Efficient CNN Architecture Design",
-/// ECCV 2018 (arXiv:1807.11164), Section 2, Tables 1-4. Every network is 10 stacked blocks on a 56x56 input; GPU: one
-/// GTX 1080Ti, CUDNN 7.0 with its benchmarking on, batch 8; ARM: Snapdragon 810, one thread, Neon, batch 1 (Section 2, Fig. 1).
-/// Table 2's and 3's ARM halves are headed "CPU" in the paper; the platform is the same.
+/// Figures published in Ma, Zhang, Zheng, Sun, "ShuffleNet V2: Practical Guidelines for Efficient CNN Architecture
+/// Design", ECCV 2018 (arXiv:1807.11164), Section 2, Tables 1-4. Every network is 10 stacked blocks on a 56x56 input;
+/// GPU: one GTX 1080Ti, CUDNN 7.0 with its benchmarking on, batch 8; ARM: Snapdragon 810, one thread, Neon, batch 1
+/// (Section 2, Fig. 1). Table 2's and 3's ARM halves are headed "CPU" in the paper; the platform is the same.
 /// </summary>
 public static class PaperFigures
 {
     /// <summary>The four tables, by guideline.</summary>
     public static readonly IReadOnlyDictionary<Guideline, PaperTable> Tables = new Dictionary<Guideline, PaperTable>
     {
-        // Table 1: block = 1x1 conv c1→c2 then c2→c1, total FLOPs fixed; paper's (c1, c2) at ×1: (128,128) (90,180) (52,312) (36,432), ARM (32,32) (22,44) (13,78) (9,108)
+        // Table 1: block = 1x1 conv c1→c2 then c2→c1, total FLOPs fixed; paper's (c1, c2) at ×1: (128,128) (90,180)
+        // (52,312) (36,432), ARM (32,32) (22,44) (13,78) (9,108)
         [Guideline.G1] = new(Guideline.G1, 1, [128, 256, 512], [32, 64, 128],
         [
             new("1:1", [1480, 723, 232], [76.2, 21.7, 5.3]),
@@ -36,7 +37,8 @@ public static class PaperFigures
             new("2-fragment-parallel", [1537, 803, 320], [33.4, 9.1, 2.2]),
             new("4-fragment-parallel", [691, 572, 292], [35.0, 8.4, 2.1]),
         ]),
-        // Table 4: ResNet bottleneck (1x1, 3x3, 1x1 with c channels inside, 4c outside), ReLU and shortcut removed separately
+        // Table 4: ResNet bottleneck (1x1, 3x3, 1x1 with c channels inside, 4c outside), ReLU and shortcut removed
+        // separately
         [Guideline.G4] = new(Guideline.G4, 4, [32, 64, 128], [32, 64, 128],
         [
             new("ReLU yes, shortcut yes", [2427, 2066, 1436], [56.7, 16.9, 5.0]),

@@ -9,15 +9,16 @@ using static TorchSharp.torch;
 namespace ShuffleNet.Experiments;
 
 /// <summary>
-/// mmpretrain's <c>ShuffleNetV1</c> backbone: <c>conv1</c> (3x3 s2, 24 channels), <c>maxpool</c>, <c>layers</c> 0-2 (4/8/4 units).
-/// Input <c>[N, 3, H, W]</c>; output the last stage, <c>[N, 960, H/32, W/32]</c> for 1.0x with 3 groups.
+/// mmpretrain's <c>ShuffleNetV1</c> backbone: <c>conv1</c> (3x3 s2, 24 channels), <c>maxpool</c>, <c>layers</c> 0-2
+/// (4/8/4 units). Input <c>[N, 3, H, W]</c>; output the last stage, <c>[N, 960, H/32, W/32]</c> for 1.0x with 3 groups.
 /// </summary>
 public sealed class ShuffleNetV1 : nn.Module<Tensor, Tensor>, IGraphTraceable
 {
     /// <summary>Stage output channels at 1.0x per group count (the paper's Table 1).</summary>
     public static readonly IReadOnlyDictionary<int, int[]> StageChannels = new Dictionary<int, int[]>
     {
-        [1] = [144, 288, 576], [2] = [200, 400, 800], [3] = [240, 480, 960], [4] = [272, 544, 1088], [8] = [384, 768, 1536],
+        [1] = [144, 288, 576], [2] = [200, 400, 800], [3] = [240, 480, 960], [4] = [272, 544, 1088], [8] = [384, 768,
+            1536],
     };
 
     private readonly ConvModule conv1;
@@ -35,7 +36,8 @@ public sealed class ShuffleNetV1 : nn.Module<Tensor, Tensor>, IGraphTraceable
         int[] repeats = [4, 8, 4];
         for (int s = 0; s < 3; s++)
         {
-            long output = MobileNetV2.MakeDivisible(table[s] * widenFactor); // mmpretrain's make_divisible is torchvision's
+            // mmpretrain's make_divisible is torchvision's
+            long output = MobileNetV2.MakeDivisible(table[s] * widenFactor);
             var units = new List<nn.Module<Tensor, Tensor>>();
             for (int i = 0; i < repeats[s]; i++)
             {
@@ -75,7 +77,8 @@ public sealed class ShuffleNetV1 : nn.Module<Tensor, Tensor>, IGraphTraceable
         using var _ = no_grad();
         foreach (var (name, m) in named_modules())
         {
-            if (m is Conv2d conv) nn.init.normal_(conv.weight, 0, name.StartsWith("conv1") ? 0.01 : 1.0 / conv.weight.shape[1]);
+            if (m is Conv2d conv) nn.init.normal_(conv.weight, 0, name.StartsWith("conv1")
+                ? 0.01 : 1.0 / conv.weight.shape[1]);
             else if (m is BatchNorm2d bn)
             {
                 nn.init.ones_(bn.weight);

@@ -6,9 +6,9 @@ using static TorchSharp.torch;
 namespace ShuffleNet.Experiments;
 
 /// <summary>
-/// mmpretrain's <c>ShuffleUnit</c> (paper Fig. 2b/c): 1x1 group conv to a quarter of the output channels, channel shuffle,
-/// 3x3 depthwise conv, 1x1 group conv; combined with the input by addition (stride 1) or, for the first unit of a
-/// stage, concatenated with a 3x3 stride-2 average pool of the input (stride 2).
+/// mmpretrain's <c>ShuffleUnit</c> (paper Fig. 2b/c): 1x1 group conv to a quarter of the output channels, channel
+/// shuffle, 3x3 depthwise conv, 1x1 group conv; combined with the input by addition (stride 1) or, for the first unit
+/// of a stage, concatenated with a 3x3 stride-2 average pool of the input (stride 2).
 /// </summary>
 public sealed class ShuffleUnit : nn.Module<Tensor, Tensor>, IGraphTraceable
 {
@@ -19,16 +19,23 @@ public sealed class ShuffleUnit : nn.Module<Tensor, Tensor>, IGraphTraceable
     private readonly Layers.ChannelShuffle? shuffle;
     private readonly bool _concat;
 
-    /// <summary>Creates a unit; <paramref name="firstBlock"/> (the network's first unit) uses a dense first 1x1 conv, as its input has only 24 channels.</summary>
-    public ShuffleUnit(long inChannels, long outChannels, int groups, bool firstBlock, bool concat) : base(nameof(ShuffleUnit))
+    /// <summary>
+    /// Creates a unit; <paramref name="firstBlock"/> (the network's first unit) uses a dense first 1x1 conv, as its
+    /// input has only 24 channels.
+    /// </summary>
+    public ShuffleUnit(long inChannels, long outChannels, int groups, bool firstBlock,
+        bool concat) : base(nameof(ShuffleUnit))
     {
         if (!concat && inChannels != outChannels)
-            throw new ArgumentException($"an 'add' unit needs in_channels == out_channels (got {inChannels} and {outChannels})");
+            throw new ArgumentException($"an 'add' unit needs in_channels == out_channels (got {inChannels} and " +
+                $"{outChannels})");
         long bottleneck = outChannels / 4;
         _concat = concat;
         g_conv_1x1_compress = new ConvModule(inChannels, bottleneck, 1, groups: firstBlock ? 1 : groups);
-        depthwise_conv3x3_bn = new ConvModule(bottleneck, bottleneck, 3, concat ? 2 : 1, groups: bottleneck, relu: false);
-        g_conv_1x1_expand = new ConvModule(bottleneck, concat ? outChannels - inChannels : outChannels, 1, groups: groups, relu: false);
+        depthwise_conv3x3_bn = new ConvModule(bottleneck, bottleneck, 3, concat ? 2 : 1, groups: bottleneck,
+            relu: false);
+        g_conv_1x1_expand = new ConvModule(bottleneck, concat ? outChannels - inChannels : outChannels, 1,
+            groups: groups, relu: false);
         if (concat) avgpool = nn.AvgPool2d(3, 2, 1);
         if (groups > 1) shuffle = new Layers.ChannelShuffle(groups);
         Groups = groups;
