@@ -11,14 +11,17 @@ namespace ShuffleNet.Cli.Experiments;
 internal static class Machine
 {
     public static double LoadAverage() =>
-        File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
+        File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0],
+            System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
 
     public static string Describe(Backend backend)
     {
         string cpu = File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim()
+                ?? "unknown CPU"
             : "unknown CPU";
-        string threads = backend == Backend.Torch ? $"{torch.get_num_threads()} torch threads" : $"{new OrtOptions().Threads} ORT threads";
+        string threads = backend == Backend.Torch ? $"{torch.get_num_threads()} torch threads"
+            : $"{new OrtOptions().Threads} ORT threads";
         return $"{cpu}, {Environment.ProcessorCount} logical cores, {threads}";
     }
 }

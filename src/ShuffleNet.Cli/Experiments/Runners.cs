@@ -9,11 +9,14 @@ using static TorchSharp.torch;
 
 namespace ShuffleNet.Cli.Experiments;
 
-/// <summary>Builds runners for either backend and times them with <see cref="LatencyBenchmark"/>, interleaved.</summary>
+/// <summary>
+/// Builds runners for either backend and times them with <see cref="LatencyBenchmark"/>, interleaved.
+/// </summary>
 internal static class Runners
 {
     /// <summary>Creates every runner, measures them interleaved, disposes them; results in order.</summary>
-    public static IReadOnlyList<LatencyResult> Measure(LatencyBenchmark bench, int batch, IReadOnlyList<(string Name, Func<Runner> Create)> cases)
+    public static IReadOnlyList<LatencyResult> Measure(LatencyBenchmark bench, int batch, IReadOnlyList<(string Name,
+        Func<Runner> Create)> cases)
     {
         var runners = new List<Runner>();
         try
@@ -69,7 +72,8 @@ internal static class Runners
             long inC = graph.ShapeOf(n.Inputs[0])[0];
             v[i] = n.Kind switch
             {
-                OpKind.Conv => w.Conv(a, n.Weight!, n.Bias, (int)n.Shape[0], (int)(inC / n.Groups), n.Kernel, n.Stride, n.Padding, n.Groups),
+                OpKind.Conv => w.Conv(a, n.Weight!, n.Bias, (int)n.Shape[0], (int)(inC / n.Groups), n.Kernel, n.Stride,
+                    n.Padding, n.Groups),
                 OpKind.Relu => w.Relu(a),
                 OpKind.Relu6 => w.Relu6(a),
                 OpKind.Add => w.Add(a, v[n.Inputs[1]]),
