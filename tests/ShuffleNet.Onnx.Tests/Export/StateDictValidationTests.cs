@@ -29,7 +29,8 @@ public class StateDictValidationTests
 
         var e = ExportFails(sd);
 
-        Assert.Contains("'backbone.layers.2.0.branch1.1.conv.weight' has shape [231, 232, 1, 1], expected [232, 232, 1, 1]", e.Message);
+        Assert.Contains("'backbone.layers.2.0.branch1.1.conv.weight' has shape [231, 232, 1, 1], expected [232, 232, " +
+            "1, 1]", e.Message);
     }
 
     [Fact]
@@ -69,7 +70,8 @@ public class StateDictValidationTests
     [Fact]
     public void Class_count_must_match_the_head()
     {
-        var e = ExportFails(TestData.RandomStateDict(Width.X0_5, numClasses: 10), new ExportOptions { Classes = ["a", "b"] });
+        var e = ExportFails(TestData.RandomStateDict(Width.X0_5, numClasses: 10), new ExportOptions { Classes = ["a",
+            "b"] });
 
         Assert.Contains("2 class names given for a head with 10 classes", e.Message);
     }
@@ -79,12 +81,14 @@ public class StateDictValidationTests
     {
         var classes = Enumerable.Range(0, 10).Select(i => i == 3 ? "two\nlines" : $"c{i}").ToArray();
 
-        Assert.Contains("'two lines' contains a line break", ExportFails(TestData.RandomStateDict(Width.X0_5), new ExportOptions { Classes = classes }).Message);
+        Assert.Contains("'two lines' contains a line break", ExportFails(TestData.RandomStateDict(Width.X0_5),
+            new ExportOptions { Classes = classes }).Message);
     }
 
     [Theory]
     [InlineData(12)]
     [InlineData(22)]
     public void Unsupported_opset_is_refused(int opset) =>
-        Assert.Contains($"opset {opset} is not supported", ExportFails(TestData.RandomStateDict(Width.X0_5), new ExportOptions { Opset = opset }).Message);
+        Assert.Contains($"opset {opset} is not supported", ExportFails(TestData.RandomStateDict(Width.X0_5),
+            new ExportOptions { Opset = opset }).Message);
 }
