@@ -7,7 +7,8 @@ namespace ShuffleNet.Tests.Analysis;
 public class ComplexityTests
 {
     // counted with forward hooks on real torchvision modules (tools/reference/make_model_fixtures.py)
-    private static readonly JsonElement Reference = JsonDocument.Parse(File.ReadAllText(Paths.Fixture("complexity.json"))).RootElement;
+    private static readonly JsonElement Reference =
+        JsonDocument.Parse(File.ReadAllText(Paths.Fixture("complexity.json"))).RootElement;
 
     [Theory]
     [InlineData(Width.X0_5, "0.5")]
