@@ -19,13 +19,15 @@ internal static partial class ArchitectureTable
         var lines = readme.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         int heading = lines.FindIndex(l => l.Trim() == "## Architecture");
         if (heading < 0) throw new InvalidDataException("the README has no '## Architecture' heading");
-        var table = lines.Skip(heading + 1).SkipWhile(l => !l.StartsWith('|')).TakeWhile(l => l.StartsWith('|')).ToList();
+        var table = lines.Skip(heading + 1).SkipWhile(l => !l.StartsWith('|')).TakeWhile(l => l.StartsWith('|'))
+            .ToList();
         if (table.Count < 3) throw new InvalidDataException("no table under '## Architecture'");
         var header = Cells(table[0]);
         int folder = header.FindIndex(h => h == "folder");
         int mayUse = header.FindIndex(h => h == "may use");
         if (folder < 0 || mayUse < 0)
-            throw new InvalidDataException($"the architecture table needs 'folder' and 'may use' columns, not {string.Join(", ", header)}");
+            throw new InvalidDataException($"the architecture table needs 'folder' and 'may use' columns, not " +
+                $"{string.Join(", ", header)}");
         var rows = new List<ArchitectureRow>();
         foreach (var line in table.Skip(2))
         {
@@ -43,7 +45,9 @@ internal static partial class ArchitectureTable
         return rows;
     }
 
-    /// <summary>The row that governs <paramref name="path"/>: the one with the longest folder that contains it.</summary>
+    /// <summary>
+    /// The row that governs <paramref name="path"/>: the one with the longest folder that contains it.
+    /// </summary>
     public static ArchitectureRow? RowOf(IEnumerable<ArchitectureRow> rows, string path) =>
         rows.Where(r => path.StartsWith(r.Folder + "/", StringComparison.Ordinal))
             .MaxBy(r => r.Folder.Length);

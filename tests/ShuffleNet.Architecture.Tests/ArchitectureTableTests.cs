@@ -31,7 +31,8 @@ public class ArchitectureTableTests
         var violations = Violations(graph, Rows);
 
         Assert.True(violations.Count == 0, "uses the README's architecture table does not allow " +
-                                           "(fix the code, or the 'may use' column):\n" + string.Join("\n", violations));
+                                           "(fix the code, or the 'may use' column):\n" + string.Join("\n",
+                                               violations));
     }
 
     [Fact]

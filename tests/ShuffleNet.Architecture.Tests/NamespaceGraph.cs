@@ -12,13 +12,16 @@ internal sealed partial class NamespaceGraph
 {
     private readonly Dictionary<string, HashSet<string>> _types = new(StringComparer.Ordinal);
 
-    /// <summary>The graph of <paramref name="files"/>: every namespace they declare, and their uses of each other.</summary>
+    /// <summary>
+    /// The graph of <paramref name="files"/>: every namespace they declare, and their uses of each other.
+    /// </summary>
     public NamespaceGraph(IReadOnlyList<SourceFile> files)
     {
         Files = files;
         foreach (var f in files.Where(f => f.Namespace is not null))
         {
-            if (!_types.TryGetValue(f.Namespace!, out var set)) _types[f.Namespace!] = set = new(StringComparer.Ordinal);
+            if (!_types.TryGetValue(f.Namespace!, out var set)) _types[f.Namespace!] = set =
+                new(StringComparer.Ordinal);
             set.UnionWith(f.DeclaredTypes());
         }
         Uses = files.ToDictionary(f => f.Path, f => (IReadOnlySet<string>)UsesOf(f));
@@ -85,7 +88,8 @@ internal sealed partial class NamespaceGraph
                 if (_types.TryGetValue(enclosing, out var enclosingTypes) && enclosingTypes.Overlaps(words))
                     uses.Add(enclosing);
                 // a namespace qualified from an enclosing one, followed by one of its types
-                foreach (var (ns, types) in _types.Where(t => t.Key.StartsWith(enclosing + ".", StringComparison.Ordinal)))
+                foreach (var (ns, types) in _types.Where(t => t.Key.StartsWith(enclosing + ".",
+                    StringComparison.Ordinal)))
                 {
                     var relative = Regex.Escape(ns[(enclosing.Length + 1)..]);
                     var names = string.Join('|', types.Select(Regex.Escape));
@@ -98,7 +102,8 @@ internal sealed partial class NamespaceGraph
         return uses;
     }
 
-    // the longest declared namespace that prefixes a dotted name: ShuffleNet.Onnx.Export.OnnxExporter -> ShuffleNet.Onnx.Export
+    // the longest declared namespace that prefixes a dotted name: ShuffleNet.Onnx.Export.OnnxExporter ->
+    // ShuffleNet.Onnx.Export
     private string? Longest(string dotted)
     {
         var parts = dotted.Replace("global::", "").Split('.');
