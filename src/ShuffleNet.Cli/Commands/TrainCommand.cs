@@ -27,8 +27,8 @@ internal static class TrainCommand
         var data = Options.Data("Dataset folder (overrides data.root).");
         var device = new Option<string?>("--device")
         {
-            Description = "Where the model trains: cpu, cuda or cuda:N (overrides run.device; CUDA needs a CUDA libtorch, " +
-                          "see LIBTORCH_PATH in the README).",
+            Description = "Where the model trains: cpu, cuda or cuda:N (overrides run.device; CUDA needs a CUDA " +
+                          "libtorch, see LIBTORCH_PATH in the README).",
         };
         var nproc = new Option<int>("--nproc-per-node")
         {
