@@ -21,7 +21,8 @@ public static class CheckpointFile
     public static Checkpoint FromGraph(object? root, string path)
     {
         var top = root as OrderedDictionary<object, object?>
-            ?? throw new CheckpointException($"checkpoint '{path}' holds a {Describe(root)}, not a dict; expected a state dict or an mmpretrain checkpoint");
+            ?? throw new CheckpointException($"checkpoint '{path}' holds a {Describe(root)}, not a dict; expected a " +
+                "state dict or an mmpretrain checkpoint");
         var stateDict = ToStateDict(FindStateDict(top, path), path);
         if (stateDict.Keys.All(k => k.StartsWith("module.", StringComparison.Ordinal)))
             stateDict = stateDict.RenameKeys(k => k["module.".Length..]);   // saved from DataParallel
@@ -30,7 +31,8 @@ public static class CheckpointFile
         {
             layout = CheckpointLayout.Torchvision;
             try { stateDict = stateDict.RenameKeys(TorchvisionKeyMap.ToMmcls); }
-            catch (KeyNotFoundException e) { throw new CheckpointException($"checkpoint '{path}' looks like torchvision's ShuffleNet V2 but {e.Message}", e); }
+            catch (KeyNotFoundException e) { throw new CheckpointException($"checkpoint '{path}' looks like " +
+                $"torchvision's ShuffleNet V2 but {e.Message}", e); }
         }
         var meta = new Dictionary<string, object?>();
         if (top.TryGetValue("meta", out var m) && m is OrderedDictionary<object, object?> metaDict)
@@ -40,21 +42,24 @@ public static class CheckpointFile
     }
 
     /// <summary>
-    /// Writes <paramref name="checkpoint"/> in torch.save's zip format, atomically. <see cref="CheckpointLayout.Mmpretrain"/>
-    /// writes <c>{'meta': {...meta, 'CLASSES': [...]}, 'state_dict': OrderedDict}</c> (a <c>meta.dataset_meta.classes</c>
-    /// is updated too); <see cref="CheckpointLayout.Torchvision"/> writes a plain OrderedDict under torchvision keys, for
-    /// <c>torchvision.models.shufflenet_v2_x1_0().load_state_dict</c>. Tensors keep their types (float32 weights,
-    /// int64 0-dim <c>num_batches_tracked</c>). What a layout cannot hold (torchvision's: the class names and the whole
-    /// meta) is listed by <see cref="NotKeptIn"/>; callers say so.
+    /// Writes <paramref name="checkpoint"/> in torch.save's zip format, atomically.
+    /// <see cref="CheckpointLayout.Mmpretrain"/> writes <c>{'meta': {...meta, 'CLASSES': [...]}, 'state_dict':
+    /// OrderedDict}</c> (a <c>meta.dataset_meta.classes</c> is updated too); <see cref="CheckpointLayout.Torchvision"/>
+    /// writes a plain OrderedDict under torchvision keys, for
+    /// <c>torchvision.models.shufflenet_v2_x1_0().load_state_dict</c>. Tensors keep their types (float32 weights, int64
+    /// 0-dim <c>num_batches_tracked</c>). What a layout cannot hold (torchvision's: the class names and the whole meta)
+    /// is listed by <see cref="NotKeptIn"/>; callers say so.
     /// </summary>
-    /// <exception cref="CheckpointException">A key has no torchvision name, or the file could not be written.</exception>
+    /// <exception cref="CheckpointException">A key has no torchvision name, or the file could not be
+    /// written.</exception>
     public static void Save(string path, Checkpoint checkpoint, CheckpointLayout layout = CheckpointLayout.Mmpretrain)
     {
         if (layout == CheckpointLayout.Torchvision)
         {
             StateDict renamed;
             try { renamed = checkpoint.StateDict.RenameKeys(TorchvisionKeyMap.ToTorchvision); }
-            catch (KeyNotFoundException e) { throw new CheckpointException($"cannot save checkpoint '{path}' in torchvision layout: {e.Message}", e); }
+            catch (KeyNotFoundException e) { throw new CheckpointException($"cannot save checkpoint '{path}' in " +
+                $"torchvision layout: {e.Message}", e); }
             TorchFile.Save(path, renamed);
             return;
         }
@@ -63,7 +68,8 @@ public static class CheckpointFile
         if (checkpoint.Classes is { } classes)
         {
             meta["CLASSES"] = classes.Cast<object?>().ToList();
-            if (meta.TryGetValue("dataset_meta", out var dm) && dm is System.Collections.IDictionary datasetMeta && datasetMeta.Contains("classes"))
+            if (meta.TryGetValue("dataset_meta", out var dm) && dm is System.Collections.IDictionary datasetMeta
+                && datasetMeta.Contains("classes"))
             {
                 var copy = new OrderedDictionary<object, object?>();
                 foreach (var (k, v) in Pickler.Entries(datasetMeta)) copy[k!] = v;
@@ -71,7 +77,8 @@ public static class CheckpointFile
                 meta["dataset_meta"] = copy;
             }
         }
-        TorchFile.Save(path, new OrderedDictionary<object, object?> { ["meta"] = meta, ["state_dict"] = checkpoint.StateDict });
+        TorchFile.Save(path, new OrderedDictionary<object, object?> { ["meta"] = meta,
+            ["state_dict"] = checkpoint.StateDict });
     }
 
     /// <summary>
@@ -91,8 +98,10 @@ public static class CheckpointFile
         if (top.Count > 0 && top.Values.All(v => v is TensorData)) return top;
         var keys = string.Join(", ", top.Keys.Take(8).Select(k => $"'{k}'"));
         throw new CheckpointException(top.Values.Any(v => v is TensorData)
-            ? $"checkpoint '{path}' mixes tensors with other values at the top level ({keys}); expected a state dict or {{'state_dict': ...}}"
-            : $"checkpoint '{path}' holds no tensors: a dict with keys {(keys.Length > 0 ? keys : "(none)")} and no 'state_dict' or 'model'; is it a checkpoint?");
+            ? $"checkpoint '{path}' mixes tensors with other values at the top level ({keys}); expected a state dict " +
+                $"or {{'state_dict': ...}}"
+            : $"checkpoint '{path}' holds no tensors: a dict with keys {(keys.Length > 0 ? keys : "(none)")} and no " +
+                "'state_dict' or 'model'; is it a checkpoint?");
     }
 
     private static StateDict ToStateDict(OrderedDictionary<object, object?> dict, string path)
@@ -101,7 +110,8 @@ public static class CheckpointFile
         foreach (var (k, v) in dict)
         {
             if (k is not string key || v is not TensorData t)
-                throw new CheckpointException($"checkpoint '{path}' has a state dict entry '{k}' that is a {Describe(v)}, not a tensor");
+                throw new CheckpointException($"checkpoint '{path}' has a state dict entry '{k}' that is a " +
+                    $"{Describe(v)}, not a tensor");
             sd[key] = t;
         }
         if (sd.Count == 0) throw new CheckpointException($"checkpoint '{path}' has an empty state dict");
@@ -111,7 +121,8 @@ public static class CheckpointFile
     private static IReadOnlyList<string>? FindClasses(Dictionary<string, object?> meta)
     {
         object? found = meta.GetValueOrDefault("CLASSES");
-        if (found is null && meta.GetValueOrDefault("dataset_meta") is OrderedDictionary<object, object?> dm) found = dm.GetValueOrDefault("classes");
+        if (found is null && meta.GetValueOrDefault("dataset_meta") is OrderedDictionary<object, object?> dm) found =
+            dm.GetValueOrDefault("classes");
         return found switch
         {
             List<object?> list when list.All(c => c is string) => list.Cast<string>().ToList(),

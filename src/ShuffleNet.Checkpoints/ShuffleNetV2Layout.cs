@@ -48,25 +48,31 @@ public static class ShuffleNetV2Layout
         _ => throw new ArgumentOutOfRangeException(nameof(width)),
     };
 
-    /// <summary>Short name as the CLI prints and parses it: <c>0.5x</c>, <c>1.0x</c>, <c>1.5x</c>, <c>2.0x</c>.</summary>
-    public static string Name(Width width) => WidenFactor(width).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "x";
+    /// <summary>
+    /// Short name as the CLI prints and parses it: <c>0.5x</c>, <c>1.0x</c>, <c>1.5x</c>, <c>2.0x</c>.
+    /// </summary>
+    public static string Name(Width width) => WidenFactor(width).ToString("0.0",
+        System.Globalization.CultureInfo.InvariantCulture) + "x";
 
-    /// <summary>Parses <c>0.5x</c>, <c>1.0</c>, <c>1x</c>, <c>x1_0</c> and the like; null when not a known width.</summary>
+    /// <summary>
+    /// Parses <c>0.5x</c>, <c>1.0</c>, <c>1x</c>, <c>x1_0</c> and the like; null when not a known width.
+    /// </summary>
     public static Width? TryParse(string text)
     {
         var t = text.Trim().ToLowerInvariant().Replace('_', '.');
         if (t.StartsWith('x')) t = t[1..];
         if (t.EndsWith('x')) t = t[..^1];
-        if (!double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var f)) return null;
+        if (!double.TryParse(t, System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out var f)) return null;
         foreach (var w in Widths.Keys)
             if (Math.Abs(WidenFactor(w) - f) < 1e-9) return w;
         return null;
     }
 
     /// <summary>
-    /// Every state-dict key of <c>ImageClassifier(ShuffleNetV2, GlobalAveragePooling, LinearClsHead)</c> with its shape,
-    /// in mmpretrain's order (338 entries). <paramref name="numClasses"/> 0 omits the head; <paramref name="inChannels"/>
-    /// is 3 for RGB models, 1 for grayscale ones (Fashion-MNIST).
+    /// Every state-dict key of <c>ImageClassifier(ShuffleNetV2, GlobalAveragePooling, LinearClsHead)</c> with its
+    /// shape, in mmpretrain's order (338 entries). <paramref name="numClasses"/> 0 omits the head;
+    /// <paramref name="inChannels"/> is 3 for RGB models, 1 for grayscale ones (Fashion-MNIST).
     /// </summary>
     public static IReadOnlyList<(string Key, long[] Shape)> Keys(Width width, int numClasses = 1000, int inChannels = 3)
     {
@@ -75,7 +81,8 @@ public static class ShuffleNetV2Layout
         void ConvModule(string prefix, int cin, int cout, int k, int groups)
         {
             keys.Add(($"{prefix}.conv.weight", [cout, cin / groups, k, k]));
-            foreach (var p in new[] { "weight", "bias", "running_mean", "running_var" }) keys.Add(($"{prefix}.bn.{p}", [cout]));
+            foreach (var p in new[] { "weight", "bias", "running_mean", "running_var" }) keys.Add(($"{prefix}.bn.{p}",
+                [cout]));
             keys.Add(($"{prefix}.bn.num_batches_tracked", []));
         }
         ConvModule("backbone.conv1", inChannels, spec.StemChannels, 3, 1);
@@ -112,7 +119,8 @@ public static class ShuffleNetV2Layout
     /// </summary>
     public static Width? InferWidth(StateDict stateDict)
     {
-        if (!stateDict.TryGetValue("backbone.layers.0.0.branch2.0.conv.weight", out var t) || t.Shape.Length != 4) return null;
+        if (!stateDict.TryGetValue("backbone.layers.0.0.branch2.0.conv.weight", out var t)
+            || t.Shape.Length != 4) return null;
         foreach (var (w, spec) in Widths)
             if (spec.Channels[1] / 2 == t.Shape[0]) return w;
         return null;

@@ -20,7 +20,8 @@ public sealed class StateDict : IEnumerable<KeyValuePair<string, TensorData>>
     /// <summary>Gets or sets (appending when new) the tensor under <paramref name="key"/>.</summary>
     public TensorData this[string key]
     {
-        get => _values.TryGetValue(key, out var t) ? t : throw new KeyNotFoundException($"no tensor named '{key}' in the state dict");
+        get => _values.TryGetValue(key, out var t) ? t : throw new KeyNotFoundException($"no tensor named '{key}' in " +
+            "the state dict");
         set
         {
             if (!_values.ContainsKey(key)) _keys.Add(key);

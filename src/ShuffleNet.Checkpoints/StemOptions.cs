@@ -3,15 +3,17 @@ namespace ShuffleNet.Checkpoints;
 /// <summary>
 /// Stem of the backbone: what <c>conv1</c> takes and how the stem downsamples. The paper's (and every published
 /// checkpoint's) stem is 3 channels, stride 2, max-pool. For 28x28 images (Fashion-MNIST) <see cref="SmallImages"/>
-/// uses 1 channel, stride 1 and no max-pool, so the feature map entering stage 2 is 28x28 instead of 7x7 — the
-/// same adaptation as the PyTorch peer. Stride and pooling hold no weights, so a checkpoint records them in
+/// uses 1 channel, stride 1 and no max-pool, so the feature map entering stage 2 is 28x28 instead of 7x7 — the same
+/// adaptation as the PyTorch peer. Stride and pooling hold no weights, so a checkpoint records them in
 /// <c>meta.stem</c>; the model, the ONNX export and the preprocessing all read them from there
 /// (<see cref="FromCheckpoint"/>).
 /// </summary>
 /// <param name="InChannels">Image channels: 3 (RGB) or 1 (grayscale).</param>
 /// <param name="Stride">Stride of <c>conv1</c>: 2 or 1.</param>
 /// <param name="MaxPool">Whether the 3x3 stride-2 max-pool follows <c>conv1</c>.</param>
-public sealed record StemOptions(int InChannels, int Stride, bool MaxPool)
+/// <remarks>The defaults are the paper's stem; a training config's <c>model.stem</c> section binds to this
+/// record.</remarks>
+public sealed record StemOptions(int InChannels = 3, int Stride = 2, bool MaxPool = true)
 {
     /// <summary>RGB, stride 2, max-pool: the paper's stem.</summary>
     public static readonly StemOptions ImageNet = new(3, 2, true);

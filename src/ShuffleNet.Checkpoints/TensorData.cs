@@ -47,11 +47,13 @@ public sealed class TensorData
         long count = 1;
         foreach (var d in shape)
         {
-            if (d < 0) throw new ArgumentException($"negative dimension in shape [{string.Join(", ", shape)}]", nameof(shape));
+            if (d < 0) throw new ArgumentException($"negative dimension in shape [{string.Join(", ", shape)}]",
+                nameof(shape));
             count = d == 0 || count == 0 ? 0 : count <= bytes.LongLength / d ? count * d : long.MaxValue;
         }
         if (count == long.MaxValue || count * ElementSize(dtype) != bytes.LongLength)
-            throw new ArgumentException($"{bytes.LongLength} bytes do not hold a {dtype} tensor of shape [{string.Join(", ", shape)}]", nameof(bytes));
+            throw new ArgumentException($"{bytes.LongLength} bytes do not hold a {dtype} tensor of shape " +
+                $"[{string.Join(", ", shape)}]", nameof(bytes));
         DType = dtype;
         Shape = shape;
         Count = count;
@@ -117,12 +119,18 @@ public sealed class TensorData
         switch (DType)
         {
             case DType.Float32: MemoryMarshal.Cast<byte, float>(b).CopyTo(result); break;
-            case DType.Float64: { var s = MemoryMarshal.Cast<byte, double>(b); for (int i = 0; i < n; i++) result[i] = (float)s[i]; break; }
-            case DType.Float16: { var s = MemoryMarshal.Cast<byte, Half>(b); for (int i = 0; i < n; i++) result[i] = (float)s[i]; break; }
-            case DType.BFloat16: { var s = MemoryMarshal.Cast<byte, ushort>(b); for (int i = 0; i < n; i++) result[i] = BitConverter.Int32BitsToSingle(s[i] << 16); break; }
-            case DType.Int64: { var s = MemoryMarshal.Cast<byte, long>(b); for (int i = 0; i < n; i++) result[i] = s[i]; break; }
-            case DType.Int32: { var s = MemoryMarshal.Cast<byte, int>(b); for (int i = 0; i < n; i++) result[i] = s[i]; break; }
-            case DType.Int16: { var s = MemoryMarshal.Cast<byte, short>(b); for (int i = 0; i < n; i++) result[i] = s[i]; break; }
+            case DType.Float64: { var s = MemoryMarshal.Cast<byte, double>(b);
+                for (int i = 0; i < n; i++) result[i] = (float)s[i]; break; }
+            case DType.Float16: { var s = MemoryMarshal.Cast<byte, Half>(b);
+                for (int i = 0; i < n; i++) result[i] = (float)s[i]; break; }
+            case DType.BFloat16: { var s = MemoryMarshal.Cast<byte, ushort>(b);
+                for (int i = 0; i < n; i++) result[i] = BitConverter.Int32BitsToSingle(s[i] << 16); break; }
+            case DType.Int64: { var s = MemoryMarshal.Cast<byte, long>(b); for (int i = 0; i < n; i++) result[i] = s[i];
+                break; }
+            case DType.Int32: { var s = MemoryMarshal.Cast<byte, int>(b); for (int i = 0; i < n; i++) result[i] = s[i];
+                break; }
+            case DType.Int16: { var s = MemoryMarshal.Cast<byte, short>(b);
+                for (int i = 0; i < n; i++) result[i] = s[i]; break; }
             case DType.Int8: { for (int i = 0; i < n; i++) result[i] = (sbyte)b[i]; break; }
             case DType.UInt8: case DType.Bool: { for (int i = 0; i < n; i++) result[i] = b[i]; break; }
             default: throw new NotSupportedException(DType.ToString());

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using ShuffleNet.Cli.Commands;
+using ShuffleNet.Cli.Experiments;
 
-var root = new RootCommand("ShuffleNet V2 (Ma et al., ECCV 2018) for .NET: inspect, convert, predict, train, test, export, quantize, benchmark and serve.")
+var root = new RootCommand("ShuffleNet V2 (Ma et al., ECCV 2018) for .NET: inspect, convert, predict, train, test, " +
+    "export, quantize, benchmark and serve.")
 {
     InfoCommand.Create(),
     ConvertCommand.Create(),

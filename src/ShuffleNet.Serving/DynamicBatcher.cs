@@ -5,14 +5,16 @@ using System.Threading.Channels;
 namespace ShuffleNet.Serving;
 
 /// <summary>
-/// Requests queue here as preprocessed samples; one worker thread forms batches of up to <see cref="ServeOptions.MaxBatch"/>
-/// and runs them on the one model. A batch closes when it is full, when nothing more is on its way (no request
-/// being decoded), or <see cref="ServeOptions.MaxDelay"/> after its first sample was queued. The queue itself is
-/// unbounded: admission (<see cref="ServeOptions.QueueCapacity"/>) bounds what can reach it.
+/// Requests queue here as preprocessed samples; one worker thread forms batches of up to
+/// <see cref="ServeOptions.MaxBatch"/> and runs them on the one model. A batch closes when it is full, when nothing
+/// more is on its way (no request being decoded), or <see cref="ServeOptions.MaxDelay"/> after its first sample was
+/// queued. The queue itself is unbounded: admission (<see cref="ServeOptions.QueueCapacity"/>) bounds what can reach
+/// it.
 /// </summary>
 internal sealed class DynamicBatcher
 {
-    private sealed record Job(float[] Sample, TaskCompletionSource<float[]> Done, CancellationToken Aborted, long Queued);
+    private sealed record Job(float[] Sample, TaskCompletionSource<float[]> Done, CancellationToken Aborted,
+        long Queued);
 
     private readonly IInferenceBackend _backend;
     private readonly ServeOptions _options;
@@ -61,9 +63,11 @@ internal sealed class DynamicBatcher
     /// <exception cref="ServeException">The service is shutting down and takes no more work.</exception>
     public Task<float[]> Enqueue(float[] sample, CancellationToken aborted)
     {
-        var job = new Job(sample, new(TaskCreationOptions.RunContinuationsAsynchronously), aborted, Stopwatch.GetTimestamp());
+        var job = new Job(sample, new(TaskCreationOptions.RunContinuationsAsynchronously), aborted,
+            Stopwatch.GetTimestamp());
         if (!_queue.Writer.TryWrite(job))
-            throw new ServeException(503, "shutting_down", "the service is shutting down; send the request to another instance");
+            throw new ServeException(503, "shutting_down", "the service is shutting down; send the request to " +
+                "another instance");
         return job.Done.Task;
     }
 
@@ -143,7 +147,8 @@ internal sealed class DynamicBatcher
             for (int done = 0; done < n;)
             {
                 int piece = 1 << BitOperations.Log2((uint)(n - done));
-                _backend.Run(_input.AsSpan(done * size, piece * size), piece, _logits.AsSpan(done * classes, piece * classes));
+                _backend.Run(_input.AsSpan(done * size, piece * size), piece, _logits.AsSpan(done * classes,
+                    piece * classes));
                 done += piece;
             }
         }

@@ -19,6 +19,8 @@ public interface IInferenceBackend : IDisposable
     /// <summary>Class names the model carries, or null.</summary>
     IReadOnlyList<string>? Classes { get; }
 
-    /// <summary>Writes logits <c>[batch, NumClasses]</c> of <paramref name="nchw"/> into <paramref name="logits"/>.</summary>
+    /// <summary>
+    /// Writes logits <c>[batch, NumClasses]</c> of <paramref name="nchw"/> into <paramref name="logits"/>.
+    /// </summary>
     void Run(ReadOnlySpan<float> nchw, int batch, Span<float> logits);
 }

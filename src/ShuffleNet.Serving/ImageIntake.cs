@@ -27,7 +27,9 @@ internal sealed class ImageIntake(ServeOptions options, Pipeline pipeline)
     /// <summary>Images being read or decoded now (the batcher waits while there are some).</summary>
     public int Pending => Volatile.Read(ref _pending);
 
-    /// <summary>Counts an image on its way to the queue, from the start of its request's body to its preprocessing.</summary>
+    /// <summary>
+    /// Counts an image on its way to the queue, from the start of its request's body to its preprocessing.
+    /// </summary>
     public IDisposable Arriving(int count = 1)
     {
         Interlocked.Add(ref _pending, count);
@@ -38,30 +40,37 @@ internal sealed class ImageIntake(ServeOptions options, Pipeline pipeline)
     /// The request's images: the whole body for <c>image/*</c>, <c>application/octet-stream</c> or no type; each part
     /// of <c>multipart/form-data</c> that is a file or has an image type (then <c>Multipart</c> is true).
     /// </summary>
-    /// <exception cref="ServeException">Unsupported content type, too large, too many images, none, or malformed multipart.</exception>
+    /// <exception cref="ServeException">Unsupported content type, too large, too many images, none, or malformed
+    /// multipart.</exception>
     public async Task<(List<EncodedImage> Images, bool Multipart)> ReadAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.ContentLength > options.MaxRequestBytes) throw BodyTooLarge(request.ContentLength.Value);
         var type = request.ContentType is { } t && MediaTypeHeaderValue.TryParse(t, out var parsed) ? parsed : null;
         if (request.ContentType is not null && type is null)
-            throw ServeException.Unsupported("unsupported_type", $"Content-Type '{request.ContentType}' cannot be parsed; {HowToSend}");
+            throw ServeException.Unsupported("unsupported_type",
+                $"Content-Type '{request.ContentType}' cannot be parsed; {HowToSend}");
         if (type is null || type.IsSubsetOf(AnyImage) || type.MatchesMediaType("application/octet-stream"))
         {
             var body = await ReadAllAsync(request.Body, options.MaxRequestBytes, ct);
             return ([new EncodedImage(NameOf(request.Headers.ContentDisposition), body)], false);
         }
         if (type.MatchesMediaType("multipart/form-data")) return (await ReadMultipartAsync(request, type, ct), true);
-        throw ServeException.Unsupported("unsupported_type", $"Content-Type '{type.MediaType}' is not an image; {HowToSend}");
+        throw ServeException.Unsupported("unsupported_type",
+            $"Content-Type '{type.MediaType}' is not an image; {HowToSend}");
     }
 
-    private const string HowToSend = "send an image body with Content-Type image/jpeg, image/png, ... or application/octet-stream " +
-        "(curl -H 'Content-Type: image/jpeg' --data-binary @FILE), or multipart/form-data with one file per image (curl -F image=@FILE)";
+    private const string HowToSend = "send an image body with Content-Type image/jpeg, image/png, ... or " +
+        "application/octet-stream " +
+        "(curl -H 'Content-Type: image/jpeg' --data-binary @FILE), or multipart/form-data with one file per image " +
+            "(curl -F image=@FILE)";
 
-    private async Task<List<EncodedImage>> ReadMultipartAsync(HttpRequest request, MediaTypeHeaderValue type, CancellationToken ct)
+    private async Task<List<EncodedImage>> ReadMultipartAsync(HttpRequest request, MediaTypeHeaderValue type,
+        CancellationToken ct)
     {
         var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
         if (string.IsNullOrEmpty(boundary) || boundary.Length > 70)
-            throw ServeException.BadRequest("bad_multipart", "multipart/form-data without a valid boundary (1-70 characters)");
+            throw ServeException.BadRequest("bad_multipart",
+                "multipart/form-data without a valid boundary (1-70 characters)");
         var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = options.MaxRequestBytes };
         var images = new List<EncodedImage>();
         long total = 0;
@@ -70,12 +79,14 @@ internal sealed class ImageIntake(ServeOptions options, Pipeline pipeline)
             while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
                 if (images.Count == options.MaxImagesPerRequest)
-                    throw ServeException.TooLarge("too_many_images", $"more than {options.MaxImagesPerRequest} images in one request " +
+                    throw ServeException.TooLarge("too_many_images",
+                        $"more than {options.MaxImagesPerRequest} images in one request " +
                         "(the service's --max-images); split them over several requests");
                 // form fields (no file name, no image type) are not images; a client may send them alongside
                 bool isFile = ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var cd)
                     && (cd.FileName.HasValue || cd.FileNameStar.HasValue);
-                if (!isFile && !(MediaTypeHeaderValue.TryParse(section.ContentType, out var partType) && partType.IsSubsetOf(AnyImage)))
+                if (!isFile && !(MediaTypeHeaderValue.TryParse(section.ContentType, out var partType)
+                    && partType.IsSubsetOf(AnyImage)))
                     continue;
                 var name = NameOf(section.ContentDisposition, $"part {images.Count + 1}");
                 var bytes = await ReadAllAsync(section.Body, options.MaxRequestBytes - total, ct);
@@ -91,12 +102,14 @@ internal sealed class ImageIntake(ServeOptions options, Pipeline pipeline)
         {
             throw ServeException.BadRequest("bad_multipart", $"the multipart body cannot be read: {e.Message}");
         }
-        if (images.Count == 0) throw ServeException.BadRequest("no_image", $"the multipart body holds no file; {HowToSend}");
+        if (images.Count == 0) throw ServeException.BadRequest("no_image",
+            $"the multipart body holds no file; {HowToSend}");
         return images;
     }
 
     private ServeException BodyTooLarge(long? length) => ServeException.TooLarge("too_large",
-        $"the request body {(length is { } n ? $"is {n:N0} bytes" : "goes")} over the limit of {options.MaxRequestBytes:N0} " +
+        $"the request body {(length is { } n ? $"is {n:N0} bytes" : "goes")} over the limit of " +
+            $"{options.MaxRequestBytes:N0} " +
         "bytes (the service's --max-request-bytes); send a smaller image");
 
     private async Task<byte[]> ReadAllAsync(Stream body, long limit, CancellationToken ct)
@@ -121,7 +134,8 @@ internal sealed class ImageIntake(ServeOptions options, Pipeline pipeline)
     }
 
     private static string NameOf(string? contentDisposition, string fallback = "image") =>
-        ContentDispositionHeaderValue.TryParse(contentDisposition, out var cd) && cd.FileNameStar.HasValue ? cd.FileNameStar.Value!
+        ContentDispositionHeaderValue.TryParse(contentDisposition, out var cd) && cd.FileNameStar.HasValue
+            ? cd.FileNameStar.Value!
         : cd is not null && cd.FileName.HasValue ? HeaderUtilities.RemoveQuotes(cd.FileName).Value!
         : fallback;
 
@@ -129,7 +143,8 @@ internal sealed class ImageIntake(ServeOptions options, Pipeline pipeline)
     /// Decodes and preprocesses <paramref name="image"/> when a decode slot is free; the sample is rented from
     /// <see cref="ArrayPool{T}.Shared"/> (the batcher returns it).
     /// </summary>
-    /// <exception cref="ServeException">The image is empty, not an image, truncated, damaged or too many pixels.</exception>
+    /// <exception cref="ServeException">The image is empty, not an image, truncated, damaged or too many
+    /// pixels.</exception>
     public async Task<float[]> PrepareAsync(EncodedImage image, CancellationToken ct)
     {
         await _slots.WaitAsync(ct);

@@ -12,14 +12,16 @@ using ShuffleNet.Vision.Transforms;
 namespace ShuffleNet.Serving;
 
 /// <summary>
-/// Builds the inference service: Kestrel with minimal APIs on one model. <c>POST /v1/classify</c>, <c>GET /v1/model</c>,
-/// <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/openapi/v1.json</c> and a web page at <c>/</c>. On shutdown
-/// (SIGTERM, or <see cref="IHostApplicationLifetime.StopApplication"/>) it stops accepting connections, answers every
-/// request already admitted (within <see cref="ServeOptions.DrainTimeout"/>), then stops the batcher.
+/// Builds the inference service: Kestrel with minimal APIs on one model. <c>POST /v1/classify</c>, <c>GET
+/// /v1/model</c>, <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/openapi/v1.json</c> and a web page at <c>/</c>.
+/// On shutdown (SIGTERM, or <see cref="IHostApplicationLifetime.StopApplication"/>) it stops accepting connections,
+/// answers every request already admitted (within <see cref="ServeOptions.DrainTimeout"/>), then stops the batcher.
 /// </summary>
 public static class InferenceServer
 {
-    /// <summary>JSON as <c>shufflenet predict --json</c> writes it: snake_case names, nulls left out, one line.</summary>
+    /// <summary>
+    /// JSON as <c>shufflenet predict --json</c> writes it: snake_case names, nulls left out, one line.
+    /// </summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -28,28 +30,35 @@ public static class InferenceServer
 
     /// <summary>
     /// A service for <paramref name="backend"/> (not disposed by the service) whose inputs <paramref name="pipeline"/>
-    /// makes; class names from <paramref name="classes"/>, else the model's, else ImageNet-1k's for 1000 classes.
-    /// Start it with <c>StartAsync</c> or <c>RunAsync</c>; its bound addresses are then in <c>Urls</c>.
+    /// makes; class names from <paramref name="classes"/>, else the model's, else ImageNet-1k's for 1000 classes. Start
+    /// it with <c>StartAsync</c> or <c>RunAsync</c>; its bound addresses are then in <c>Urls</c>.
     /// </summary>
-    /// <exception cref="ArgumentException">Options out of range, or pipeline, class names and model do not match.</exception>
-    public static WebApplication Build(IInferenceBackend backend, Pipeline pipeline, IReadOnlyList<string>? classes, ServeOptions options)
+    /// <exception cref="ArgumentException">Options out of range, or pipeline, class names and model do not
+    /// match.</exception>
+    public static WebApplication Build(IInferenceBackend backend, Pipeline pipeline, IReadOnlyList<string>? classes,
+        ServeOptions options)
     {
         options.Validate();
         if (pipeline.SampleSize != backend.ImageSize)
             throw new ArgumentException(
-                $"the preprocessing makes {pipeline.SampleSize} floats per image ({pipeline}); the model takes {backend.ImageSize}");
-        var names = classes ?? backend.Classes ?? (backend.NumClasses == 1000 ? Vision.Datasets.ClassNames.ImageNet1k : null);
+                $"the preprocessing makes {pipeline.SampleSize} floats per image ({pipeline}); the model takes " +
+                    $"{backend.ImageSize}");
+        var names = classes ?? backend.Classes ?? (backend.NumClasses == 1000
+            ? Vision.Datasets.ClassNames.ImageNet1k : null);
         if (names is not null && names.Count != backend.NumClasses)
-            throw new ArgumentException($"{names.Count} class names for a model of {backend.NumClasses} classes; give one name per class");
+            throw new ArgumentException($"{names.Count} class names for a model of {backend.NumClasses} classes; " +
+                "give one name per class");
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        var builder =
+            WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(ParseHost(options.Host), options.Port);
             // the service enforces MaxRequestBytes itself and answers 413; Kestrel's cap sits above it so that the rest
-            // of a refused body can be drained and the answer reaches the client (at the cap Kestrel aborts the connection)
+            // of a refused body can be drained and the answer reaches the client (at the cap Kestrel aborts the
+            // connection)
             k.Limits.MaxRequestBodySize = 2 * options.MaxRequestBytes + (1 << 20);
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout);
@@ -73,7 +82,8 @@ public static class InferenceServer
         var batcher = new DynamicBatcher(backend, options, () => intake.Pending, metrics);
         var state = new ServiceState(backend, pipeline, names, options, metrics, intake, batcher);
         builder.Services.AddSingleton(state);
-        // registered before the server, so stopped after it: the server drains its requests while the batcher still runs
+        // registered before the server, so stopped after it: the server drains its requests while the batcher still
+        // runs
         builder.Services.AddHostedService<BatcherLifetime>();
 
         var app = builder.Build();
@@ -100,8 +110,11 @@ public static class InferenceServer
     }
 }
 
-/// <summary>What the endpoints share: the model, its preprocessing and names, the limits, metrics, intake and batcher.</summary>
-internal sealed record ServiceState(IInferenceBackend Backend, Pipeline Pipeline, IReadOnlyList<string>? Names, ServeOptions Options,
+/// <summary>
+/// What the endpoints share: the model, its preprocessing and names, the limits, metrics, intake and batcher.
+/// </summary>
+internal sealed record ServiceState(IInferenceBackend Backend, Pipeline Pipeline, IReadOnlyList<string>? Names,
+    ServeOptions Options,
     ServingMetrics Metrics, ImageIntake Intake, DynamicBatcher Batcher)
 {
     private int _admitted;
@@ -109,7 +122,9 @@ internal sealed record ServiceState(IInferenceBackend Backend, Pipeline Pipeline
     /// <summary>Cancelled when shutdown begins.</summary>
     public CancellationToken Stopping { get; set; }
 
-    /// <summary>Admits a request if fewer than <see cref="ServeOptions.QueueCapacity"/> are in; dispose to leave.</summary>
+    /// <summary>
+    /// Admits a request if fewer than <see cref="ServeOptions.QueueCapacity"/> are in; dispose to leave.
+    /// </summary>
     public IDisposable? TryAdmit()
     {
         if (Interlocked.Increment(ref _admitted) > Options.QueueCapacity)

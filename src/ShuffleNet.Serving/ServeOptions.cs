@@ -15,13 +15,17 @@ public sealed record ServeOptions
     /// <summary>Longest the first image of a batch waits for others while more are still being decoded.</summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMilliseconds(5);
 
-    /// <summary>Most requests admitted at once (reading, decoding, queued or running); beyond it 503 with Retry-After.</summary>
+    /// <summary>
+    /// Most requests admitted at once (reading, decoding, queued or running); beyond it 503 with Retry-After.
+    /// </summary>
     public int QueueCapacity { get; init; } = 128;
 
     /// <summary>Largest request body in bytes (default 16 MiB); beyond it 413.</summary>
     public long MaxRequestBytes { get; init; } = 16 << 20;
 
-    /// <summary>Most pixels of an image and of every image the preprocessing would make from it (default 25 M); beyond it 413.</summary>
+    /// <summary>
+    /// Most pixels of an image and of every image the preprocessing would make from it (default 25 M); beyond it 413.
+    /// </summary>
     public long MaxPixels { get; init; } = 25_000_000;
 
     /// <summary>Most images in one multipart request.</summary>

@@ -11,15 +11,19 @@ internal sealed class ServingMetrics
     public ServingMetrics(int maxBatch)
     {
         var f = Metrics.WithCustomRegistry(Registry);
-        Requests = f.CreateCounter("shufflenet_requests_total", "Classification requests answered, by HTTP status.", ["status"]);
-        Errors = f.CreateCounter("shufflenet_errors_total", "Classification requests refused or failed, by kind.", ["kind"]);
+        Requests = f.CreateCounter("shufflenet_requests_total", "Classification requests answered, by HTTP status.",
+            ["status"]);
+        Errors = f.CreateCounter("shufflenet_errors_total", "Classification requests refused or failed, by kind.",
+            ["kind"]);
         Images = f.CreateCounter("shufflenet_images_total", "Images classified.");
-        Latency = f.CreateHistogram("shufflenet_request_duration_seconds", "Time from a classification request's arrival to its answer.",
+        Latency = f.CreateHistogram("shufflenet_request_duration_seconds",
+            "Time from a classification request's arrival to its answer.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 15) });
         var sizes = new List<double>();
         for (int n = 1; n < maxBatch; n *= 2) sizes.Add(n);
         sizes.Add(maxBatch);
-        BatchSize = f.CreateHistogram("shufflenet_batch_size", "Images per model run (before its split into power-of-two pieces).",
+        BatchSize = f.CreateHistogram("shufflenet_batch_size",
+            "Images per model run (before its split into power-of-two pieces).",
             new HistogramConfiguration { Buckets = [.. sizes] });
         QueueDepth = f.CreateGauge("shufflenet_queue_depth", "Images preprocessed and waiting for the model.");
         InFlight = f.CreateGauge("shufflenet_requests_in_flight", "Requests admitted and not yet answered.");

@@ -10,7 +10,9 @@ internal static class RepoPaths
     /// <summary>The repository root (the folder holding <c>ShuffleNet.sln</c>).</summary>
     public static string Root { get; } = FindRoot();
 
-    /// <summary><c>tests/reference</c>: PyTorch reference data several test projects share (see its README.md).</summary>
+    /// <summary>
+    /// <c>tests/reference</c>: PyTorch reference data several test projects share (see its README.md).
+    /// </summary>
     public static string ReferenceDir { get; } = Path.Combine(Root, "tests", "reference");
 
     /// <summary>A file under <c>tests/reference</c>, e.g. <c>Reference("images", "coffee.png")</c>.</summary>

@@ -30,7 +30,8 @@ public sealed class AtomicWriteTests : IDisposable
         TorchFile.Save(path, new StateDict { ["w"] = TensorData.FromFloat32([1f], 1) });
         var before = File.ReadAllBytes(path);
         Assert.Throws<CheckpointException>(() => AtomicFile.Write(path, _ => throw new IOException("disk full")));
-        Assert.Throws<ArgumentException>(() => TorchFile.Save(path, new OrderedDictionary<object, object?> { ["when"] = DateTime.Now }));
+        Assert.Throws<ArgumentException>(() => TorchFile.Save(path,
+            new OrderedDictionary<object, object?> { ["when"] = DateTime.Now }));
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal(["keep.pth"], Directory.GetFileSystemEntries(_dir).Select(Path.GetFileName));
     }
@@ -50,7 +51,8 @@ public sealed class AtomicWriteTests : IDisposable
         var e = Assert.Throws<CheckpointException>(() => AtomicFile.Write(path, s =>
         {
             s.Write(new byte[4096]);
-            throw new IOException($"No space left on device : '{Path.Combine(_dir, ".full.pth.0.tmp")}'", 28);   // ENOSPC
+            // ENOSPC
+            throw new IOException($"No space left on device : '{Path.Combine(_dir, ".full.pth.0.tmp")}'", 28);
         }));
         Assert.StartsWith($"cannot write '{path}': the file system is full", e.Message);
         Assert.Contains("Free some space", e.Message);
@@ -77,10 +79,12 @@ public sealed class AtomicWriteTests : IDisposable
     {
         var fifo = Path.Combine(_dir, "pipe");
         Run("mkfifo", fifo);
-        Assert.Contains("a named pipe (FIFO)", Assert.Throws<CheckpointException>(() => AtomicFile.Write(fifo, s => s.WriteByte(1))).Message);
+        Assert.Contains("a named pipe (FIFO)", Assert.Throws<CheckpointException>(() => AtomicFile.Write(fifo,
+            s => s.WriteByte(1))).Message);
         Assert.Equal(FileKind.Fifo, FileStatus.Of(fifo).Kind);
         var folder = Directory.CreateDirectory(Path.Combine(_dir, "folder")).FullName;
-        Assert.Contains("a directory", Assert.Throws<CheckpointException>(() => AtomicFile.Write(folder, s => s.WriteByte(1))).Message);
+        Assert.Contains("a directory", Assert.Throws<CheckpointException>(() => AtomicFile.Write(folder,
+            s => s.WriteByte(1))).Message);
         Assert.True(Directory.Exists(folder));
     }
 
@@ -99,17 +103,22 @@ public sealed class AtomicWriteTests : IDisposable
         Run("ln", input, hard);
         var soft = Path.Combine(_dir, "soft.pth");
         File.CreateSymbolicLink(soft, input);
-        Assert.Contains("it is the input", Assert.Throws<CheckpointException>(() => AtomicFile.Write(input, s => s.WriteByte(1), inputs: [input])).Message);
-        Assert.Contains("under another name", Assert.Throws<CheckpointException>(() => AtomicFile.Write(hard, s => s.WriteByte(1), inputs: [input])).Message);
+        Assert.Contains("it is the input", Assert.Throws<CheckpointException>(() => AtomicFile.Write(input,
+            s => s.WriteByte(1), inputs: [input])).Message);
+        Assert.Contains("under another name", Assert.Throws<CheckpointException>(() => AtomicFile.Write(hard,
+            s => s.WriteByte(1), inputs: [input])).Message);
         // the output is the real file, the input names it through a link
-        Assert.Contains("under another name", Assert.Throws<CheckpointException>(() => AtomicFile.Write(input, s => s.WriteByte(1), inputs: [soft])).Message);
+        Assert.Contains("under another name", Assert.Throws<CheckpointException>(() => AtomicFile.Write(input,
+            s => s.WriteByte(1), inputs: [soft])).Message);
         Assert.Equal("checkpoint", File.ReadAllText(input));
-        AtomicFile.Write(Path.Combine(_dir, "other.pth"), s => s.WriteByte(1), inputs: [input, soft]);   // another file is fine
+        // another file is fine
+        AtomicFile.Write(Path.Combine(_dir, "other.pth"), s => s.WriteByte(1), inputs: [input, soft]);
     }
 
     [Theory]
     [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite)]
-    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+                | UnixFileMode.OtherRead)]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void A_replaced_file_keeps_its_mode(UnixFileMode mode)
     {
@@ -127,9 +136,11 @@ public sealed class AtomicWriteTests : IDisposable
     {
         var path = Path.Combine(_dir, "tool");
         File.WriteAllText(path, "old");
-        File.SetUnixFileMode(path, UnixFileMode.SetUser | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(path,
+            UnixFileMode.SetUser | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         AtomicFile.Write(path, s => s.Write("new"u8));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
+            File.GetUnixFileMode(path));
     }
 
     [Fact]

@@ -70,7 +70,8 @@ public sealed class BadInputTests : IDisposable
     public void Dict_without_tensors_is_rejected()
     {
         var path = Path.Combine(_dir, "notensors.pth");
-        TorchFile.Save(path, new OrderedDictionary<object, object?> { ["epoch"] = 3L, ["meta"] = new OrderedDictionary<object, object?>() });
+        TorchFile.Save(path, new OrderedDictionary<object, object?> { ["epoch"] = 3L,
+            ["meta"] = new OrderedDictionary<object, object?>() });
         AssertRejected(path, "holds no tensors");
     }
 

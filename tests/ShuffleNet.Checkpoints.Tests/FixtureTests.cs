@@ -2,7 +2,9 @@ using ShuffleNet.Checkpoints;
 
 namespace ShuffleNet.Checkpoints.Tests;
 
-/// <summary>Files written by real PyTorch 1.13 (tools/reference/make_checkpoint_fixtures.py) against the values it recorded.</summary>
+/// <summary>
+/// Files written by real PyTorch 1.13 (tools/reference/make_checkpoint_fixtures.py) against the values it recorded.
+/// </summary>
 public class FixtureTests
 {
     private static OrderedDictionary<object, object?> LoadDict(string name) =>

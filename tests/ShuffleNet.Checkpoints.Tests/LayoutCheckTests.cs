@@ -35,13 +35,15 @@ public class LayoutCheckTests
 
     [Fact]
     public void Backbone_only_state_dict_is_valid_without_classes() =>
-        Assert.Equal((Width.X1_0, (int?)null), LayoutCheck.Validate(Zeros(Width.X1_0, 0), "x.pth", expectedNumClasses: 1000));
+        Assert.Equal((Width.X1_0, (int?)null), LayoutCheck.Validate(Zeros(Width.X1_0, 0), "x.pth",
+            expectedNumClasses: 1000));
 
     [Fact]
     public void Width_mismatch_names_the_first_key_and_both_shapes()
     {
         var e = Assert.Throws<CheckpointException>(() => LayoutCheck.Validate(Zeros(Width.X0_5), "x.pth", Width.X1_0));
-        Assert.Equal("checkpoint 'x.pth' does not match ShuffleNetV2 1.0x: 'backbone.layers.0.0.branch1.1.conv.weight' has shape [24, 24, 1, 1], expected [58, 24, 1, 1]", e.Message);
+        Assert.Equal("checkpoint 'x.pth' does not match ShuffleNetV2 1.0x: " +
+            "'backbone.layers.0.0.branch1.1.conv.weight' has shape [24, 24, 1, 1], expected [58, 24, 1, 1]", e.Message);
     }
 
     [Fact]
@@ -51,7 +53,8 @@ public class LayoutCheckTests
         sd["backbone.fc.weight"] = TensorData.FromFloat32([0f], 1);
         sd["backbone.fc.bias"] = TensorData.FromFloat32([0f], 1);
         var e = Assert.Throws<CheckpointException>(() => LayoutCheck.Validate(sd, "x.pth"));
-        Assert.StartsWith("checkpoint 'x.pth' has 340 keys; expected the 338 of ShuffleNetV2 1.0x with 1000 classes (first unexpected: 'backbone.fc.weight')", e.Message);
+        Assert.StartsWith("checkpoint 'x.pth' has 340 keys; expected the 338 of ShuffleNetV2 1.0x with 1000 classes " +
+            "(first unexpected: 'backbone.fc.weight')", e.Message);
     }
 
     [Fact]
@@ -59,13 +62,15 @@ public class LayoutCheckTests
     {
         var sd = Without(Zeros(Width.X1_0), "backbone.layers.1.3.branch2.1.bn.running_var");
         var e = Assert.Throws<CheckpointException>(() => LayoutCheck.Validate(sd, "x.pth"));
-        Assert.StartsWith("checkpoint 'x.pth' has 337 keys; expected the 338 of ShuffleNetV2 1.0x with 1000 classes (first missing: 'backbone.layers.1.3.branch2.1.bn.running_var')", e.Message);
+        Assert.StartsWith("checkpoint 'x.pth' has 337 keys; expected the 338 of ShuffleNetV2 1.0x with 1000 classes " +
+            "(first missing: 'backbone.layers.1.3.branch2.1.bn.running_var')", e.Message);
     }
 
     [Fact]
     public void Head_of_another_size_is_reported()
     {
-        var e = Assert.Throws<CheckpointException>(() => LayoutCheck.Validate(Zeros(Width.X1_0, 7), "x.pth", expectedNumClasses: 1000));
+        var e = Assert.Throws<CheckpointException>(() => LayoutCheck.Validate(Zeros(Width.X1_0, 7), "x.pth",
+            expectedNumClasses: 1000));
         Assert.Contains("head of 7 classes; expected 1000", e.Message);
     }
 

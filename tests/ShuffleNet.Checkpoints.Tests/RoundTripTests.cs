@@ -12,7 +12,8 @@ public sealed class RoundTripTests : IDisposable
 
     // Set CHECKPOINT_VERIFY_DIR to keep the saved files for tools/reference/verify_checkpoint_save.py.
     private string OutputPath(string name) =>
-        Environment.GetEnvironmentVariable("CHECKPOINT_VERIFY_DIR") is { Length: > 0 } keep ? Path.Combine(keep, name) : Path.Combine(_dir, name);
+        Environment.GetEnvironmentVariable("CHECKPOINT_VERIFY_DIR") is { Length: > 0 } keep ? Path.Combine(keep, name)
+            : Path.Combine(_dir, name);
 
     private static void AssertSame(StateDict expected, StateDict actual)
     {
@@ -47,13 +48,15 @@ public sealed class RoundTripTests : IDisposable
     [Fact]
     public void Every_dtype_survives_save_then_load()
     {
-        var original = Assert.IsType<OrderedDictionary<object, object?>>(TorchFile.Load(TestData.Fixture("tiny_zip.pt")));
+        var original =
+            Assert.IsType<OrderedDictionary<object, object?>>(TorchFile.Load(TestData.Fixture("tiny_zip.pt")));
         var path = OutputPath("saved_tiny.pt");
         TorchFile.Save(path, original);
         var loaded = Assert.IsType<OrderedDictionary<object, object?>>(TorchFile.Load(path));
         Assert.Equal(original.Keys, loaded.Keys);
         var expected = TestData.Expected("tiny_zip.pt");
-        foreach (var (k, v) in loaded) TestData.AssertMatches(expected.GetProperty((string)k), Assert.IsType<TensorData>(v), (string)k);
+        foreach (var (k, v) in loaded) TestData.AssertMatches(expected.GetProperty((string)k),
+            Assert.IsType<TensorData>(v), (string)k);
     }
 
     [Fact]
@@ -68,13 +71,15 @@ public sealed class RoundTripTests : IDisposable
         {
             Assert.Equal(0, BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(pos + 8)));   // stored
             int size = (int)BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(pos + 18));
-            int nameLen = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(pos + 26)), extraLen = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(pos + 28));
+            int nameLen = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(pos + 26)),
+                extraLen = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(pos + 28));
             names.Add(System.Text.Encoding.UTF8.GetString(file, pos + 30, nameLen));
             int data = pos + 30 + nameLen + extraLen;
             Assert.Equal(0, data % 64);
             pos = data + size;
         }
-        Assert.Equal(["archive/data.pkl", "archive/byteorder", "archive/data/0", "archive/data/1", "archive/version"], names);
+        Assert.Equal(["archive/data.pkl", "archive/byteorder", "archive/data/0", "archive/data/1", "archive/version"],
+            names);
     }
 
     [Fact]
@@ -82,15 +87,18 @@ public sealed class RoundTripTests : IDisposable
     {
         var meta = new OrderedDictionary<object, object?>
         {
-            ["int"] = 42L, ["neg"] = -70000L, ["big"] = long.MaxValue, ["huge"] = BigInteger.Pow(2, 70), ["float"] = 0.1,
+            ["int"] = 42L, ["neg"] = -70000L, ["big"] = long.MaxValue, ["huge"] = BigInteger.Pow(2, 70),
+                ["float"] = 0.1,
             ["str"] = "Ünïcode ✓", ["bool"] = false, ["none"] = null, ["bytes"] = new byte[] { 0, 200, 255 },
-            ["list"] = new List<object?> { 1L, "two" }, ["tuple"] = new object?[] { 1L, 2L, 3L, 4L }, ["nested"] = new OrderedDictionary<object, object?> { [7L] = "seven" },
+            ["list"] = new List<object?> { 1L, "two" }, ["tuple"] = new object?[] { 1L, 2L, 3L, 4L },
+                ["nested"] = new OrderedDictionary<object, object?> { [7L] = "seven" },
         };
         var path = Path.Combine(_dir, "values.pt");
         TorchFile.Save(path, meta);
         var back = Assert.IsType<OrderedDictionary<object, object?>>(TorchFile.Load(path));
         Assert.Equal(meta.Keys, back.Keys);
-        foreach (var key in new[] { "int", "neg", "big", "huge", "float", "str", "bool", "none" }) Assert.Equal(meta[key], back[key]);
+        foreach (var key in new[] { "int", "neg", "big", "huge", "float", "str", "bool",
+            "none" }) Assert.Equal(meta[key], back[key]);
         Assert.Equal((byte[])meta["bytes"]!, back["bytes"]);
         Assert.Equal(new object?[] { 1L, "two" }, Assert.IsType<List<object?>>(back["list"]));
         Assert.Equal(new object?[] { 1L, 2L, 3L, 4L }, Assert.IsType<object?[]>(back["tuple"]));

@@ -13,7 +13,9 @@ internal static class CliRunner
 
     public static Result Run(params string[] args) => RunWith(new Dictionary<string, string?>(), args);
 
-    /// <summary>Runs with extra environment variables (e.g. <c>SHUFFLENET_CACHE</c>); a null value removes one.</summary>
+    /// <summary>
+    /// Runs with extra environment variables (e.g. <c>SHUFFLENET_CACHE</c>); a null value removes one.
+    /// </summary>
     public static Result RunWith(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
         Execute(environment, null, args);
 

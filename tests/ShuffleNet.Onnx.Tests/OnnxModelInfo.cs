@@ -7,7 +7,8 @@ namespace ShuffleNet.Onnx.Tests;
 /// exporter's writer: IR version, opsets, metadata, the graph's nodes (operator type and input names) and
 /// the shapes and data types of its initializers, each node's outputs and domain, the graph's input and output names.
 /// </summary>
-internal sealed record OnnxModelInfo(long IrVersion, Dictionary<string, long> Opsets, Dictionary<string, string> Metadata, List<string> OpTypes,
+internal sealed record OnnxModelInfo(long IrVersion, Dictionary<string, long> Opsets,
+    Dictionary<string, string> Metadata, List<string> OpTypes,
     List<(string OpType, string[] Inputs)> Nodes, Dictionary<string, long[]> InitializerDims)
 {
     public List<(string Domain, string[] Outputs)> NodeOutputs { get; } = [];
@@ -23,8 +24,10 @@ internal sealed record OnnxModelInfo(long IrVersion, Dictionary<string, long> Op
         foreach (var (field, value) in Fields(model))
         {
             if (field == 1) ir = (long)value.Varint;
-            else if (field == 8) { var f = Fields(value.Bytes).ToDictionary(x => x.Field, x => x.Value); info.Opsets[f.TryGetValue(1, out var d) ? d.Text : ""] = (long)f[2].Varint; }
-            else if (field == 14) { var f = Fields(value.Bytes).ToDictionary(x => x.Field, x => x.Value); info.Metadata[f[1].Text] = f[2].Text; }
+            else if (field == 8) { var f = Fields(value.Bytes).ToDictionary(x => x.Field, x => x.Value);
+                info.Opsets[f.TryGetValue(1, out var d) ? d.Text : ""] = (long)f[2].Varint; }
+            else if (field == 14) { var f = Fields(value.Bytes).ToDictionary(x => x.Field, x => x.Value);
+                info.Metadata[f[1].Text] = f[2].Text; }
             else if (field == 7)
                 foreach (var (gf, item) in Fields(value.Bytes))
                 {
@@ -34,15 +37,18 @@ internal sealed record OnnxModelInfo(long IrVersion, Dictionary<string, long> Op
                         var op = node.First(x => x.Field == 4).Value.Text;
                         info.OpTypes.Add(op);
                         info.Nodes.Add((op, node.Where(x => x.Field == 1).Select(x => x.Value.Text).ToArray()));
-                        info.NodeOutputs.Add((node.FirstOrDefault(x => x.Field == 7).Value.Bytes is { } d ? System.Text.Encoding.UTF8.GetString(d) : "",
+                        info.NodeOutputs.Add((node.FirstOrDefault(x => x.Field == 7).Value.Bytes is { } d
+                            ? System.Text.Encoding.UTF8.GetString(d) : "",
                             node.Where(x => x.Field == 2).Select(x => x.Value.Text).ToArray()));
                     }
                     else if (gf is 11 or 12)
-                        (gf == 11 ? info.GraphInputs : info.GraphOutputs).Add(Fields(item.Bytes).First(x => x.Field == 1).Value.Text);
+                        (gf == 11 ? info.GraphInputs : info.GraphOutputs).Add(Fields(item.Bytes)
+                            .First(x => x.Field == 1).Value.Text);
                     else if (gf == 5)
                     {
                         var tensor = Fields(item.Bytes);
-                        var dims = tensor.Where(x => x.Field == 1).SelectMany(x => x.Value.Bytes.Length > 0 ? Packed(x.Value.Bytes) : [(long)x.Value.Varint]);
+                        var dims = tensor.Where(x => x.Field == 1).SelectMany(x => x.Value.Bytes.Length > 0
+                            ? Packed(x.Value.Bytes) : [(long)x.Value.Varint]);
                         var name = tensor.First(x => x.Field == 8).Value.Text;
                         info.InitializerDims[name] = dims.ToArray();
                         info.InitializerTypes[name] = (long)tensor.First(x => x.Field == 2).Value.Varint;
@@ -76,7 +82,8 @@ internal sealed record OnnxModelInfo(long IrVersion, Dictionary<string, long> Op
             switch (WireFormat.GetTagWireType(tag))
             {
                 case WireFormat.WireType.Varint: result.Add((field, new Value(input.ReadUInt64(), []))); break;
-                case WireFormat.WireType.LengthDelimited: result.Add((field, new Value(0, input.ReadBytes().ToByteArray()))); break;
+                case WireFormat.WireType.LengthDelimited: result.Add((field, new Value(0, input.ReadBytes()
+                    .ToByteArray()))); break;
                 default: input.SkipLastField(); break;
             }
         }

@@ -27,7 +27,8 @@ internal static class TestData
                 _ when key.EndsWith("num_batches_tracked", StringComparison.Ordinal) => () => 0,
                 _ when key.EndsWith("running_var", StringComparison.Ordinal) => () => 0.5 + rng.NextDouble(),
                 _ when key.EndsWith("bn.weight", StringComparison.Ordinal) => () => 0.5 + rng.NextDouble(),
-                _ when key.EndsWith("running_mean", StringComparison.Ordinal) || key.EndsWith("bias", StringComparison.Ordinal) => () => 0.1 * Normal(),
+                _ when key.EndsWith("running_mean", StringComparison.Ordinal) || key.EndsWith("bias",
+                    StringComparison.Ordinal) => () => 0.1 * Normal(),
                 _ => () => Normal() * Math.Sqrt(1.0 / fanIn),
             };
             if (shape.Length == 0) { sd[key] = TensorData.FromInt64([0]); continue; }

@@ -5,7 +5,9 @@ using ShuffleNet.Serving.Tests.Support;
 
 namespace ShuffleNet.Serving.Tests;
 
-/// <summary>The classify endpoint on the reference checkpoint against PyTorch's top-5 (<c>expected_1.0.json</c>).</summary>
+/// <summary>
+/// The classify endpoint on the reference checkpoint against PyTorch's top-5 (<c>expected_1.0.json</c>).
+/// </summary>
 public class ClassifyContractTests
 {
     private static readonly JsonElement Expected =
@@ -36,7 +38,8 @@ public class ClassifyContractTests
             Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
             var answer = await RunningService.JsonAsync(response);
             Assert.Equal(["image", "top"], answer.EnumerateObject().Select(p => p.Name));
-            Assert.Equal(["index", "label", "score"], answer.GetProperty("top")[0].EnumerateObject().Select(p => p.Name));
+            Assert.Equal(["index", "label", "score"], answer.GetProperty("top")[0].EnumerateObject()
+                .Select(p => p.Name));
             AssertMatchesPytorch(photo, answer);
         }
     }
@@ -55,12 +58,14 @@ public class ClassifyContractTests
         var response = await service.Client.PostAsync("/v1/classify?topk=7", form);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var answers = (await RunningService.JsonAsync(response)).EnumerateArray().ToList();
-        Assert.Equal(["coffee.png", "astronaut.png", "chelsea.png"], answers.Select(a => a.GetProperty("image").GetString()));
+        Assert.Equal(["coffee.png", "astronaut.png", "chelsea.png"], answers.Select(a => a.GetProperty("image")
+            .GetString()));
         foreach (var a in answers)
         {
             Assert.Equal(7, a.GetProperty("top").GetArrayLength());
             var name = a.GetProperty("image").GetString()!;
-            var five = JsonDocument.Parse(JsonSerializer.Serialize(new { image = name, top = a.GetProperty("top").EnumerateArray().Take(5) })).RootElement;
+            var five = JsonDocument.Parse(JsonSerializer.Serialize(new { image = name, top = a.GetProperty("top")
+                .EnumerateArray().Take(5) })).RootElement;
             AssertMatchesPytorch(name, five);
         }
     }
@@ -100,8 +105,10 @@ public class ClassifyContractTests
         var model = await RunningService.JsonAsync(await service.Client.GetAsync("/v1/model"));
         Assert.Equal(1000, model.GetProperty("num_classes").GetInt32());
         Assert.Equal([3, 224, 224], model.GetProperty("input_shape").EnumerateArray().Select(e => e.GetInt32()));
-        Assert.Equal("ok", (await RunningService.JsonAsync(await service.Client.GetAsync("/healthz"))).GetProperty("status").GetString());
-        Assert.Equal("ready", (await RunningService.JsonAsync(await service.Client.GetAsync("/readyz"))).GetProperty("status").GetString());
+        Assert.Equal("ok", (await RunningService.JsonAsync(await service.Client.GetAsync("/healthz")))
+            .GetProperty("status").GetString());
+        Assert.Equal("ready", (await RunningService.JsonAsync(await service.Client.GetAsync("/readyz")))
+            .GetProperty("status").GetString());
 
         var openapi = await RunningService.JsonAsync(await service.Client.GetAsync("/openapi/v1.json"));
         var paths = openapi.GetProperty("paths");

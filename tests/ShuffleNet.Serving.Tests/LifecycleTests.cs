@@ -3,7 +3,9 @@ using ShuffleNet.Serving.Tests.Support;
 
 namespace ShuffleNet.Serving.Tests;
 
-/// <summary>Back-pressure, readiness and graceful shutdown, driven by a model that runs only when the test opens its gate.</summary>
+/// <summary>
+/// Back-pressure, readiness and graceful shutdown, driven by a model that runs only when the test opens its gate.
+/// </summary>
 public class LifecycleTests
 {
     private static byte[] Chelsea => File.ReadAllBytes(TestData.Photo("chelsea.png"));
@@ -13,7 +15,8 @@ public class LifecycleTests
     {
         var backend = new GatedBackend(open: false);
         backend.ExpectWarmUp(1);
-        await using var service = await RunningService.StartAsync(backend, new ServeOptions { MaxBatch = 1, QueueCapacity = 3, RetryAfterSeconds = 2 });
+        await using var service = await RunningService.StartAsync(backend, new ServeOptions { MaxBatch = 1,
+            QueueCapacity = 3, RetryAfterSeconds = 2 });
         var admitted = Enumerable.Range(0, 3).Select(_ => service.PostImageAsync(Chelsea)).ToList();
         await service.WaitAsync(() => service.State.Admitted == 3);
 

@@ -1,6 +1,8 @@
 namespace ShuffleNet.Tests;
 
-/// <summary>Where the tests find this project's fixtures and the PyTorch reference data (<see cref="RepoPaths"/>).</summary>
+/// <summary>
+/// Where the tests find this project's fixtures and the PyTorch reference data (<see cref="RepoPaths"/>).
+/// </summary>
 internal static class Paths
 {
     public static string Fixture(string name) => RepoPaths.InRepo("tests", "ShuffleNet.Tests", "Fixtures", name);

@@ -69,7 +69,8 @@ internal sealed class GraphResolver(string source)
             case NumpyDType dt: return NumpyValues.Name(dt);
             case DType d: return "torch." + d.ToString().ToLowerInvariant();   // a torch.dtype kept in meta
             case PyGlobal or StorageRef:
-                throw new CheckpointException($"checkpoint '{source}' holds a bare {value} instead of data; not supported");
+                throw new CheckpointException($"checkpoint '{source}' holds a bare {value} instead of data; not " +
+                    "supported");
             case OrderedDictionary<object, object?> or List<object?> or object?[] or HashSet<object?>:
                 if (_visited.Add(value))
                 {

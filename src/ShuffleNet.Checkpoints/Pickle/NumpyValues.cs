@@ -16,7 +16,8 @@ internal static class NumpyValues
         [string s] => Encoding.Latin1.GetBytes(s),
         [string s, "latin1" or "latin-1" or "iso-8859-1"] => Encoding.Latin1.GetBytes(s),
         [string s, "utf-8" or "utf8"] => Encoding.UTF8.GetBytes(s),
-        _ => throw new CheckpointException($"checkpoint '{source}' encodes bytes in a way other than latin1/utf-8; not supported"),
+        _ => throw new CheckpointException($"checkpoint '{source}' encodes bytes in a way other than latin1/utf-8; " +
+            "not supported"),
     };
 
     /// <summary><c>numpy.core.multiarray.scalar(dtype, bytes)</c> as a long, double or bool.</summary>
@@ -33,17 +34,21 @@ internal static class NumpyValues
             ("i4", 4) => (long)BinaryPrimitives.ReadInt32LittleEndian(b),
             ("i2", 2) => (long)BinaryPrimitives.ReadInt16LittleEndian(b),
             ("i1", 1) => (long)(sbyte)b[0],
-            ("u8", 8) => BinaryPrimitives.ReadUInt64LittleEndian(b) is var u && u <= long.MaxValue ? (long)u : (BigInteger)u,
+            ("u8", 8) => BinaryPrimitives.ReadUInt64LittleEndian(b) is var u && u <= long.MaxValue ? (long)u
+                : (BigInteger)u,
             ("u4", 4) => (long)BinaryPrimitives.ReadUInt32LittleEndian(b),
             ("u2", 2) => (long)BinaryPrimitives.ReadUInt16LittleEndian(b),
             ("u1", 1) => (long)b[0],
             ("b1", 1) => b[0] != 0,
             _ => null,
         };
-        return value ?? throw new CheckpointException($"checkpoint '{source}' holds a numpy scalar of dtype '{dtype.Code}', which is not supported");
+        return value ?? throw new CheckpointException($"checkpoint '{source}' holds a numpy scalar of dtype " +
+            $"'{dtype.Code}', which is not supported");
     }
 
-    /// <summary>numpy's name for a dtype code, e.g. <c>f4</c> is <c>float32</c>; what a dtype in meta becomes.</summary>
+    /// <summary>
+    /// numpy's name for a dtype code, e.g. <c>f4</c> is <c>float32</c>; what a dtype in meta becomes.
+    /// </summary>
     public static string Name(NumpyDType dtype) => dtype.Code switch
     {
         "f8" => "float64", "f4" => "float32", "f2" => "float16",

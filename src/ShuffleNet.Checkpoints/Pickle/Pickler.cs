@@ -270,8 +270,10 @@ internal sealed class Pickler
     private void WriteInt(long v)
     {
         if (v is >= 0 and <= 0xff) { Op('K'); _out.WriteByte((byte)v); }
-        else if (v is >= 0 and <= 0xffff) { Op('M'); Span<byte> b = stackalloc byte[2]; BinaryPrimitives.WriteUInt16LittleEndian(b, (ushort)v); _out.Write(b); }
-        else if (v is >= int.MinValue and <= int.MaxValue) { Op('J'); Span<byte> b = stackalloc byte[4]; BinaryPrimitives.WriteInt32LittleEndian(b, (int)v); _out.Write(b); }
+        else if (v is >= 0 and <= 0xffff) { Op('M'); Span<byte> b = stackalloc byte[2];
+            BinaryPrimitives.WriteUInt16LittleEndian(b, (ushort)v); _out.Write(b); }
+        else if (v is >= int.MinValue and <= int.MaxValue) { Op('J'); Span<byte> b = stackalloc byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(b, (int)v); _out.Write(b); }
         else WriteBig(v);
     }
 
@@ -311,7 +313,8 @@ internal sealed class Pickler
         _out.Write(bytes);
     }
 
-    private void Global(string module, string name) { Op('c'); _out.Write(Encoding.ASCII.GetBytes($"{module}\n{name}\n")); }
+    private void Global(string module, string name) { Op('c');
+        _out.Write(Encoding.ASCII.GetBytes($"{module}\n{name}\n")); }
 
     private void Op(int op) => _out.WriteByte((byte)op);
 

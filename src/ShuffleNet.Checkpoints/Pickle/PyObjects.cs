@@ -23,7 +23,9 @@ internal sealed class StorageRef(DType dtype, string key, long numel)
     public StorageRef? Root { get; init; }
 }
 
-/// <summary>A tensor whose storage bytes may not be read yet (the legacy format stores them after the pickle).</summary>
+/// <summary>
+/// A tensor whose storage bytes may not be read yet (the legacy format stores them after the pickle).
+/// </summary>
 internal sealed class PendingTensor(StorageRef storage, long offset, long[] size, long[] stride, DType dtype)
 {
     public StorageRef Storage { get; } = storage;

@@ -31,9 +31,11 @@ internal static class SafeGlobals
             ("torch", "Tensor") or ("torch.nn.parameter", "Parameter") or ("torch._tensor", "Tensor") =>
                 new PyGlobal(module, name, _ => throw Refused(module, name, source)),
             ("_codecs", "encode") => new PyGlobal(module, name, a => NumpyValues.Encode(a, source)),
-            ("numpy", "dtype") => new PyGlobal(module, name, a => new NumpyDType(a is [string code, ..] ? code : throw Malformed("numpy.dtype", source))),
+            ("numpy", "dtype") => new PyGlobal(module, name, a => new NumpyDType(a is [string code, ..]
+                ? code : throw Malformed("numpy.dtype", source))),
             ("numpy.core.multiarray", "scalar") or ("numpy._core.multiarray", "scalar") =>
-                new PyGlobal(module, name, a => a is [NumpyDType dt, byte[] bytes] ? NumpyValues.Scalar(dt, bytes, source) : throw Malformed("numpy scalar", source)),
+                new PyGlobal(module, name, a => a is [NumpyDType dt, byte[] bytes] ? NumpyValues.Scalar(dt, bytes,
+                    source) : throw Malformed("numpy scalar", source)),
             ("torch", _) or ("torch.storage", _) => StorageTypes.FromTorchName(name),
             _ => null,
         };
@@ -65,7 +67,8 @@ internal static class SafeGlobals
         return d;
     }
 
-    private static CheckpointException Malformed(string what, string source) => new($"checkpoint '{source}' has a malformed {what}");
+    private static CheckpointException Malformed(string what,
+        string source) => new($"checkpoint '{source}' has a malformed {what}");
 
     private static CheckpointException Refused(string module, string name, string source) => new(
         $"checkpoint '{source}' refers to the Python global '{module}.{name}', which is not on the allow-list for " +

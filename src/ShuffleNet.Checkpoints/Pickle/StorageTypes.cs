@@ -1,6 +1,9 @@
 namespace ShuffleNet.Checkpoints;
 
-/// <summary>PyTorch storage classes and dtype names (<c>torch.FloatStorage</c>, <c>torch.float32</c>) to <see cref="DType"/> and back.</summary>
+/// <summary>
+/// PyTorch storage classes and dtype names (<c>torch.FloatStorage</c>, <c>torch.float32</c>) to <see cref="DType"/> and
+/// back.
+/// </summary>
 internal static class StorageTypes
 {
     private static readonly (string Storage, DType DType)[] Storages =
@@ -18,10 +21,13 @@ internal static class StorageTypes
         ["float32"] = DType.Float32, ["float"] = DType.Float32, ["float64"] = DType.Float64, ["double"] = DType.Float64,
         ["float16"] = DType.Float16, ["half"] = DType.Float16, ["bfloat16"] = DType.BFloat16,
         ["int64"] = DType.Int64, ["long"] = DType.Int64, ["int32"] = DType.Int32, ["int"] = DType.Int32,
-        ["int16"] = DType.Int16, ["short"] = DType.Int16, ["int8"] = DType.Int8, ["uint8"] = DType.UInt8, ["bool"] = DType.Bool,
+        ["int16"] = DType.Int16, ["short"] = DType.Int16, ["int8"] = DType.Int8, ["uint8"] = DType.UInt8,
+            ["bool"] = DType.Bool,
     };
 
-    /// <summary>The element type of a <c>torch.XStorage</c> class or <c>torch.dtype</c> name, boxed; null when neither.</summary>
+    /// <summary>
+    /// The element type of a <c>torch.XStorage</c> class or <c>torch.dtype</c> name, boxed; null when neither.
+    /// </summary>
     public static object? FromTorchName(string name)
     {
         foreach (var (storage, dtype) in Storages)
@@ -30,5 +36,6 @@ internal static class StorageTypes
     }
 
     /// <summary>The legacy storage class name torch.save writes for <paramref name="dtype"/>.</summary>
-    public static string StorageName(DType dtype) => Storages.First(s => s.DType == dtype && s.Storage != "UntypedStorage").Storage;
+    public static string StorageName(DType dtype) => Storages.First(s => s.DType == dtype
+        && s.Storage != "UntypedStorage").Storage;
 }

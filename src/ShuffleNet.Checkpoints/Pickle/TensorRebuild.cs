@@ -25,7 +25,8 @@ internal static class TensorRebuild
     public static TensorData Materialise(PendingTensor t, string source)
     {
         var root = t.Storage.Root ?? t.Storage;
-        var data = root.Data ?? throw new CheckpointException($"checkpoint '{source}' is truncated: storage '{root.Key}' has no data");
+        var data = root.Data ?? throw new CheckpointException($"checkpoint '{source}' is truncated: storage " +
+            $"'{root.Key}' has no data");
         int es = TensorData.ElementSize(t.DType);
         if (t.Size.Length != t.Stride.Length) throw Corrupt(source, "a tensor whose size and stride differ in rank");
         if (t.Size.Length > MaxRank)
@@ -79,5 +80,6 @@ internal static class TensorRebuild
         new($"checkpoint '{source}' has {what}; the file is corrupt or crafted");
 
     private static long[] Longs(object?[] values, string source) =>
-        values.Select(v => v is long l ? l : throw new CheckpointException($"checkpoint '{source}' has a tensor size that is not an integer")).ToArray();
+        values.Select(v => v is long l ? l : throw new CheckpointException($"checkpoint '{source}' has a tensor size " +
+            "that is not an integer")).ToArray();
 }

@@ -48,7 +48,8 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
                 case (byte)'F': Push(ParseFloat(ReadLine())); break;
                 case (byte)'G': Push(BinaryPrimitives.ReadDoubleBigEndian(Read(8))); break;
                 case (byte)'S': Push(Unquote(ReadLine())); break;
-                case (byte)'T': Push(Encoding.UTF8.GetString(Read(ReadLength4()))); break;   // py2 str, read as torch.load(encoding='utf-8')
+                // py2 str, read as torch.load(encoding='utf-8')
+                case (byte)'T': Push(Encoding.UTF8.GetString(Read(ReadLength4()))); break;
                 case (byte)'U': Push(Encoding.UTF8.GetString(Read(ReadByte()))); break;
                 case (byte)'V': Push(ReadLine()); break;                        // raw-unicode-escape; ASCII in practice
                 case (byte)'X': Push(Encoding.UTF8.GetString(Read(ReadLength4()))); break;
@@ -67,7 +68,8 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
                 case 0x86: { var b = Pop(); var a = Pop(); Push(new[] { a, b }); break; }
                 case 0x87: { var c = Pop(); var b = Pop(); var a = Pop(); Push(new[] { a, b, c }); break; }
                 case (byte)'}': Push(new OrderedDictionary<object, object?>()); break;
-                case (byte)'d': { var d = new OrderedDictionary<object, object?>(); SetItems(d, PopMark()); Push(d); break; }
+                case (byte)'d': { var d = new OrderedDictionary<object, object?>(); SetItems(d, PopMark()); Push(d);
+                    break; }
                 case (byte)'s': { var v = Pop(); var k = Pop(); SetItems(AsDict(Peek()), [k, v]); break; }
                 case (byte)'u': { var items = PopMark(); SetItems(AsDict(Peek()), items); break; }
                 case 0x8f: Push(new HashSet<object?>()); break;
@@ -80,15 +82,19 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
                 case (byte)'q': _memo[ReadByte()] = Peek(); break;
                 case (byte)'r': _memo[BinaryPrimitives.ReadUInt32LittleEndian(Read(4))] = Peek(); break;
                 case 0x94: _memo[_memo.Count] = Peek(); break;                  // MEMOIZE
-                case (byte)'c': { var module = ReadLine(); Push(SafeGlobals.Resolve(module, ReadLine(), source)); break; }
-                case 0x93: { var name = Pop(); var module = Pop(); Push(SafeGlobals.Resolve(AsString(module), AsString(name), source)); break; }
+                case (byte)'c': { var module = ReadLine(); Push(SafeGlobals.Resolve(module, ReadLine(), source)); break;
+                    }
+                case 0x93: { var name = Pop(); var module = Pop(); Push(SafeGlobals.Resolve(AsString(module),
+                    AsString(name), source)); break; }
                 case (byte)'R': { var args = AsTuple(Pop()); Push(Call(Pop(), args)); break; }
                 case 0x81: { var args = AsTuple(Pop()); Push(Call(Pop(), args)); break; }            // NEWOBJ
-                case 0x92: { Pop(); var args = AsTuple(Pop()); Push(Call(Pop(), args)); break; }     // NEWOBJ_EX, kwargs dropped
+                // NEWOBJ_EX, kwargs dropped
+                case 0x92: { Pop(); var args = AsTuple(Pop()); Push(Call(Pop(), args)); break; }
                 case (byte)'b': { var state = Pop(); Build(Peek(), state); break; }
                 case (byte)'Q': Push(persistentLoad(AsTuple(Pop()))); break;
                 case (byte)'P': Push(persistentLoad([ReadLine()])); break;
-                default: throw Bad($"uses pickle opcode 0x{op:x2} ('{(char)op}') at byte {_pos - 1}, which a state dict does not need; refused");
+                default: throw Bad($"uses pickle opcode 0x{op:x2} ('{(char)op}') at byte {_pos - 1}, which a state " +
+                    "dict does not need; refused");
             }
         }
     }
@@ -97,14 +103,17 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
         ? g.Call(args)
         : throw Bad($"calls a {callable?.GetType().Name ?? "None"} that is not an allow-listed function; refused");
 
-    // BUILD sets an object's state; only OrderedDict (state_dict()'s _metadata, dropped) and numpy dtypes carry one here.
+    // BUILD sets an object's state; only OrderedDict (state_dict()'s _metadata, dropped) and numpy dtypes carry one
+    // here.
     private void Build(object? target, object? state)
     {
         switch (target)
         {
-            case NumpyDType dt when state is object?[] { Length: > 1 } s && s[1] is string order && order.Length == 1: dt.ByteOrder = order[0]; break;
+            case NumpyDType dt when state is object?[] { Length: > 1 } s && s[1] is string order
+                && order.Length == 1: dt.ByteOrder = order[0]; break;
             case OrderedDictionary<object, object?>: case TensorData: case PendingTensor: break;
-            default: throw Bad($"sets the state of a {target?.GetType().Name ?? "None"}, which a state dict does not need; refused");
+            default: throw Bad($"sets the state of a {target?.GetType().Name ?? "None"}, which a state dict does not " +
+                "need; refused");
         }
     }
 
@@ -188,11 +197,14 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
         return items;
     }
 
-    private object? MemoGet(long key) => _memo.TryGetValue(key, out var v) ? v : throw Bad($"is corrupt: pickle memo {key} missing");
+    private object? MemoGet(long key) => _memo.TryGetValue(key, out var v) ? v
+        : throw Bad($"is corrupt: pickle memo {key} missing");
 
     private List<object?> AsList(object? v) => v as List<object?> ?? throw Bad("is corrupt: APPEND to a non-list");
-    private OrderedDictionary<object, object?> AsDict(object? v) => v as OrderedDictionary<object, object?> ?? throw Bad("is corrupt: SETITEM on a non-dict");
-    private HashSet<object?> AsSet(object? v) => v as HashSet<object?> ?? throw Bad("is corrupt: ADDITEMS on a non-set");
+    private OrderedDictionary<object, object?> AsDict(object? v) => v as OrderedDictionary<object, object?>
+        ?? throw Bad("is corrupt: SETITEM on a non-dict");
+    private HashSet<object?> AsSet(object? v) => v as HashSet<object?>
+        ?? throw Bad("is corrupt: ADDITEMS on a non-set");
     private object?[] AsTuple(object? v) => v as object?[] ?? throw Bad("is corrupt: arguments are not a tuple");
     private string AsString(object? v) => v as string ?? throw Bad("is corrupt: global name is not a string");
 
@@ -218,7 +230,8 @@ internal sealed class Unpickler(byte[] data, int start, string source, Func<obje
         return s.TrimEnd('\r');
     }
 
-    private CheckpointException Truncated() => Bad("is truncated: the pickle ends before its STOP opcode; download or copy it again");
+    private CheckpointException Truncated() => Bad("is truncated: the pickle ends before its STOP opcode; download " +
+        "or copy it again");
 
     private CheckpointException Bad(string what) => new($"checkpoint '{source}' {what}");
 }

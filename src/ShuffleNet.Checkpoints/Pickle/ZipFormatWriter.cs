@@ -18,7 +18,8 @@ internal static class ZipFormatWriter
         void Add(string name, byte[] data)
         {
             long offset = output.Position;
-            if (offset + data.LongLength > uint.MaxValue - 1) throw new IOException("checkpoint larger than 4 GB (zip64) is not supported");
+            if (offset + data.LongLength > uint.MaxValue - 1) throw new IOException("checkpoint larger than 4 GB " +
+                "(zip64) is not supported");
             var nameBytes = Encoding.UTF8.GetBytes(name);
             long start = offset + 30 + nameBytes.Length + 4;
             int padding = (int)((Alignment - start % Alignment) % Alignment);
@@ -28,7 +29,8 @@ internal static class ZipFormatWriter
             BinaryPrimitives.WriteUInt32LittleEndian(h, 0x04034b50);
             BinaryPrimitives.WriteUInt16LittleEndian(h[4..], 20);          // version needed
             BinaryPrimitives.WriteUInt16LittleEndian(h[8..], 0);           // stored
-            BinaryPrimitives.WriteUInt16LittleEndian(h[12..], 0x21);       // DOS date 1980-01-01, fixed for reproducible files
+            // DOS date 1980-01-01, fixed for reproducible files
+            BinaryPrimitives.WriteUInt16LittleEndian(h[12..], 0x21);
             BinaryPrimitives.WriteUInt32LittleEndian(h[14..], crc);
             BinaryPrimitives.WriteUInt32LittleEndian(h[18..], (uint)data.Length);
             BinaryPrimitives.WriteUInt32LittleEndian(h[22..], (uint)data.Length);

@@ -17,7 +17,9 @@ internal sealed record OpenedModel(IInferenceBackend Backend) : IDisposable
     public void Dispose() => Backend.Dispose();
 }
 
-/// <summary>Builds the backends the commands can run on: TorchSharp, or ONNX Runtime on our export or on any ONNX file.</summary>
+/// <summary>
+/// Builds the backends the commands can run on: TorchSharp, or ONNX Runtime on our export or on any ONNX file.
+/// </summary>
 internal static class Backends
 {
     /// <summary>The help text of <c>--backend</c> where a verb runs one model.</summary>
@@ -32,7 +34,7 @@ internal static class Backends
     /// Inference threads and loader workers for a verb that decodes while it infers (<c>predict</c>, <c>test</c>).
     /// ONNX Runtime's threads sleep when idle (spinning off), so both sides take every core. libtorch's OpenMP
     /// threads spin at every operator's barrier: on cores shared with the workers they wait out the workers' time
-    /// slices, which made batched predict 3-5x slower on 2 cores (benchmarks/predict/results.md); so torch gets half
+    /// slices, which made batched predict several times slower (benchmarks/predict/results.md); so torch gets half
     /// the cores (or <paramref name="threads"/>) and the workers the rest.
     /// </summary>
     public static (int Inference, int Workers) SplitCores(Backend backend, int? threads)
@@ -69,7 +71,8 @@ internal static class Backends
         var backend = Choose(chosen, path);
         var target = Devices.Parse(device);
         if (backend == Backend.Ort && target.type != TorchSharp.DeviceType.CPU)
-            throw new ArgumentException($"--device {device}: the ONNX Runtime backend of this build runs on the CPU; use --backend torch for CUDA");
+            throw new ArgumentException($"--device {device}: the ONNX Runtime backend of this build runs on the CPU; " +
+                "use --backend torch for CUDA");
         if (IsOnnx(path))
             return new OpenedModel(new OrtBackend(OrtClassifier.Open(path, new OrtOptions { Threads = threads })));
         var checkpoint = CheckpointFile.Load(path);
@@ -82,7 +85,8 @@ internal static class Backends
         return new OpenedModel(OrtExport(checkpoint, path, ExportOptions.StemImageSize, threads));
     }
 
-    public static IInferenceBackend Torch(ImageClassifier model, int imageSize, int threads, TorchSharp.torch.Device? device = null)
+    public static IInferenceBackend Torch(ImageClassifier model, int imageSize, int threads,
+        TorchSharp.torch.Device? device = null)
     {
         TorchSharp.torch.set_num_threads(threads);
         return new TorchBackend(new TorchClassifier(model, imageSize, device));
@@ -99,7 +103,8 @@ internal static class Backends
             new ExportOptions { ImageSize = imageSize }));
 
     public static IInferenceBackend OrtFile(string path, int imageSize, int threads, bool sharedPool = false) =>
-        new OrtBackend(OrtClassifier.Open(path, new OrtOptions { Threads = threads, ImageSize = imageSize, SharedThreadPool = sharedPool }));
+        new OrtBackend(OrtClassifier.Open(path, new OrtOptions { Threads = threads, ImageSize = imageSize,
+            SharedThreadPool = sharedPool }));
 
     private sealed class TorchBackend(TorchClassifier c) : IInferenceBackend
     {

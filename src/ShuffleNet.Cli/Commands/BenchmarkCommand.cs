@@ -3,7 +3,6 @@ using ShuffleNet.Analysis;
 using ShuffleNet.Checkpoints;
 using ShuffleNet.Inference;
 using ShuffleNet.Models;
-using ShuffleNet.Onnx.Export;
 using ShuffleNet.Onnx.Runtime;
 using ShuffleNet.Platform;
 using ShuffleNet.Serving;
@@ -12,8 +11,9 @@ using Spectre.Console;
 namespace ShuffleNet.Cli.Commands;
 
 /// <summary>
-/// <c>shufflenet benchmark</c>: latency (median, p90) and throughput per batch size, the paper's direct metric. Every case
-/// (each backend, each <c>--onnx</c> file) is timed interleaved in one run, so their ratios survive a noisy machine.
+/// <c>shufflenet benchmark</c>: latency (median, p90) and throughput per batch size, the paper's direct metric. Every
+/// case (each backend, each <c>--onnx</c> file) is timed interleaved in one run, so their ratios survive a noisy
+/// machine.
 /// </summary>
 internal static class BenchmarkCommand
 {
@@ -21,20 +21,25 @@ internal static class BenchmarkCommand
     {
         var arch = Options.Arch("Width to time with fresh weights (default 1.0x) when no --checkpoint is given.");
         var checkpoint = Options.Checkpoint(onnx: true);
-        var onnx = new Option<string[]>("--onnx") { Description = "ONNX file(s) to time in ONNX Runtime (e.g. a PyTorch export, to compare with ours).", AllowMultipleArgumentsPerToken = true };
+        var onnx = new Option<string[]>("--onnx") { Description = "ONNX file(s) to time in ONNX Runtime (e.g. a " +
+            "PyTorch export, to compare with ours).", AllowMultipleArgumentsPerToken = true };
         var backend = Options.BackendList("torch, ort, or both (torch,ort) for the --arch/--checkpoint model; " +
                                           "none with --onnx alone (default torch; ort for an .onnx --checkpoint).");
         var batch = Options.Batch("Comma-separated batch sizes.", [1, 8, 32], several: true);
         var threads = Options.Threads("Threads for each backend.");
         var warmup = Options.Warmup(10, "Untimed calls per case and batch size.");
         var iterations = Options.Iterations(50, "Timed calls per case and batch size.");
-        // ONNX Runtime's own default, as a user of its tools (and the peer figures in the ONNX issue) would time a model:
-        // the fastest setting when the model has the cores to itself, which is what this command measures
-        var spin = new Option<bool>("--spin") { Description = "Let ONNX Runtime's threads spin between ops within a call (its own default). --spin false makes them sleep: slower on an idle machine, faster when other processes share the cores.", DefaultValueFactory = _ => true };
-        var size = new Option<int>("--image-size") { Description = "Input height and width.", DefaultValueFactory = _ => 224 };
+        // ONNX Runtime's own default, as a user of its tools (and the peer figures in the ONNX issue) would time a
+        // model: the fastest setting when the model has the cores to itself, which is what this command measures
+        var spin = new Option<bool>("--spin") { Description = "Let ONNX Runtime's threads spin between ops within a " +
+            "call (its own default). --spin false makes them sleep: slower on an idle machine, faster when other " +
+            "processes share the cores.", DefaultValueFactory = _ => true };
+        var size = new Option<int>("--image-size") { Description = "Input height and width.",
+            DefaultValueFactory = _ => 224 };
         var device = Options.Device();
         var json = Options.Json();
-        var command = new Command("benchmark", "Time inference per batch size: TorchSharp, our ONNX export in ONNX Runtime, or any ONNX file.")
+        var command = new Command("benchmark", "Time inference per batch size: TorchSharp, our ONNX export in ONNX " +
+            "Runtime, or any ONNX file.")
         {
             arch, checkpoint, onnx, backend, batch, threads, warmup, iterations, spin, size, device, json,
         };
@@ -59,8 +64,10 @@ internal static class BenchmarkCommand
                 var target = Devices.Parse(r.GetValue(device)!);
                 bool anyOrt = backends.Contains(Backend.Ort) || onnxFiles.Count > 0;
                 if (target.type != TorchSharp.DeviceType.CPU && anyOrt)
-                    throw new ArgumentException("the ONNX Runtime cases of this build run on the CPU; time CUDA with --backend torch alone");
-                // every ONNX Runtime case on one pool: a pool of its own, spinning after its call, would slow the next case
+                    throw new ArgumentException("the ONNX Runtime cases of this build run on the CPU; time CUDA with " +
+                        "--backend torch alone");
+                // every ONNX Runtime case on one pool: a pool of its own, spinning after its call, would slow the next
+                // case
                 if (anyOrt) OrtThreads.ShareOnePool(n, r.GetValue(spin));
                 Width? width = null;
                 if (backends.Count > 0)
@@ -75,7 +82,8 @@ internal static class BenchmarkCommand
                             : ($"ort (our export) {name}",
                                 Backends.OrtExport(ckpt, source, imageSize, n, sharedPool: true)));
                 }
-                foreach (var f in onnxFiles) cases.Add(($"ort {Path.GetFileName(f)}", Backends.OrtFile(f, imageSize, n, sharedPool: true)));
+                foreach (var f in onnxFiles) cases.Add(($"ort {Path.GetFileName(f)}", Backends.OrtFile(f, imageSize, n,
+                    sharedPool: true)));
 
                 var bench = new LatencyBenchmark { Warmup = r.GetValue(warmup), Iterations = r.GetValue(iterations) };
                 var results = new List<LatencyResult>();
@@ -83,7 +91,8 @@ internal static class BenchmarkCommand
                 {
                     var input = RandomInput(bs * cases[0].Backend.ImageSize);
                     var outputs = cases.Select(c => new float[bs * c.Backend.NumClasses]).ToArray();
-                    results.AddRange(bench.MeasureInterleaved(bs, cases.Select((c, i) => (c.Name, (Action)(() => c.Backend.Run(input, bs, outputs[i])))).ToList()));
+                    results.AddRange(bench.MeasureInterleaved(bs, cases.Select((c, i) => (c.Name,
+                        (Action)(() => c.Backend.Run(input, bs, outputs[i])))).ToList()));
                 }
                 Report(results, width ?? Width.X1_0, imageSize, n, r.GetValue(spin), r.GetValue(json));
             }
@@ -118,19 +127,24 @@ internal static class BenchmarkCommand
         return x;
     }
 
-    private static void Report(List<LatencyResult> results, Width width, int imageSize, int threads, bool spin, bool json)
+    private static void Report(List<LatencyResult> results, Width width, int imageSize, int threads, bool spin,
+        bool json)
     {
         // 2 FLOPs per multiply-add, the figure peak GFLOP/s are quoted in
         double gflopPerImage = 2.0 * ModelComplexity.Of(width, imageSize).ConvFcMacs / 1e9;
         if (json)
         {
-            Common.PrintJson(new { Threads = threads, OrtSpinning = spin, ImageSize = imageSize, Allocator = Allocator.Mode, GflopPerImage = gflopPerImage, Results = results });
+            Common.PrintJson(new { Threads = threads, OrtSpinning = spin, ImageSize = imageSize,
+                Allocator = Allocator.Mode, GflopPerImage = gflopPerImage, Results = results });
             return;
         }
         var table = new Table().AddColumns("case", "batch", "median ms", "p90 ms", "min ms", "img/s", "GFLOP/s");
         foreach (var x in results)
-            table.AddRow(Markup.Escape(x.Name), x.Batch.ToString(), $"{x.MedianMs:F2}", $"{x.P90Ms:F2}", $"{x.MinMs:F2}", $"{x.ImagesPerSecond:F0}", $"{x.ImagesPerSecond * gflopPerImage:F0}");
+            table.AddRow(Markup.Escape(x.Name), x.Batch.ToString(), $"{x.MedianMs:F2}", $"{x.P90Ms:F2}",
+                $"{x.MinMs:F2}", $"{x.ImagesPerSecond:F0}", $"{x.ImagesPerSecond * gflopPerImage:F0}");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"{threads} threads (ONNX Runtime spinning {(spin ? "on" : "off")}), {imageSize}x{imageSize}, allocator: {Markup.Escape(Allocator.Mode)}; GFLOP/s counts {gflopPerImage:F3} GFLOP per image ({ShuffleNetV2Layout.Name(width)} conv+fc, 2 per multiply-add)");
+        AnsiConsole.MarkupLine($"{threads} threads (ONNX Runtime spinning {(spin ? "on" : "off")}), " +
+            $"{imageSize}x{imageSize}, allocator: {Markup.Escape(Allocator.Mode)}; GFLOP/s counts {gflopPerImage:F3} " +
+            $"GFLOP per image ({ShuffleNetV2Layout.Name(width)} conv+fc, 2 per multiply-add)");
     }
 }

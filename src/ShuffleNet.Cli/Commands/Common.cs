@@ -23,8 +23,10 @@ internal static class Common
             return CheckpointResolver.Resolve(nameOrPath, zoo);
         }
         var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        return stderr.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new DownloadedColumn(), new TransferSpeedColumn())
-            .Start(ctx => CheckpointResolver.Resolve(nameOrPath, zoo, new TaskProgress(ctx.AddTask(Markup.Escape(entry.Name), maxValue: 1))));
+        return stderr.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new DownloadedColumn(),
+            new TransferSpeedColumn())
+            .Start(ctx => CheckpointResolver.Resolve(nameOrPath, zoo,
+                new TaskProgress(ctx.AddTask(Markup.Escape(entry.Name), maxValue: 1))));
     }
 
     /// <summary>
@@ -38,7 +40,10 @@ internal static class Common
         return resize is { } r ? own with { Resize = r } : own;
     }
 
-    /// <summary>Moves a Spectre progress task as bytes arrive (synchronously: <see cref="Progress{T}"/> would post to the thread pool).</summary>
+    /// <summary>
+    /// Moves a Spectre progress task as bytes arrive (synchronously: <see cref="Progress{T}"/> would post to the thread
+    /// pool).
+    /// </summary>
     private sealed class TaskProgress(ProgressTask task) : IProgress<(long Done, long? Total)>
     {
         public void Report((long Done, long? Total) value)

@@ -23,7 +23,8 @@ internal static class ConvertCommand
             DefaultValueFactory = _ => CheckpointLayout.Mmpretrain,
         };
         var json = Options.Json();
-        var command = new Command("convert", "Convert a ShuffleNet V2 checkpoint between mmpretrain and torchvision layouts (written atomically).")
+        var command = new Command("convert", "Convert a ShuffleNet V2 checkpoint between mmpretrain and torchvision " +
+            "layouts (written atomically).")
         {
             checkpoint, output, to, json,
         };

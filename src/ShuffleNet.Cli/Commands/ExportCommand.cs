@@ -5,9 +5,10 @@ using ShuffleNet.Onnx.Export;
 namespace ShuffleNet.Cli.Commands;
 
 /// <summary>
-/// <c>shufflenet export</c>: a checkpoint to ONNX (BatchNorm folded, channel shuffles folded into weight order), class names
-/// in the model's metadata, written atomically. Needs no TorchSharp: the weights go from the file to the graph directly.
-/// The stem, and so the input (<c>[N, 3, 224, 224]</c> or Fashion-MNIST's <c>[N, 1, 28, 28]</c>), is the checkpoint's.
+/// <c>shufflenet export</c>: a checkpoint to ONNX (BatchNorm folded, channel shuffles folded into weight order), class
+/// names in the model's metadata, written atomically. Needs no TorchSharp: the weights go from the file to the graph
+/// directly. The stem, and so the input (<c>[N, 3, 224, 224]</c> or Fashion-MNIST's <c>[N, 1, 28, 28]</c>), is the
+/// checkpoint's.
 /// </summary>
 internal static class ExportCommand
 {
@@ -15,11 +16,14 @@ internal static class ExportCommand
     {
         var checkpoint = Options.Checkpoint(required: true);
         var output = Options.Output("The .onnx file to write.");
-        var opset = new Option<int>("--opset") { Description = $"ONNX opset, {ExportOptions.DefaultOpset} to {OnnxExporter.MaxOpset}.", DefaultValueFactory = _ => ExportOptions.DefaultOpset };
+        var opset = new Option<int>("--opset") { Description = $"ONNX opset, {ExportOptions.DefaultOpset} to " +
+            $"{OnnxExporter.MaxOpset}.", DefaultValueFactory = _ => ExportOptions.DefaultOpset };
         var batch = Options.Batch("A fixed batch size, or 'dynamic' (the default).", [], dynamic: true);
         var arch = Options.Arch("Expected width; the checkpoint must match it (default: inferred).");
         var json = Options.Json();
-        var command = new Command("export", "Export a ShuffleNet V2 checkpoint to ONNX, optimised for ONNX Runtime.") { checkpoint, output, opset, batch, arch, json };
+        var command = new Command("export",
+            "Export a ShuffleNet V2 checkpoint to ONNX, optimised for ONNX Runtime.") { checkpoint, output, opset,
+            batch, arch, json };
         command.SetAction(r => Common.Run(() =>
         {
             var path = Common.ResolveCheckpoint(r.GetValue(checkpoint)!);

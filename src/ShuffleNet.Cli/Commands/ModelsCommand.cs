@@ -5,13 +5,16 @@ using Spectre.Console;
 
 namespace ShuffleNet.Cli.Commands;
 
-/// <summary><c>shufflenet models</c>: the known checkpoints, their published accuracy, and which are in the cache.</summary>
+/// <summary>
+/// <c>shufflenet models</c>: the known checkpoints, their published accuracy, and which are in the cache.
+/// </summary>
 internal static class ModelsCommand
 {
     public static Command Create()
     {
         var json = Options.Json();
-        var command = new Command("models", "List the pretrained checkpoints --checkpoint accepts by name: source, accuracy, size, and whether cached.")
+        var command = new Command("models", "List the pretrained checkpoints --checkpoint accepts by name: source, " +
+            "accuracy, size, and whether cached.")
         {
             json,
         };
@@ -59,12 +62,14 @@ internal static class ModelsCommand
         var table = new Table().AddColumn(new TableColumn("name").NoWrap())
             .AddColumns("source", "arch", "top-1", "top-5", "resize/crop", "MiB", "cached");
         foreach (var (e, _, bytes) in rows)
-            table.AddRow(Markup.Escape(e.Name), e.Source, ShuffleNetV2Layout.Name(e.Width), Percent(e.Top1), Percent(e.Top5),
+            table.AddRow(Markup.Escape(e.Name), e.Source, ShuffleNetV2Layout.Name(e.Width), Percent(e.Top1),
+                Percent(e.Top5),
                 $"{e.Preprocessing.Resize}/{e.Preprocessing.Crop}",
                 bytes is { } b ? $"{b / 1048576.0:F1}" : e.PublishedMebibytes is { } mib ? $"{mib:F1}" : "?",
                 bytes is null ? "no" : "[green]yes[/]");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"cache: {Markup.Escape(zoo.CacheDirectory)} (set SHUFFLENET_CACHE to move it); use a name with --checkpoint");
+        AnsiConsole.MarkupLine($"cache: {Markup.Escape(zoo.CacheDirectory)} (set SHUFFLENET_CACHE to move it); use a " +
+            "name with --checkpoint");
         return 0;
     }
 

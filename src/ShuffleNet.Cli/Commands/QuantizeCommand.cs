@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using ShuffleNet.Checkpoints;
-using ShuffleNet.Models;
 using ShuffleNet.Onnx.Export;
 using ShuffleNet.Onnx.Quantization;
 using ShuffleNet.Onnx.Runtime;
@@ -22,36 +21,49 @@ internal static class QuantizeCommand
         var output = Options.Output("The int8 .onnx file to write.");
         var calibration = new Option<string>("--calibration")
         {
-            Description = "'fashion-mnist' (calibrate on training images, gate on the 10,000 test images) or an image " +
+            Description = "'fashion-mnist' (calibrate on training images, gate on the 10,000 test images) or an " +
+                "image " +
                           "folder (calibrate on random crops of its images, gate on their center crops).",
             Required = true,
         };
-        var images = Options.AtLeast(1, new Option<int>("--images") { Description = "Calibration images.", DefaultValueFactory = _ => 256 });
-        var gateImages = Options.AtLeast(1, new Option<int>("--gate-images") { Description = "Held-out images the gate evaluates.", DefaultValueFactory = _ => 10_000 });
+        var images = Options.AtLeast(1, new Option<int>("--images") { Description = "Calibration images.",
+            DefaultValueFactory = _ => 256 });
+        var gateImages = Options.AtLeast(1, new Option<int>("--gate-images") { Description = "Held-out images the " +
+            "gate evaluates.", DefaultValueFactory = _ => 10_000 });
         var keepFp32 = new Option<string[]>("--keep-fp32")
         {
-            Description = "Layers left in float32: first (the stem conv and max-pool), last (pooling and classifier), or both.",
+            Description = "Layers left in float32: first (the stem conv and max-pool), last (pooling and " +
+                "classifier), or both.",
             AllowMultipleArgumentsPerToken = true,
             CustomParser = r =>
             {
-                var parts = r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
-                foreach (var p in parts.Where(p => p is not ("first" or "last"))) r.AddError($"--keep-fp32 '{p}' is not known; use first, last or first,last");
+                var parts = r.Tokens.SelectMany(t => t.Value.Split(',',
+                    StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+                foreach (var p in parts.Where(p => p is not ("first"
+                    or "last"))) r.AddError($"--keep-fp32 '{p}' is not known; use first, last or first,last");
                 return parts;
             },
         };
-        var perChannel = new Option<bool>("--per-channel") { Description = "One weight scale per output channel (false: one per conv).", DefaultValueFactory = _ => true };
-        var method = new Option<CalibrationMethod>("--method") { Description = "Activation ranges: MinMax, or Percentile (clips outliers).", DefaultValueFactory = _ => CalibrationMethod.MinMax };
-        var minAgreement = new Option<double>("--min-agreement") { Description = "Gate: least top-1 agreement with fp32 (0-1).", DefaultValueFactory = _ => new GateOptions().MinAgreement };
-        var maxDrop = new Option<double>("--max-accuracy-drop") { Description = "Gate: most top-1 accuracy lost, in points (where labels exist).", DefaultValueFactory = _ => new GateOptions().MaxAccuracyDrop };
-        var minSpeedup = new Option<double>("--min-speedup") { Description = "Gate: least speed-up over fp32 at every batch size timed.", DefaultValueFactory = _ => new GateOptions().MinSpeedup };
+        var perChannel = new Option<bool>("--per-channel") { Description = "One weight scale per output channel " +
+            "(false: one per conv).", DefaultValueFactory = _ => true };
+        var method = new Option<CalibrationMethod>("--method") { Description = "Activation ranges: MinMax, or " +
+            "Percentile (clips outliers).", DefaultValueFactory = _ => CalibrationMethod.MinMax };
+        var minAgreement = new Option<double>("--min-agreement") { Description = "Gate: least top-1 agreement with " +
+            "fp32 (0-1).", DefaultValueFactory = _ => new GateOptions().MinAgreement };
+        var maxDrop = new Option<double>("--max-accuracy-drop") { Description = "Gate: most top-1 accuracy lost, in " +
+            "points (where labels exist).", DefaultValueFactory = _ => new GateOptions().MaxAccuracyDrop };
+        var minSpeedup = new Option<double>("--min-speedup") { Description = "Gate: least speed-up over fp32 at " +
+            "every batch size timed.", DefaultValueFactory = _ => new GateOptions().MinSpeedup };
         var batch = Options.Batch("Batch sizes the gate times fp32 and int8 at, interleaved.", [1, 32], several: true);
         var force = new Option<bool>("--force") { Description = "Write the model even if the gate refuses it." };
         var threads = Options.Threads();
         var seed = Options.Seed("Seed of the calibration sample and crops.");
         var json = Options.Json();
-        var command = new Command("quantize", "Quantize a checkpoint to an int8 ONNX model, calibrated and checked against fp32 for accuracy and speed.")
+        var command = new Command("quantize", "Quantize a checkpoint to an int8 ONNX model, calibrated and checked " +
+            "against fp32 for accuracy and speed.")
         {
-            checkpoint, output, calibration, images, gateImages, keepFp32, perChannel, method, minAgreement, maxDrop, minSpeedup, batch,
+            checkpoint, output, calibration, images, gateImages, keepFp32, perChannel, method, minAgreement, maxDrop,
+                minSpeedup, batch,
             force, threads, seed, json,
         };
         command.SetAction(r => Common.Run(() =>
@@ -59,17 +71,21 @@ internal static class QuantizeCommand
             var keep = r.GetValue(keepFp32) ?? [];
             var gate = new GateOptions
             {
-                MinAgreement = r.GetValue(minAgreement), MaxAccuracyDrop = r.GetValue(maxDrop), MinSpeedup = r.GetValue(minSpeedup),
+                MinAgreement = r.GetValue(minAgreement), MaxAccuracyDrop = r.GetValue(maxDrop),
+                    MinSpeedup = r.GetValue(minSpeedup),
                 SpeedBatches = r.GetValue(batch)!,
             };
-            return Execute(Common.ResolveCheckpoint(r.GetValue(checkpoint)!), r.GetValue(output)!, r.GetValue(calibration)!,
-                r.GetValue(images), r.GetValue(gateImages), keep.Contains("first"), keep.Contains("last"), r.GetValue(perChannel),
+            return Execute(Common.ResolveCheckpoint(r.GetValue(checkpoint)!), r.GetValue(output)!,
+                r.GetValue(calibration)!,
+                r.GetValue(images), r.GetValue(gateImages), keep.Contains("first"), keep.Contains("last"),
+                    r.GetValue(perChannel),
                 r.GetValue(method), gate, r.GetValue(force), r.GetValue(threads), r.GetValue(seed), r.GetValue(json));
         }));
         return command;
     }
 
-    private static int Execute(string path, string output, string calibrationSpec, int images, int gateImages, bool keepFirst, bool keepLast,
+    private static int Execute(string path, string output, string calibrationSpec, int images, int gateImages,
+        bool keepFirst, bool keepLast,
         bool perChannel, CalibrationMethod method, GateOptions gate, bool force, int threads, int seed, bool json)
     {
         // fail before the minutes of calibration, not after
@@ -87,7 +103,8 @@ internal static class QuantizeCommand
         };
         var data = QuantizeData.Load(calibrationSpec, stem.InChannels, ckpt.Classes, images, gateImages, seed);
 
-        // one pool for every session, spinning as ONNX Runtime does by default: the gate times fp32 and int8 like for like
+        // one pool for every session, spinning as ONNX Runtime does by default: the gate times fp32 and int8 like for
+        // like
         OrtThreads.ShareOnePool(threads, allowSpinning: true);
         var ort = new OrtOptions { SharedThreadPool = true, ImageSize = stem.ImageSize };
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -113,33 +130,41 @@ internal static class QuantizeCommand
         return 1;
     }
 
-    private static void Print(bool json, string path, string output, Width width, QuantizeData data, int images, double seconds,
+    private static void Print(bool json, string path, string output, Width width, QuantizeData data, int images,
+        double seconds,
         QuantizeOptions o, GateReport report, bool written)
     {
-        var speed = report.Speed.Select(s => new { s.Batch, Fp32Ms = Math.Round(s.Fp32.MedianMs, 3), Int8Ms = Math.Round(s.Int8.MedianMs, 3), Speedup = Math.Round(s.Speedup, 3) }).ToList();
+        var speed = report.Speed.Select(s => new { s.Batch, Fp32Ms = Math.Round(s.Fp32.MedianMs, 3),
+            Int8Ms = Math.Round(s.Int8.MedianMs, 3), Speedup = Math.Round(s.Speedup, 3) }).ToList();
         if (json)
         {
             Common.PrintJson(new
             {
                 Checkpoint = path, Output = output, Written = written, Arch = ShuffleNetV2Layout.Name(width),
-                Calibration = new { Source = data.Source, Images = images, Method = o.Method, Seconds = Math.Round(seconds, 2) },
+                Calibration = new { Source = data.Source, Images = images, Method = o.Method,
+                    Seconds = Math.Round(seconds, 2) },
                 Options = new { o.PerChannel, o.KeepStemFp32, o.KeepHeadFp32, Activations = o.Activations },
                 Gate = new
                 {
-                    report.Images, Agreement = Math.Round(report.Agreement, 5), Fp32Accuracy = Round(report.Fp32Accuracy), Int8Accuracy = Round(report.Int8Accuracy),
+                    report.Images, Agreement = Math.Round(report.Agreement, 5),
+                        Fp32Accuracy = Round(report.Fp32Accuracy), Int8Accuracy = Round(report.Int8Accuracy),
                     Speed = speed, report.Passed, report.Failures,
                 },
             });
             return;
         }
-        AnsiConsole.MarkupLine($"calibrated ShuffleNetV2 {ShuffleNetV2Layout.Name(width)} on {images} images from {Markup.Escape(data.Source)} ({o.Method}, {seconds:F1} s)");
-        AnsiConsole.MarkupLine($"gate on {report.Images:N0} held-out images: top-1 agreement with fp32 [bold]{report.Agreement:P2}[/]" +
-            (report.Fp32Accuracy is { } f ? $", top-1 fp32 [bold]{f:F2}%[/], int8 [bold]{report.Int8Accuracy:F2}%[/]" : ""));
+        AnsiConsole.MarkupLine($"calibrated ShuffleNetV2 {ShuffleNetV2Layout.Name(width)} on {images} images from " +
+            $"{Markup.Escape(data.Source)} ({o.Method}, {seconds:F1} s)");
+        AnsiConsole.MarkupLine($"gate on {report.Images:N0} held-out images: top-1 agreement with fp32 " +
+            $"[bold]{report.Agreement:P2}[/]" +
+            (report.Fp32Accuracy is { } f ? $", top-1 fp32 [bold]{f:F2}%[/], int8 " +
+                $"[bold]{report.Int8Accuracy:F2}%[/]" : ""));
         var table = new Table().AddColumns("batch", "fp32 ms", "int8 ms", "speed-up");
         foreach (var s in speed) table.AddRow(Inv(s.Batch), $"{s.Fp32Ms:F2}", $"{s.Int8Ms:F2}", $"{s.Speedup:F2}x");
         if (speed.Count > 0) AnsiConsole.Write(table);
         foreach (var failure in report.Failures) AnsiConsole.MarkupLine($"[red]refused:[/] {Markup.Escape(failure)}");
-        if (written) AnsiConsole.MarkupLine($"wrote {Markup.Escape(output)} ({new FileInfo(output).Length / 1e6:F1} MB)");
+        if (written) AnsiConsole.MarkupLine($"wrote {Markup.Escape(output)} ({new FileInfo(output).Length / 1e6:F1} " +
+            "MB)");
     }
 
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 3) : null;

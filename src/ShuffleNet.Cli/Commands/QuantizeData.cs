@@ -21,33 +21,41 @@ internal sealed record QuantizeData(List<ImageBatch> Calibration, IEnumerable<Im
 {
     private const int BatchSize = 32;
 
-    public static QuantizeData Load(string spec, int inChannels, IReadOnlyList<string>? classes, int calibrationImages, int heldOutImages, int seed)
+    public static QuantizeData Load(string spec, int inChannels, IReadOnlyList<string>? classes, int calibrationImages,
+        int heldOutImages, int seed)
     {
         var root = spec is "fashion-mnist" or "fashion_mnist" ? IdxDataset.FashionMnistDefaultDir : spec;
-        bool idx = File.Exists(Path.Combine(root, "t10k-images-idx3-ubyte.gz")) || File.Exists(Path.Combine(root, "t10k-images-idx3-ubyte"));
+        bool idx = File.Exists(Path.Combine(root, "t10k-images-idx3-ubyte.gz")) || File.Exists(Path.Combine(root,
+            "t10k-images-idx3-ubyte"));
         if (idx || !Directory.Exists(root))
         {
             if (inChannels != 1)
-                throw new ArgumentException($"--calibration {spec}: Fashion-MNIST is grayscale, the model takes {inChannels}-channel images; give an image folder");
+                throw new ArgumentException($"--calibration {spec}: Fashion-MNIST is grayscale, the model takes " +
+                    $"{inChannels}-channel images; give an image folder");
             // shuffled, not augmented
             var train = TrainData.FashionMnist(root, train: true, BatchSize, seed,
                 Presets.FashionMnistTrain(pad: 0, flip: false));
             var test = TrainData.FashionMnist(root, train: false, BatchSize);
-            return new QuantizeData(Take(train.Epoch(0), calibrationImages).ToList(), Take(test.Epoch(0), heldOutImages), $"Fashion-MNIST in {root}");
+            return new QuantizeData(Take(train.Epoch(0), calibrationImages).ToList(), Take(test.Epoch(0),
+                heldOutImages), $"Fashion-MNIST in {root}");
         }
         return Folder(root, inChannels, classes, calibrationImages, heldOutImages, seed);
     }
 
-    private static QuantizeData Folder(string root, int inChannels, IReadOnlyList<string>? classes, int calibrationImages, int heldOutImages, int seed)
+    private static QuantizeData Folder(string root, int inChannels, IReadOnlyList<string>? classes,
+        int calibrationImages, int heldOutImages, int seed)
     {
         var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Where(f => ImageFolderDataset.DefaultExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToArray();
+            .Where(f => ImageFolderDataset.DefaultExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .Order(StringComparer.Ordinal).ToArray();
         if (files.Length == 0)
-            throw new ArgumentException($"--calibration '{root}' holds no images ({string.Join(" ", ImageFolderDataset.DefaultExtensions)})");
+            throw new ArgumentException($"--calibration '{root}' holds no images " +
+                $"({string.Join(" ", ImageFolderDataset.DefaultExtensions)})");
         // labels where the sub-folders are the model's classes (root/<class>/<image>, as `shufflenet test` reads them)
         var folders = Directory.GetDirectories(root).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         bool labelled = classes is not null && folders.Count > 0 && folders.SequenceEqual(classes);
-        int? Label(string file) => labelled ? folders.IndexOf(Path.GetRelativePath(root, file).Split(Path.DirectorySeparatorChar)[0]) : null;
+        int? Label(string file) => labelled ? folders.IndexOf(Path.GetRelativePath(root, file)
+            .Split(Path.DirectorySeparatorChar)[0]) : null;
 
         var order = files.ToArray();
         new Random(seed).Shuffle(order);

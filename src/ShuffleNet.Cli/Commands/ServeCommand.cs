@@ -29,14 +29,19 @@ internal static class ServeCommand
         var maxBatch = Named<int>("--max-batch", defaults.MaxBatch, "Most images per model run; 1 turns batching off.");
         var maxDelay = Named<double>("--max-delay-ms", defaults.MaxDelay.TotalMilliseconds,
             "Longest a batch waits for more images while others are still being decoded.");
-        var queue = Named<int>("--queue", defaults.QueueCapacity, "Most requests in hand at once; beyond it 503 with Retry-After.");
-        var maxBytes = Named<long>("--max-request-bytes", defaults.MaxRequestBytes, "Largest request body; beyond it 413.");
+        var queue = Named<int>("--queue", defaults.QueueCapacity,
+            "Most requests in hand at once; beyond it 503 with Retry-After.");
+        var maxBytes = Named<long>("--max-request-bytes", defaults.MaxRequestBytes,
+            "Largest request body; beyond it 413.");
         var maxPixels = Named<long>("--max-pixels", defaults.MaxPixels,
             "Most pixels of an image and of what preprocessing makes of it; beyond it 413.");
-        var maxImages = Named<int>("--max-images", defaults.MaxImagesPerRequest, "Most images in one multipart request.");
-        var decodeThreads = Named<int>("--decode-threads", defaults.DecodeThreads, "Images decoded and preprocessed at once.");
+        var maxImages = Named<int>("--max-images", defaults.MaxImagesPerRequest,
+            "Most images in one multipart request.");
+        var decodeThreads = Named<int>("--decode-threads", defaults.DecodeThreads,
+            "Images decoded and preprocessed at once.");
         var command = new Command("serve",
-            "Serve a model over HTTP: POST /v1/classify, /healthz, /readyz, /metrics, /openapi/v1.json and a page at /.")
+            "Serve a model over HTTP: POST /v1/classify, /healthz, /readyz, /metrics, /openapi/v1.json and a page at " +
+                "/.")
         {
             checkpoint, arch, backend, classes, threads, device,
             host, port, maxBatch, maxDelay, queue, maxBytes, maxPixels, maxImages, decodeThreads,
@@ -58,8 +63,10 @@ internal static class ServeCommand
             var names = r.GetValue(classes) is { } file ? ClassNames.Load(file) : null;
             var app = InferenceServer.Build(model.Backend, pipeline, names, options);
             app.Lifetime.ApplicationStarted.Register(() =>
-                Console.WriteLine($"serving {Path.GetFileName(path)} on {string.Join(", ", app.Urls)} (POST /v1/classify, page at /)"));
-            app.Lifetime.ApplicationStopping.Register(() => Console.WriteLine("stopping: finishing the requests in hand"));
+                Console.WriteLine($"serving {Path.GetFileName(path)} on {string.Join(", ", app.Urls)} (POST " +
+                    "/v1/classify, page at /)"));
+            app.Lifetime.ApplicationStopping.Register(() => Console.WriteLine("stopping: finishing the requests in " +
+                "hand"));
             app.Run();
             return 0;
         }));

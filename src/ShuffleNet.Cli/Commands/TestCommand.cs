@@ -85,7 +85,8 @@ internal static class TestCommand
         using var model = Backends.Open(checkpointPath, backend, null, inference, device);
         int numClasses = model.Backend.NumClasses;
         int skipped = 0;
-        var (source, root, images) = TestData(set, model.InChannels, checkpointPath, model.Backend.Classes, workers, s =>
+        var (source, root, images) = TestData(set, model.InChannels, checkpointPath, model.Backend.Classes, workers,
+            s =>
         {
             skipped++;
             Console.Error.WriteLine($"skipped: {s.Message}");
@@ -100,7 +101,8 @@ internal static class TestCommand
             throw new ArgumentException(
                 $"all {skipped:N0} images of '{root}' failed (see the lines above); nothing was evaluated");
         var classes = model.Backend.Classes ?? source.Classes;
-        var rows = result.PerClass.Select(c => c with { Name = c.Index < classes.Count ? classes[c.Index] : c.Name }).ToList();
+        var rows = result.PerClass.Select(c => c with { Name = c.Index < classes.Count ? classes[c.Index] : c.Name })
+            .ToList();
         var files = o.ReportDir is null ? null : EvaluationReport.Write(o.ReportDir, result, classes,
             images?.Invoke(), new ReportSubject(checkpointPath, root, engine));
         if (o.Json)

@@ -46,7 +46,9 @@ public sealed record ExportOptions
     /// </summary>
     public StemOptions? Stem { get; init; }
 
-    /// <summary>Class names in index order, stored as model metadata <c>classes</c> (newline-joined); null stores none.</summary>
+    /// <summary>
+    /// Class names in index order, stored as model metadata <c>classes</c> (newline-joined); null stores none.
+    /// </summary>
     public IReadOnlyList<string>? Classes { get; init; }
 
     /// <summary>Graph form; <see cref="ExportMode.Optimized"/> unless testing.</summary>

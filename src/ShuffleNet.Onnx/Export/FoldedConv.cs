@@ -61,12 +61,16 @@ internal sealed class FoldedConv
             b[p] = Bias[outOrder[p]];
             for (int q = 0; q < inOrder.Count; q++)
                 if (inOrder[q] >= 0)
-                    Array.Copy(Weight, (outOrder[p] * InPerGroup + inOrder[q]) * KernelArea, w, (p * inOrder.Count + q) * KernelArea, KernelArea);
+                    Array.Copy(Weight, (outOrder[p] * InPerGroup + inOrder[q]) * KernelArea, w, (p * inOrder.Count
+                        + q) * KernelArea, KernelArea);
         }
         return (w, b);
     }
 
-    /// <summary>Depthwise weights with channels permuted: physical channel <c>p</c> is logical <c>order[p]</c>; -1 is a zero channel.</summary>
+    /// <summary>
+    /// Depthwise weights with channels permuted: physical channel <c>p</c> is logical <c>order[p]</c>; -1 is a zero
+    /// channel.
+    /// </summary>
     public (float[] Weight, float[] Bias) PermutedDepthwise(IReadOnlyList<int> order)
     {
         var w = new float[order.Count * KernelArea];

@@ -69,7 +69,8 @@ internal sealed class NaiveGraphBuilder(StateDict sd, OnnxGraph g)
             new OnnxAttribute("group", Int: groups));
         var bnInputs = new[] { "weight", "bias", "running_mean", "running_var" }
             .Select(n => g.Constant($"{prefix}.bn.{n}", sd[$"{prefix}.bn.{n}"].ToFloat32(), wt.Shape[0]));
-        var bn = g.Add("BatchNormalization", [conv, .. bnInputs], new OnnxAttribute("epsilon", Float: FoldedConv.BatchNormEps));
+        var bn = g.Add("BatchNormalization", [conv, .. bnInputs], new OnnxAttribute("epsilon",
+            Float: FoldedConv.BatchNormEps));
         return relu ? g.Relu(bn) : bn;
     }
 }

@@ -29,7 +29,9 @@ public static class OnnxExporter
         Write(ExportToBytes(checkpoint, source, options), outputPath, [source]);
     }
 
-    /// <summary>Exports a bare state dict (see <see cref="ExportOptions.Stem"/>) to <paramref name="outputPath"/>.</summary>
+    /// <summary>
+    /// Exports a bare state dict (see <see cref="ExportOptions.Stem"/>) to <paramref name="outputPath"/>.
+    /// </summary>
     /// <exception cref="OnnxExportException">Invalid state dict or options, or the output cannot or must not be
     /// written.</exception>
     public static void Export(StateDict sd, string outputPath, ExportOptions? options = null)
@@ -59,17 +61,35 @@ public static class OnnxExporter
                                             "the Checkpoint with its meta.stem")
             : StemOptions.FromCheckpoint(Checkpoint.FromStateDict(sd), "state dict"));
 
+    /// <summary>
+    /// The width and class count of <paramref name="sd"/>, a classifier of <paramref name="inChannels"/>-channel
+    /// images, checked by <see cref="LayoutCheck"/>; an <see cref="OnnxExportException"/> names the first problem.
+    /// </summary>
+    internal static (Width Width, int NumClasses) ValidateLayout(StateDict sd, int inChannels)
+    {
+        if (TorchvisionKeyMap.IsTorchvision(sd.Keys))
+            throw new OnnxExportException("the state dict has torchvision keys ('stage2.…'); " +
+                                          "rename them with TorchvisionKeyMap.ToMmcls before exporting");
+        (Width Width, int? NumClasses) layout;
+        try { layout = LayoutCheck.Validate(sd, "state dict", inChannels: inChannels); }
+        catch (CheckpointException e) { throw new OnnxExportException(e.Message, e); }
+        return layout.NumClasses is { } numClasses ? (layout.Width, numClasses) : throw new OnnxExportException(
+            $"the ShuffleNet V2 {ShuffleNetV2Layout.Name(layout.Width)} state dict has no classifier head " +
+            "('head.fc.weight'); a headless backbone cannot be exported as a classifier");
+    }
+
     private static byte[] Build(StateDict sd, ExportOptions options, Func<StemOptions> recordedStem)
     {
         if (options.Opset < ExportOptions.DefaultOpset || options.Opset > MaxOpset)
-            throw new OnnxExportException($"opset {options.Opset} is not supported; use {ExportOptions.DefaultOpset} to {MaxOpset}");
+            throw new OnnxExportException($"opset {options.Opset} is not supported; use {ExportOptions.DefaultOpset} " +
+                $"to {MaxOpset}");
         if (options.Batch is <= 0)
             throw new OnnxExportException($"batch must be positive or dynamic (null), not {options.Batch}");
         if (options.ImageSize is < 0)
             throw new OnnxExportException($"image size {options.ImageSize} is not positive");
         // the layout first: a file that is not ShuffleNet V2 at all should say so, not that its stem is unknown
         int inChannels = options.Stem?.InChannels ?? ShuffleNetV2Layout.InferInChannels(sd) ?? 3;
-        var (width, numClasses) = StateDictCheck.Validate(sd, inChannels);
+        var (width, numClasses) = ValidateLayout(sd, inChannels);
         StemOptions stem;
         try { stem = options.Stem ?? recordedStem(); }
         catch (CheckpointException e) { throw new OnnxExportException(e.Message, e); }
@@ -77,7 +97,8 @@ public static class OnnxExporter
             throw new OnnxExportException($"{classes.Count} class names given for a head with {numClasses} classes");
 
         if (options.Classes?.FirstOrDefault(c => c.Contains('\n')) is { } bad)
-            throw new OnnxExportException($"class name '{bad.ReplaceLineEndings(" ")}' contains a line break; names are stored newline-joined");
+            throw new OnnxExportException($"class name '{bad.ReplaceLineEndings(" ")}' contains a line break; names " +
+                "are stored newline-joined");
 
         var graph = new OnnxGraph();
         if (options.Mode == ExportMode.Naive) new NaiveGraphBuilder(sd, graph).Build(width, numClasses, stem);

@@ -4,7 +4,8 @@ namespace ShuffleNet.Onnx.Export;
 internal sealed record OnnxAttribute(string Name, long? Int = null, long[]? Ints = null, float? Float = null);
 
 /// <summary>One ONNX node: operator, input and output value names, attributes.</summary>
-internal sealed record OnnxNode(string OpType, string Name, string[] Inputs, string[] Outputs, OnnxAttribute[] Attributes);
+internal sealed record OnnxNode(string OpType, string Name, string[] Inputs, string[] Outputs,
+    OnnxAttribute[] Attributes);
 
 /// <summary>
 /// A constant tensor of the graph: float32 or int64, or raw little-endian bytes of another ONNX data type
@@ -59,7 +60,10 @@ internal sealed class OnnxGraph
         return name;
     }
 
-    /// <summary>Adds an initializer of raw bytes of <paramref name="dataType"/> (<see cref="OnnxDataType"/>); empty dims make a scalar.</summary>
+    /// <summary>
+    /// Adds an initializer of raw bytes of <paramref name="dataType"/> (<see cref="OnnxDataType"/>); empty dims make a
+    /// scalar.
+    /// </summary>
     public string RawConstant(string hint, int dataType, byte[] raw, params long[] dims)
     {
         var name = $"{hint}_{_next++}";
@@ -67,8 +71,12 @@ internal sealed class OnnxGraph
         return name;
     }
 
-    /// <summary>Conv, with bias unless <paramref name="bias"/> is null; <paramref name="weight"/> is [O, I/groups, k, k], padding k/2.</summary>
-    public string Conv(string input, float[] weight, float[]? bias, int outChannels, int inPerGroup, int kernel, int stride, int groups, string hint)
+    /// <summary>
+    /// Conv, with bias unless <paramref name="bias"/> is null; <paramref name="weight"/> is [O, I/groups, k, k],
+    /// padding k/2.
+    /// </summary>
+    public string Conv(string input, float[] weight, float[]? bias, int outChannels, int inPerGroup, int kernel,
+        int stride, int groups, string hint)
     {
         var w = Constant(hint + "_w", weight, outChannels, inPerGroup, kernel, kernel);
         string[] inputs = bias is null ? [input, w] : [input, w, Constant(hint + "_b", bias, outChannels)];
@@ -95,10 +103,12 @@ internal sealed class OnnxGraph
 
     /// <summary>Split along channels into pieces of the given sizes (opset 13+: sizes as an input).</summary>
     public string[] SplitChannels(string input, long[] sizes) =>
-        sizes.Length == 1 ? [input] : AddMulti("Split", [input, Int64Constant("split", sizes)], sizes.Length, new OnnxAttribute("axis", Int: 1));
+        sizes.Length == 1 ? [input] : AddMulti("Split", [input, Int64Constant("split", sizes)], sizes.Length,
+            new OnnxAttribute("axis", Int: 1));
 
     /// <summary>GlobalAveragePool, Flatten and Gemm: [N, C, H, W] to [N, classes].</summary>
-    public string PoolAndLinear(string input, float[] fcWeight, float[] fcBias, int numClasses, int features, string output)
+    public string PoolAndLinear(string input, float[] fcWeight, float[] fcBias, int numClasses, int features,
+        string output)
     {
         var pooled = Add("GlobalAveragePool", [input]);
         var flat = Add("Flatten", [pooled], new OnnxAttribute("axis", Int: 1));

@@ -7,7 +7,8 @@ internal sealed record OnnxValue(string Name, params (long? Size, string? Param)
 
 /// <summary>
 /// Serialises an <see cref="OnnxGraph"/> as an ONNX <c>ModelProto</c> (field numbers from onnx/onnx.proto3), with one
-/// float32 input and one float32 output. Both writers use it: the ShuffleNet V2 exporter and <see cref="OnnxNetworkWriter"/>.
+/// float32 input and one float32 output. Both writers use it: the ShuffleNet V2 exporter and
+/// <c>Experiments.OnnxNetworkWriter</c>.
 /// </summary>
 internal static class OnnxModelWriter
 {
@@ -17,7 +18,9 @@ internal static class OnnxModelWriter
     /// <summary>The IR version that goes with an opset (onnx/docs/Versioning.md).</summary>
     public static long IrVersion(int opset) => opset switch { <= 14 => 7, <= 18 => 8, <= 20 => 9, _ => 10 };
 
-    /// <summary>The model's bytes; <paramref name="extraOutputs"/> are more float32 outputs of unknown shape (calibration).</summary>
+    /// <summary>
+    /// The model's bytes; <paramref name="extraOutputs"/> are more float32 outputs of unknown shape (calibration).
+    /// </summary>
     public static byte[] Write(OnnxGraph graph, int opset, string graphName, OnnxValue input, OnnxValue output,
         IReadOnlyDictionary<string, string> metadata, IEnumerable<string>? extraOutputs = null)
     {
@@ -28,7 +31,8 @@ internal static class OnnxModelWriter
         g.Message(11, ValueInfo(input));
         g.Message(12, ValueInfo(output));
         foreach (var name in extraOutputs ?? [])
-            g.Message(12, new ProtoWriter().String(1, name).Message(2, new ProtoWriter().Message(1, new ProtoWriter().Int64(1, FloatType))));
+            g.Message(12, new ProtoWriter().String(1, name).Message(2, new ProtoWriter().Message(1, new ProtoWriter()
+                .Int64(1, FloatType))));
 
         var m = new ProtoWriter()
             .Int64(1, IrVersion(opset))

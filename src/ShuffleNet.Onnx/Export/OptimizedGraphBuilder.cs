@@ -23,7 +23,10 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
     /// <summary>A graph value and the channel id at each of its channels (negative: a zero padding channel).</summary>
     private sealed record Tensor(string Name, int[] Ids);
 
-    /// <summary>What each consumer of a stage (a stride-1 block, or the stage end) reads: whole tensors, and pieces to concatenate.</summary>
+    /// <summary>
+    /// What each consumer of a stage (a stride-1 block, or the stage end) reads: whole tensors, and pieces to
+    /// concatenate.
+    /// </summary>
     private sealed class Inbox
     {
         private readonly Dictionary<int, List<Tensor>> _direct = [], _pieces = [];
@@ -45,7 +48,8 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
         var spec = ShuffleNetV2Layout.Widths[width];
         // the stem is padded too: ORT runs MaxPool in NCHWc only on whole blocks of 16 channels
         var logical = Identity(spec.StemChannels);
-        var stemIds = logical.Concat(StageLayout.Zeros(StageLayout.Pad(spec.StemChannels) - spec.StemChannels)).ToArray();
+        var stemIds = logical.Concat(StageLayout.Zeros(StageLayout.Pad(spec.StemChannels) - spec.StemChannels))
+            .ToArray();
         var conv1 = ConvRelu("input", "backbone.conv1", IndexIn(logical, stemIds), Identity(stem.InChannels),
             stem.Stride);
         List<Tensor> x = [new(stem.MaxPool ? g.MaxPool3x3s2(conv1) : conv1, stemIds)];
@@ -63,14 +67,17 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
             nextId = plan.NextId;
         }
         var conv5 = SumOfConvs(x, $"backbone.layers.{spec.Repeats.Length}", Identity(spec.FeatureChannels), logical);
-        return g.PoolAndLinear(conv5, sd["head.fc.weight"].ToFloat32(), sd["head.fc.bias"].ToFloat32(), numClasses, spec.FeatureChannels, "logits");
+        return g.PoolAndLinear(conv5, sd["head.fc.weight"].ToFloat32(), sd["head.fc.bias"].ToFloat32(), numClasses,
+            spec.FeatureChannels, "logits");
     }
 
     // x: the previous stage's output, in the tensors it lies in. The depthwise conv runs on each and its
     // outputs are concatenated (in NCHWc, a quarter of the size); the 1x1 conv is a sum of convs
-    private void DownsampleBlock(List<Tensor> x, int[] logical, StagePlan plan, StageLayout layout, Inbox inbox, string p)
+    private void DownsampleBlock(List<Tensor> x, int[] logical, StagePlan plan, StageLayout layout, Inbox inbox,
+        string p)
     {
-        var dw = Join(x.Select(t => new Tensor(Depthwise(t.Name, $"{p}.branch1.0", IndexIn(logical, t.Ids), 2), t.Ids)).ToList());
+        var dw = Join(x.Select(t => new Tensor(Depthwise(t.Name, $"{p}.branch1.0", IndexIn(logical, t.Ids), 2), t.Ids))
+            .ToList());
         Produce(dw.Name, $"{p}.branch1.1", IndexIn(logical, dw.Ids), plan.Branch1, layout.Producers[0], inbox);
         var mid = Mid(plan.Branch1.Length);
         var y = SumOfConvs(x, $"{p}.branch2.0", mid, logical);
@@ -91,16 +98,19 @@ internal sealed class OptimizedGraphBuilder(StateDict sd, OnnxGraph g)
 
     // a branch's last conv, written as the layout says: each direct part by a conv of its own, the rest by
     // one conv whose output is split by consumer
-    private void Produce(string x, string prefix, int[] inOrder, int[] logicalOut, StageLayout.Producer layout, Inbox inbox)
+    private void Produce(string x, string prefix, int[] inOrder, int[] logicalOut, StageLayout.Producer layout,
+        Inbox inbox)
     {
         var c = FoldedConv.Load(sd, prefix);
         foreach (var (direct, consumer) in layout.Direct)
-            inbox.AddDirect(consumer, new Tensor(ConvRelu(x, c, prefix, IndexIn(logicalOut, direct), inOrder, 1), direct));
+            inbox.AddDirect(consumer, new Tensor(ConvRelu(x, c, prefix, IndexIn(logicalOut, direct), inOrder, 1),
+                direct));
         if (layout.Rest.Count == 0) return;
         var restIds = layout.Rest.SelectMany(r => r.Ids).ToArray();
         var rest = ConvRelu(x, c, prefix, IndexIn(logicalOut, restIds), inOrder, 1);
         var names = g.SplitChannels(rest, layout.Rest.Select(r => (long)r.Ids.Length).ToArray());
-        for (int i = 0; i < names.Length; i++) inbox.AddPiece(layout.Rest[i].Consumer, new Tensor(names[i], layout.Rest[i].Ids));
+        for (int i = 0; i < names.Length; i++) inbox.AddPiece(layout.Rest[i].Consumer, new Tensor(names[i],
+            layout.Rest[i].Ids));
     }
 
     // a 1x1 conv over the concatenation of its inputs, as one conv per input summed (ORT accumulates in place)

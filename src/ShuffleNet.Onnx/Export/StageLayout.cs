@@ -23,8 +23,12 @@ internal sealed class StageLayout
 
     private const int MinDirect = 2 * Align;
 
-    /// <summary>One branch output's layout: direct tensors, then the rest, one group per consumer in consumer order; both as (ids, consumer).</summary>
-    public sealed record Producer(IReadOnlyList<(int[] Ids, int Consumer)> Direct, IReadOnlyList<(int[] Ids, int Consumer)> Rest);
+    /// <summary>
+    /// One branch output's layout: direct tensors, then the rest, one group per consumer in consumer order; both as
+    /// (ids, consumer).
+    /// </summary>
+    public sealed record Producer(IReadOnlyList<(int[] Ids, int Consumer)> Direct, IReadOnlyList<(int[] Ids,
+        int Consumer)> Rest);
 
     public StageLayout(StagePlan plan)
     {
@@ -36,7 +40,8 @@ internal sealed class StageLayout
         foreach (var ids in outputs)
         {
             var byConsumer = new SortedDictionary<int, List<int>>();
-            foreach (var id in ids) (byConsumer.TryGetValue(plan.ConsumedBy(id), out var l) ? l : byConsumer[plan.ConsumedBy(id)] = []).Add(id);
+            foreach (var id in ids) (byConsumer.TryGetValue(plan.ConsumedBy(id), out var l)
+                ? l : byConsumer[plan.ConsumedBy(id)] = []).Add(id);
             var parts = new List<(int[] Ids, int Consumer)>();
             int directWidth = 0, left = ids.Length;
             foreach (var (c, group) in byConsumer.ToList())
@@ -71,7 +76,8 @@ internal sealed class StageLayout
             }
             if (need > 0) AddPads(feeders[0], c, need);
         }
-        Producers = outputs.Select((_, p) => new Producer(direct[p], rest[p].Select(kv => (kv.Value.ToArray(), kv.Key)).ToList())).ToList();
+        Producers = outputs.Select((_, p) => new Producer(direct[p], rest[p].Select(kv => (kv.Value.ToArray(), kv.Key))
+            .ToList())).ToList();
 
         void AddPads(int p, int c, int count)
         {
@@ -82,7 +88,8 @@ internal sealed class StageLayout
     // The stage output is read by the next stage's first block (or conv5) as the tensors it lies in. A
     // producer's stage-end part stays a tensor of its own only while the output, every part rounded up
     // separately, is no wider than the output rounded up once; latest producers (the widest parts) first.
-    private static void KeepStageEndDirectOnlyIfFree(List<List<(int[] Ids, int Consumer)>> direct, List<SortedDictionary<int, List<int>>> rest)
+    private static void KeepStageEndDirectOnlyIfFree(List<List<(int[] Ids, int Consumer)>> direct,
+        List<SortedDictionary<int, List<int>>> rest)
     {
         static int Real(int[] ids) => ids.Count(id => id != ZeroChannel);
         int total = direct.Sum(d => d.Where(x => x.Consumer == StagePlan.StageEnd).Sum(x => Real(x.Ids)))

@@ -16,7 +16,10 @@ internal sealed class StagePlan
 
     private readonly Dictionary<int, int> _consumedBy = [];
 
-    /// <summary>Plans a stage of <paramref name="blocks"/> blocks with <paramref name="branch"/> channels per branch; ids start at <paramref name="firstId"/>.</summary>
+    /// <summary>
+    /// Plans a stage of <paramref name="blocks"/> blocks with <paramref name="branch"/> channels per branch; ids start
+    /// at <paramref name="firstId"/>.
+    /// </summary>
     public StagePlan(int blocks, int branch, int firstId)
     {
         int next = firstId;

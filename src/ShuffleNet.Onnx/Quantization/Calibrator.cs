@@ -28,7 +28,8 @@ public sealed class Calibrator : IDisposable
         _graph = graph;
         using var so = ort.ToSessionOptions();
         try { _session = new InferenceSession(graph.Model, so); }
-        catch (OnnxRuntimeException e) { throw new OnnxModelException($"the calibration model cannot be opened: {e.Message}", e); }
+        catch (OnnxRuntimeException e) { throw new OnnxModelException($"the calibration model cannot be opened: " +
+            $"{e.Message}", e); }
         _outputs = graph.Outputs.Keys.ToArray();
         var d = _session.InputMetadata["input"].Dimensions;
         long size = ort.ImageSize ?? StemOptions.ImageSizeFor(d[1]);
@@ -43,7 +44,8 @@ public sealed class Calibrator : IDisposable
     /// (enumerated twice for <see cref="CalibrationMethod.Percentile"/>).
     /// </summary>
     /// <exception cref="ArgumentException">No images, or a batch of the wrong size.</exception>
-    public Dictionary<string, ActivationRange> Calibrate(IEnumerable<ImageBatch> batches, CalibrationMethod method = CalibrationMethod.MinMax,
+    public Dictionary<string, ActivationRange> Calibrate(IEnumerable<ImageBatch> batches,
+        CalibrationMethod method = CalibrationMethod.MinMax,
         double percentile = 99.999)
     {
         var min = new Dictionary<string, float>();
@@ -85,11 +87,13 @@ public sealed class Calibrator : IDisposable
         foreach (var batch in batches)
         {
             if (batch.Count <= 0 || batch.Images.Length != batch.Count * ImageSize)
-                throw new ArgumentException($"a calibration batch of {batch.Count} images holds {batch.Images.Length} floats; expected {batch.Count} x {ImageSize}");
+                throw new ArgumentException($"a calibration batch of {batch.Count} images holds " +
+                    $"{batch.Images.Length} floats; expected {batch.Count} x {ImageSize}");
             observe(QdqGraphBuilder.InputPoint, batch.Images);
             using var input = OrtValue.CreateTensorValueFromMemory(batch.Images, [batch.Count, .. _imageShape]);
             using var results = _session.Run(_runOptions, ["input"], [input], _outputs);
-            for (int i = 0; i < _outputs.Length; i++) observe(_graph.Outputs[_outputs[i]], results[i].GetTensorDataAsSpan<float>());
+            for (int i = 0; i < _outputs.Length; i++) observe(_graph.Outputs[_outputs[i]],
+                results[i].GetTensorDataAsSpan<float>());
             counted(batch.Count);
         }
     }

@@ -49,7 +49,8 @@ internal sealed class QdqGraphBuilder(StateDict sd, QdqWriter q, QuantizeOptions
                 var input = Join(pieces[k], stage);
                 var blockInput = plan.BlockInputs[k - 1];
                 mid = Identity(blockInput.Length / 2);
-                y = Dense(input.Name, stage, $"{p}.branch2.0", mid, IndexIn(blockInput[(blockInput.Length / 2)..], input.Ids), $"{p}.branch2.0");
+                y = Dense(input.Name, stage, $"{p}.branch2.0", mid, IndexIn(blockInput[(blockInput.Length / 2)..],
+                    input.Ids), $"{p}.branch2.0");
                 y = Depthwise(y, $"{p}.branch2.0", $"{p}.branch2.1", mid, 1);
                 Produce(y, $"{p}.branch2.1", $"{p}.branch2.2", mid, plan.Outputs[k - 1], plan, stage, pieces);
             }
@@ -57,7 +58,8 @@ internal sealed class QdqGraphBuilder(StateDict sd, QdqWriter q, QuantizeOptions
             logical = plan.FinalLogical;
             nextId = plan.NextId;
         }
-        var conv5 = Dense(x.Name, x.Point, $"backbone.layers.{spec.Repeats.Length}", Identity(spec.FeatureChannels), IndexIn(logical, x.Ids), "conv5");
+        var conv5 = Dense(x.Name, x.Point, $"backbone.layers.{spec.Repeats.Length}", Identity(spec.FeatureChannels),
+            IndexIn(logical, x.Ids), "conv5");
         var fcWeight = sd["head.fc.weight"].ToFloat32();
         var fcBias = sd["head.fc.bias"].ToFloat32();
         if (q.Calibrating || o.KeepHeadFp32)
@@ -78,26 +80,31 @@ internal sealed class QdqGraphBuilder(StateDict sd, QdqWriter q, QuantizeOptions
         var c = FoldedConv.Load(sd, "backbone.conv1");
         if (q.Calibrating)
         {
-            var y = g.Relu(g.Conv("input", c.Weight, c.Bias, c.OutChannels, c.InPerGroup, c.Kernel, stem.Stride, 1, "backbone.conv1"));
+            var y = g.Relu(g.Conv("input", c.Weight, c.Bias, c.OutChannels, c.InPerGroup, c.Kernel, stem.Stride, 1,
+                "backbone.conv1"));
             return new Tensor(q.Observe(stem.MaxPool ? g.MaxPool3x3s2(y) : y, "stem"), logical, "stem");
         }
         if (o.KeepStemFp32)
         {
-            // padded to whole blocks of 16 channels, as in the float export (ONNX Runtime's NCHWc conv writes them anyway)
+            // padded to whole blocks of 16 channels, as in the float export (ONNX Runtime's NCHWc conv writes them
+            // anyway)
             var ids = logical.Concat(StageLayout.Zeros(StageLayout.Pad(logical.Length) - logical.Length)).ToArray();
             var (w, b) = c.Permuted(IndexIn(logical, ids), Identity(c.InPerGroup));
-            var y = q.Quantize(g.Relu(g.Conv("input", w, b, ids.Length, c.InPerGroup, c.Kernel, stem.Stride, 1, "backbone.conv1")), "stem");
+            var y = q.Quantize(g.Relu(g.Conv("input", w, b, ids.Length, c.InPerGroup, c.Kernel, stem.Stride, 1,
+                "backbone.conv1")), "stem");
             return new Tensor(stem.MaxPool ? g.MaxPool3x3s2(y) : y, ids, "stem");
         }
         var x = q.Quantize("input", InputPoint);
-        x = q.Conv(x, InputPoint, c.Weight, c.Bias, c.OutChannels, c.InPerGroup, c.Kernel, stem.Stride, 1, "stem", relu: true, "backbone.conv1",
+        x = q.Conv(x, InputPoint, c.Weight, c.Bias, c.OutChannels, c.InPerGroup, c.Kernel, stem.Stride, 1, "stem",
+            relu: true, "backbone.conv1",
             weightZeroPoint: o.StemGemm ? 1 : 0);
         // max of 8-bit values is the 8-bit max: MaxPool runs on them as they are
         return new Tensor(stem.MaxPool ? g.MaxPool3x3s2(x) : x, logical, "stem");
     }
 
     // a branch's last conv: its output sorted by the block that reads each channel, split by reader
-    private void Produce(string x, string xPoint, string prefix, int[] inOrder, int[] logicalOut, StagePlan plan, string stage,
+    private void Produce(string x, string xPoint, string prefix, int[] inOrder, int[] logicalOut, StagePlan plan,
+        string stage,
         Dictionary<int, List<Tensor>> pieces)
     {
         var groups = logicalOut.GroupBy(plan.ConsumedBy).OrderBy(gr => gr.Key).Select(gr => gr.ToArray()).ToList();
@@ -108,7 +115,8 @@ internal sealed class QdqGraphBuilder(StateDict sd, QdqWriter q, QuantizeOptions
                 var piece = Dense(x, xPoint, prefix, IndexIn(logicalOut, group), inOrder, stage);
                 if (!q.Calibrating && !o.IntegerSplitConcat) piece = q.Dequantize(piece, stage);
                 int consumer = plan.ConsumedBy(group[0]);
-                (pieces.TryGetValue(consumer, out var l) ? l : pieces[consumer] = []).Add(new Tensor(piece, group, stage));
+                (pieces.TryGetValue(consumer, out var l) ? l : pieces[consumer] = []).Add(new Tensor(piece, group,
+                    stage));
             }
             return;
         }
@@ -119,7 +127,8 @@ internal sealed class QdqGraphBuilder(StateDict sd, QdqWriter q, QuantizeOptions
         for (int i = 0; i < names.Length; i++)
         {
             int reader = plan.ConsumedBy(groups[i][0]);
-            (pieces.TryGetValue(reader, out var list) ? list : pieces[reader] = []).Add(new Tensor(names[i], groups[i], stage));
+            (pieces.TryGetValue(reader, out var list) ? list : pieces[reader] = []).Add(new Tensor(names[i], groups[i],
+                stage));
         }
     }
 

@@ -3,7 +3,9 @@ namespace ShuffleNet.Onnx.Quantization;
 /// <summary>The 8-bit integer type of a quantized tensor.</summary>
 public enum QuantType
 {
-    /// <summary>0 to 255: activations (ONNX Runtime's fast x86 kernels multiply uint8 activations by int8 weights).</summary>
+    /// <summary>
+    /// 0 to 255: activations (ONNX Runtime's fast x86 kernels multiply uint8 activations by int8 weights).
+    /// </summary>
     UInt8,
 
     /// <summary>-128 to 127: weights (symmetric, -127 to 127), or activations where asked for.</summary>
@@ -16,7 +18,8 @@ public enum QuantType
 /// in float32 as ONNX Runtime computes them.
 /// </summary>
 /// <param name="Scale">Real value of one integer step; positive.</param>
-/// <param name="ZeroPoint">The integer that stands for 0.0 (exactly representable, so ReLU's zero and zero padding are exact).</param>
+/// <param name="ZeroPoint">The integer that stands for 0.0 (exactly representable, so ReLU's zero and zero padding are
+/// exact).</param>
 /// <param name="Type">The integer type.</param>
 public readonly record struct QuantParams(float Scale, int ZeroPoint, QuantType Type)
 {
@@ -44,13 +47,16 @@ public readonly record struct QuantParams(float Scale, int ZeroPoint, QuantType 
         return new QuantParams(scale, zero, type);
     }
 
-    /// <summary>Symmetric int8 for weights: zero point 0, <c>[-maxAbs, maxAbs]</c> onto -127 to 127 (scale 1 when maxAbs is 0).</summary>
+    /// <summary>
+    /// Symmetric int8 for weights: zero point 0, <c>[-maxAbs, maxAbs]</c> onto -127 to 127 (scale 1 when maxAbs is 0).
+    /// </summary>
     public static QuantParams Symmetric(float maxAbs) =>
         new(maxAbs > 0 ? maxAbs / 127f : 1f, 0, QuantType.Int8);
 
     /// <summary>ONNX <c>QuantizeLinear</c> of one value.</summary>
     public int Quantize(float x) =>
-        (int)Math.Clamp(MathF.Round(x / Scale, MidpointRounding.ToEven) + ZeroPoint, Min, Max);   // clamped before the cast: no overflow
+        // clamped before the cast: no overflow
+        (int)Math.Clamp(MathF.Round(x / Scale, MidpointRounding.ToEven) + ZeroPoint, Min, Max);
 
     /// <summary>ONNX <c>DequantizeLinear</c> of one value.</summary>
     public float Dequantize(int q) => (q - ZeroPoint) * Scale;

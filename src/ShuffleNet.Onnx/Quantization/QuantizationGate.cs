@@ -52,13 +52,17 @@ public sealed record GateReport(int Images, double Agreement, double? Fp32Accura
 /// </summary>
 public static class QuantizationGate
 {
-    /// <summary>Evaluates <paramref name="int8"/> against <paramref name="fp32"/> on <paramref name="heldOut"/>.</summary>
+    /// <summary>
+    /// Evaluates <paramref name="int8"/> against <paramref name="fp32"/> on <paramref name="heldOut"/>.
+    /// </summary>
     /// <exception cref="ArgumentException">No images, or the two models disagree on the number of classes.</exception>
-    public static GateReport Evaluate(OrtClassifier fp32, OrtClassifier int8, IEnumerable<ImageBatch> heldOut, GateOptions? options = null)
+    public static GateReport Evaluate(OrtClassifier fp32, OrtClassifier int8, IEnumerable<ImageBatch> heldOut,
+        GateOptions? options = null)
     {
         options ??= new GateOptions();
         if (fp32.NumClasses != int8.NumClasses)
-            throw new ArgumentException($"the fp32 model has {fp32.NumClasses} classes and the int8 model {int8.NumClasses}");
+            throw new ArgumentException($"the fp32 model has {fp32.NumClasses} classes and the int8 model " +
+                $"{int8.NumClasses}");
         int images = 0, agree = 0, labelled = 0, fp32Right = 0, int8Right = 0;
         float[]? sample = null;
         foreach (var batch in heldOut)
@@ -68,7 +72,8 @@ public static class QuantizationGate
             sample ??= batch.Images[..(fp32.ImageSize)];
             for (int i = 0; i < batch.Count; i++)
             {
-                int pa = ArgMax(a.AsSpan(i * fp32.NumClasses, fp32.NumClasses)), pb = ArgMax(b.AsSpan(i * int8.NumClasses, int8.NumClasses));
+                int pa = ArgMax(a.AsSpan(i * fp32.NumClasses, fp32.NumClasses)),
+                    pb = ArgMax(b.AsSpan(i * int8.NumClasses, int8.NumClasses));
                 agree += pa == pb ? 1 : 0;
                 if (batch.Labels is not { } labels) continue;
                 labelled++;
@@ -82,20 +87,26 @@ public static class QuantizationGate
         double? int8Acc = labelled > 0 ? 100.0 * int8Right / labelled : null;
         var speed = options.SpeedBatches.Select(n => Time(fp32, int8, sample!, n, options.Iterations)).ToList();
         double agreement = (double)agree / images;
-        return new GateReport(images, agreement, fp32Acc, int8Acc, speed, Judge(agreement, fp32Acc, int8Acc, speed, options));
+        return new GateReport(images, agreement, fp32Acc, int8Acc, speed, Judge(agreement, fp32Acc, int8Acc, speed,
+            options));
     }
 
-    /// <summary>The requirements of <paramref name="options"/> not met by these measurements, one sentence each.</summary>
-    public static IReadOnlyList<string> Judge(double agreement, double? fp32Accuracy, double? int8Accuracy, IEnumerable<GateSpeed> speed,
+    /// <summary>
+    /// The requirements of <paramref name="options"/> not met by these measurements, one sentence each.
+    /// </summary>
+    public static IReadOnlyList<string> Judge(double agreement, double? fp32Accuracy, double? int8Accuracy,
+        IEnumerable<GateSpeed> speed,
         GateOptions options)
     {
         var failures = new List<string>();
         if (agreement < options.MinAgreement)
             failures.Add($"top-1 agreement with fp32 is {agreement:P2}, below the {options.MinAgreement:P2} required");
         if (fp32Accuracy is { } f && int8Accuracy is { } i && f - i > options.MaxAccuracyDrop)
-            failures.Add($"top-1 accuracy drops from {f:F2}% to {i:F2}% ({f - i:F2} points), more than the {options.MaxAccuracyDrop:F2} allowed");
+            failures.Add($"top-1 accuracy drops from {f:F2}% to {i:F2}% ({f - i:F2} points), more than the " +
+                $"{options.MaxAccuracyDrop:F2} allowed");
         foreach (var s in speed.Where(s => s.Speedup < options.MinSpeedup))
-            failures.Add($"at batch {s.Batch} int8 takes {s.Int8.MedianMs:F2} ms against fp32's {s.Fp32.MedianMs:F2} ms ({s.Speedup:F2}x; at least {options.MinSpeedup:F2}x required)");
+            failures.Add($"at batch {s.Batch} int8 takes {s.Int8.MedianMs:F2} ms against fp32's {s.Fp32.MedianMs:F2} " +
+                $"ms ({s.Speedup:F2}x; at least {options.MinSpeedup:F2}x required)");
         return failures;
     }
 
@@ -106,7 +117,8 @@ public static class QuantizationGate
         var outA = new float[batch * fp32.NumClasses];
         var outB = new float[batch * int8.NumClasses];
         var bench = new LatencyBenchmark { Warmup = 5, Iterations = Math.Max(10, iterations / batch), PerRound = 1 };
-        var r = bench.MeasureInterleaved(batch, [("fp32", () => fp32.Run(input, batch, outA)), ("int8", () => int8.Run(input, batch, outB))]);
+        var r = bench.MeasureInterleaved(batch, [("fp32", () => fp32.Run(input, batch, outA)), ("int8",
+            () => int8.Run(input, batch, outB))]);
         return new GateSpeed(batch, r[0], r[1]);
     }
 

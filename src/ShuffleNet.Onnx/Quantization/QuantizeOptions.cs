@@ -14,7 +14,9 @@ public enum CalibrationMethod
     /// <summary>The smallest and largest value seen.</summary>
     MinMax,
 
-    /// <summary>The <see cref="QuantizeOptions.Percentile"/> percentile of absolute values: outliers are clipped.</summary>
+    /// <summary>
+    /// The <see cref="QuantizeOptions.Percentile"/> percentile of absolute values: outliers are clipped.
+    /// </summary>
     Percentile,
 }
 
@@ -27,7 +29,9 @@ public sealed record QuantizeOptions
     /// <summary>Keep the first conv (and the max-pool after it) in float32; its input is quantized after it.</summary>
     public bool KeepStemFp32 { get; init; }
 
-    /// <summary>Keep global pooling and the classifier in float32 (else QLinearGlobalAveragePool and an int8 Gemm).</summary>
+    /// <summary>
+    /// Keep global pooling and the classifier in float32 (else QLinearGlobalAveragePool and an int8 Gemm).
+    /// </summary>
     public bool KeepHeadFp32 { get; init; }
 
     /// <summary>Integer type of activations; weights are always symmetric int8.</summary>

@@ -6,8 +6,10 @@ namespace ShuffleNet.Onnx.Quantization;
 /// <summary>
 /// A float32 model of the quantized graph's structure whose extra outputs are the values to calibrate.
 /// </summary>
-/// <param name="Model">The serialised ONNX model: input <c>input</c>, outputs <c>logits</c> and the calibration values.</param>
-/// <param name="Outputs">Each extra output's name and the quantization point whose range it feeds (several outputs may share one).</param>
+/// <param name="Model">The serialised ONNX model: input <c>input</c>, outputs <c>logits</c> and the calibration
+/// values.</param>
+/// <param name="Outputs">Each extra output's name and the quantization point whose range it feeds (several outputs may
+/// share one).</param>
 public sealed record CalibrationGraph(byte[] Model, IReadOnlyDictionary<string, string> Outputs);
 
 /// <summary>
@@ -26,35 +28,47 @@ public static class QuantizedExporter
         return new CalibrationGraph(bytes, writer.CalibrationOutputs);
     }
 
-    /// <summary>The serialised QDQ model, quantized with <paramref name="ranges"/> (from <see cref="Calibrator"/>).</summary>
-    /// <exception cref="OnnxExportException">Invalid state dict or options, or a quantization point without a range.</exception>
-    public static byte[] ExportToBytes(StateDict sd, IReadOnlyDictionary<string, ActivationRange> ranges, QuantizeOptions? options = null) =>
+    /// <summary>
+    /// The serialised QDQ model, quantized with <paramref name="ranges"/> (from <see cref="Calibrator"/>).
+    /// </summary>
+    /// <exception cref="OnnxExportException">Invalid state dict or options, or a quantization point without a
+    /// range.</exception>
+    public static byte[] ExportToBytes(StateDict sd, IReadOnlyDictionary<string, ActivationRange> ranges,
+        QuantizeOptions? options = null) =>
         Write(sd, options ?? new QuantizeOptions(), ranges).Bytes;
 
-    /// <summary>Writes the QDQ model to <paramref name="outputPath"/> atomically (a temporary file, then a rename).</summary>
-    /// <exception cref="OnnxExportException">As <see cref="ExportToBytes"/>, or the folder cannot be written.</exception>
-    public static void Export(StateDict sd, IReadOnlyDictionary<string, ActivationRange> ranges, string outputPath, QuantizeOptions? options = null)
+    /// <summary>
+    /// Writes the QDQ model to <paramref name="outputPath"/> atomically (a temporary file, then a rename).
+    /// </summary>
+    /// <exception cref="OnnxExportException">As <see cref="ExportToBytes"/>, or the folder cannot be
+    /// written.</exception>
+    public static void Export(StateDict sd, IReadOnlyDictionary<string, ActivationRange> ranges, string outputPath,
+        QuantizeOptions? options = null)
     {
         var bytes = ExportToBytes(sd, ranges, options);
-        AtomicFile.Write(outputPath, stream => stream.Write(bytes), (message, inner) => new OnnxExportException(message, inner));
+        AtomicFile.Write(outputPath, stream => stream.Write(bytes), (message, inner) => new OnnxExportException(message,
+            inner));
     }
 
     private static (byte[] Bytes, QdqWriter Writer) Write(StateDict sd, QuantizeOptions o,
         IReadOnlyDictionary<string, ActivationRange>? ranges)
     {
         if (o.Batch is <= 0) throw new OnnxExportException($"batch must be positive or dynamic (null), not {o.Batch}");
-        if (o.ImageSize is < 0) throw new OnnxExportException($"image size must be positive or dynamic (null), not {o.ImageSize}");
-        if (o.Percentile is <= 50 or > 100) throw new OnnxExportException($"percentile must be in (50, 100], not {o.Percentile}");
+        if (o.ImageSize is < 0) throw new OnnxExportException($"image size must be positive or dynamic (null), not " +
+            $"{o.ImageSize}");
+        if (o.Percentile is <= 50 or > 100) throw new OnnxExportException($"percentile must be in (50, 100], not " +
+            $"{o.Percentile}");
         // 3 (RGB) or 1 (grayscale) input channels, as the checkpoint was trained
         int inChannels = o.Stem?.InChannels ?? ShuffleNetV2Layout.InferInChannels(sd) ?? 3;
-        var (width, numClasses) = StateDictCheck.Validate(sd, inChannels);
+        var (width, numClasses) = OnnxExporter.ValidateLayout(sd, inChannels);
         var stem = o.Stem ?? (inChannels == 3 ? StemOptions.ImageNet : throw new OnnxExportException(
             "the state dict takes 1-channel images; give QuantizeOptions.Stem (the checkpoint's meta.stem: " +
             "StemOptions.FromCheckpoint)"));
         if (o.Classes is { } classes && classes.Count != numClasses)
             throw new OnnxExportException($"{classes.Count} class names given for a head with {numClasses} classes");
         if (o.Classes?.FirstOrDefault(c => c.Contains('\n')) is { } bad)
-            throw new OnnxExportException($"class name '{bad.ReplaceLineEndings(" ")}' contains a line break; names are stored newline-joined");
+            throw new OnnxExportException($"class name '{bad.ReplaceLineEndings(" ")}' contains a line break; names " +
+                "are stored newline-joined");
 
         var graph = new OnnxGraph();
         var writer = new QdqWriter(graph, o, ranges);

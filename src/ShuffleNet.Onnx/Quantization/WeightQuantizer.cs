@@ -8,10 +8,12 @@ namespace ShuffleNet.Onnx.Quantization;
 internal static class WeightQuantizer
 {
     /// <summary>
-    /// Quantized weights [O, ...] and the scale of each output channel (all equal when not <paramref name="perChannel"/>);
-    /// the largest magnitude maps to 127 - |<paramref name="zeroPoint"/>| steps from the zero point, 0 (symmetric) by default.
+    /// Quantized weights [O, ...] and the scale of each output channel (all equal when not
+    /// <paramref name="perChannel"/>); the largest magnitude maps to 127 - |<paramref name="zeroPoint"/>| steps from
+    /// the zero point, 0 (symmetric) by default.
     /// </summary>
-    public static (sbyte[] Weight, float[] Scales) Quantize(float[] weight, int outChannels, bool perChannel, int zeroPoint = 0)
+    public static (sbyte[] Weight, float[] Scales) Quantize(float[] weight, int outChannels, bool perChannel,
+        int zeroPoint = 0)
     {
         int per = weight.Length / outChannels, steps = 127 - Math.Abs(zeroPoint);
         var scales = new float[outChannels];
@@ -25,12 +27,15 @@ internal static class WeightQuantizer
         for (int o = 0; o < outChannels; o++)
         {
             var p = new QuantParams(scales[o], zeroPoint, QuantType.Int8);
-            for (int j = o * per; j < (o + 1) * per; j++) q[j] = (sbyte)Math.Clamp(p.Quantize(weight[j]), zeroPoint - steps, zeroPoint + steps);
+            for (int j = o * per; j < (o + 1) * per; j++) q[j] = (sbyte)Math.Clamp(p.Quantize(weight[j]),
+                zeroPoint - steps, zeroPoint + steps);
         }
         return (q, scales);
     }
 
-    /// <summary>Bias scales (<c>inputScale * weightScale</c>, in float32 as ONNX Runtime multiplies them) and the int32 bias.</summary>
+    /// <summary>
+    /// Bias scales (<c>inputScale * weightScale</c>, in float32 as ONNX Runtime multiplies them) and the int32 bias.
+    /// </summary>
     public static (int[] Bias, float[] Scales) QuantizeBias(float[] bias, float inputScale, float[] weightScales)
     {
         var scales = weightScales.Select(s => inputScale * s).ToArray();

@@ -11,7 +11,8 @@ namespace ShuffleNet.Onnx.Runtime;
 /// <param name="MeanMs">Mean milliseconds per call.</param>
 /// <param name="MinMs">Fastest call: the least disturbed by other processes on a shared machine.</param>
 /// <param name="ImagesPerSecond">Throughput at the median: batch / median.</param>
-public sealed record LatencyResult(string Name, int Batch, int Iterations, double MedianMs, double P90Ms, double MeanMs, double MinMs, double ImagesPerSecond);
+public sealed record LatencyResult(string Name, int Batch, int Iterations, double MedianMs, double P90Ms, double MeanMs,
+    double MinMs, double ImagesPerSecond);
 
 /// <summary>
 /// Times calls after a warmup. Several cases are measured interleaved, round by round, so that load from
@@ -31,7 +32,9 @@ public sealed class LatencyBenchmark
     /// <summary>Measures one case.</summary>
     public LatencyResult Measure(string name, int batch, Action call) => MeasureInterleaved(batch, [(name, call)])[0];
 
-    /// <summary>Measures <paramref name="cases"/> at <paramref name="batch"/>, interleaved; one result per case, in order.</summary>
+    /// <summary>
+    /// Measures <paramref name="cases"/> at <paramref name="batch"/>, interleaved; one result per case, in order.
+    /// </summary>
     public IReadOnlyList<LatencyResult> MeasureInterleaved(int batch, IReadOnlyList<(string Name, Action Call)> cases)
     {
         foreach (var (_, call) in cases)
@@ -57,7 +60,9 @@ public sealed class LatencyBenchmark
     {
         var sorted = ms.Order().ToArray();
         double Quantile(double q) => sorted[(int)Math.Min(sorted.Length - 1, Math.Round(q * (sorted.Length - 1)))];
-        double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-        return new LatencyResult(name, batch, sorted.Length, median, Quantile(0.9), sorted.Average(), sorted[0], batch * 1000.0 / median);
+        double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1]
+            + sorted[sorted.Length / 2]) / 2;
+        return new LatencyResult(name, batch, sorted.Length, median, Quantile(0.9), sorted.Average(), sorted[0],
+            batch * 1000.0 / median);
     }
 }

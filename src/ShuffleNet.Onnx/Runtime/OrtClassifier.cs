@@ -20,12 +20,14 @@ public sealed class OrtClassifier : IDisposable
     {
         _session = session;
         if (session.InputMetadata.Count != 1 || session.OutputMetadata.Count != 1)
-            throw new OnnxModelException($"'{source}' has {session.InputMetadata.Count} inputs and {session.OutputMetadata.Count} outputs; a classifier has one of each");
+            throw new OnnxModelException($"'{source}' has {session.InputMetadata.Count} inputs and " +
+                $"{session.OutputMetadata.Count} outputs; a classifier has one of each");
         var (inName, input) = session.InputMetadata.First();
         var (outName, output) = session.OutputMetadata.First();
         var d = input.Dimensions;
         if (d.Length != 4 || output.Dimensions.Length != 2 || output.Dimensions[1] <= 0)
-            throw new OnnxModelException($"'{source}' maps [{string.Join(", ", d)}] to [{string.Join(", ", output.Dimensions)}]; expected [N, C, H, W] to [N, classes]");
+            throw new OnnxModelException($"'{source}' maps [{string.Join(", ", d)}] to " +
+                $"[{string.Join(", ", output.Dimensions)}]; expected [N, C, H, W] to [N, classes]");
         (_inputName, _outputName) = (inName, outName);
         FixedBatch = d[0] > 0 ? d[0] : null;
         if (d[1] <= 0)
@@ -34,7 +36,8 @@ public sealed class OrtClassifier : IDisposable
         int size = options.ImageSize ?? StemOptions.ImageSizeFor(d[1]);
         ImageShape = [d[1], d[2] > 0 ? d[2] : size, d[3] > 0 ? d[3] : size];
         NumClasses = output.Dimensions[1];
-        Classes = session.ModelMetadata.CustomMetadataMap.TryGetValue(OnnxExporter.ClassesKey, out var c) ? c.Split('\n') : null;
+        Classes = session.ModelMetadata.CustomMetadataMap.TryGetValue(OnnxExporter.ClassesKey, out var c)
+            ? c.Split('\n') : null;
     }
 
     /// <summary>Opens an <c>.onnx</c> file.</summary>
@@ -98,16 +101,22 @@ public sealed class OrtClassifier : IDisposable
         return logits;
     }
 
-    /// <summary>Writes logits [batch, classes] of <paramref name="nchw"/> to <paramref name="logits"/>; no allocation after the first call per batch size.</summary>
+    /// <summary>
+    /// Writes logits [batch, classes] of <paramref name="nchw"/> to <paramref name="logits"/>; no allocation after the
+    /// first call per batch size.
+    /// </summary>
     /// <exception cref="OnnxModelException">Input or output length does not match the batch and the model.</exception>
     public void Run(ReadOnlySpan<float> nchw, int batch, Span<float> logits)
     {
         if (batch <= 0 || (FixedBatch is { } fixedBatch && batch != fixedBatch))
-            throw new OnnxModelException($"batch {batch} is not valid; the model expects {(FixedBatch is { } fb ? $"exactly {fb}" : "a positive batch")}");
+            throw new OnnxModelException($"batch {batch} is not valid; the model expects " +
+                $"{(FixedBatch is { } fb ? $"exactly {fb}" : "a positive batch")}");
         if (nchw.Length != batch * ImageSize)
-            throw new OnnxModelException($"input has {nchw.Length} floats; the model expects [N, {string.Join(", ", ImageShape)}] = N x {ImageSize}, so {batch * ImageSize} for batch {batch}");
+            throw new OnnxModelException($"input has {nchw.Length} floats; the model expects [N, " +
+                $"{string.Join(", ", ImageShape)}] = N x {ImageSize}, so {batch * ImageSize} for batch {batch}");
         if (logits.Length != batch * NumClasses)
-            throw new OnnxModelException($"output span has {logits.Length} floats; batch {batch} needs {batch * NumClasses}");
+            throw new OnnxModelException($"output span has {logits.Length} floats; batch {batch} needs " +
+                $"{batch * NumClasses}");
         if (!_bindings.TryGetValue(batch, out var b)) _bindings[batch] = b = new BatchBinding(this, batch);
         nchw.CopyTo(b.Input);
         _session.RunWithBinding(_runOptions, b.Binding);
@@ -133,7 +142,8 @@ public sealed class OrtClassifier : IDisposable
         {
             Input = GC.AllocateArray<float>(batch * c.ImageSize, pinned: true);
             Output = GC.AllocateArray<float>(batch * c.NumClasses, pinned: true);
-            _in = OrtValue.CreateTensorValueFromMemory(Input, [batch, c.ImageShape[0], c.ImageShape[1], c.ImageShape[2]]);
+            _in = OrtValue.CreateTensorValueFromMemory(Input, [batch, c.ImageShape[0], c.ImageShape[1],
+                c.ImageShape[2]]);
             _out = OrtValue.CreateTensorValueFromMemory(Output, [batch, c.NumClasses]);
             Binding = c._session.CreateIoBinding();
             Binding.BindInput(c._inputName, _in);

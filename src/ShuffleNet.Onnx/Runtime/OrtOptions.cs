@@ -2,19 +2,22 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace ShuffleNet.Onnx.Runtime;
 
-/// <summary>ONNX Runtime session settings for <see cref="OrtClassifier"/>; the defaults are the fastest measured here.</summary>
+/// <summary>
+/// ONNX Runtime session settings for <see cref="OrtClassifier"/>; the defaults are the fastest measured on the
+/// project machine (<c>benchmarks/onnx/results.md</c>).
+/// </summary>
 public sealed record OrtOptions
 {
     /// <summary>Intra-op threads (one per core: 2 on the project machine).</summary>
     public int Threads { get; init; } = 2;
 
     /// <summary>
-    /// Whether idle pool threads spin, waiting for the next op, instead of sleeping (ORT's default). On an
-    /// otherwise idle machine that saves a wake-up per op: batch 1 in 2.2 ms instead of 3.3 (1.0x, 2 threads,
-    /// one session per process). Off by default: with another process busy on one of the 2 cores, spinning
-    /// made batch 1 1.6x slower (6.5 against 4.0 ms), and data loaders decoding beside the model are such
-    /// processes. <c>shufflenet benchmark</c>, which times a model with the cores to itself, spins (ORT's
-    /// default). Sessions timed in turn should share one pool (<see cref="SharedThreadPool"/>).
+    /// Whether idle pool threads spin, waiting for the next op, instead of sleeping (ORT's default). Spinning saves
+    /// a wake-up per op on an otherwise idle machine, but costs more than it saves when another process (such as
+    /// the data loader decoding beside the model) is busy on a core, so it is off by default.
+    /// <c>shufflenet benchmark</c>, which times a model with the cores to itself, spins (ORT's default). Sessions
+    /// timed in turn should share one pool (<see cref="SharedThreadPool"/>). Figures:
+    /// <c>benchmarks/onnx/results.md</c> ("Spinning, and timing several models in one process").
     /// </summary>
     public bool AllowSpinning { get; init; }
 

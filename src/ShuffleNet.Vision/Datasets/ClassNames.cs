@@ -1,6 +1,9 @@
 namespace ShuffleNet.Vision.Datasets;
 
-/// <summary>Class-name files: one name per line, in label order (like <c>imagenet_classes.txt</c> or mmcls <c>meta/classes.txt</c>).</summary>
+/// <summary>
+/// Class-name files: one name per line, in label order (like <c>imagenet_classes.txt</c> or mmcls
+/// <c>meta/classes.txt</c>).
+/// </summary>
 public static class ClassNames
 {
     private static readonly Lazy<IReadOnlyList<string>> ImageNet = new(() =>
@@ -10,7 +13,9 @@ public static class ClassNames
         return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToArray();
     });
 
-    /// <summary>The 1000 ImageNet-1k class names in index order (torchvision's and mmpretrain's order), built in.</summary>
+    /// <summary>
+    /// The 1000 ImageNet-1k class names in index order (torchvision's and mmpretrain's order), built in.
+    /// </summary>
     public static IReadOnlyList<string> ImageNet1k => ImageNet.Value;
 
     /// <summary>Reads the names; surrounding whitespace is trimmed and trailing blank lines ignored.</summary>
@@ -22,7 +27,8 @@ public static class ClassNames
         while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
         if (lines.Count == 0) throw new DatasetException(path, "class-name file is empty; expected one name per line");
         int blank = lines.IndexOf("");
-        if (blank >= 0) throw new DatasetException(path, $"line {blank + 1} is blank; expected one class name per line");
+        if (blank >= 0) throw new DatasetException(path, $"line {blank + 1} is blank; expected one class name per " +
+            "line");
         return lines;
     }
 }

@@ -14,7 +14,10 @@ public abstract class FileListDataset : IEncodedImageDataset
     private readonly string[] _files;
     private readonly int[] _labels;
 
-    /// <summary>Wraps a validated <paramref name="list"/>; <paramref name="decoder"/> defaults to <see cref="ImageDecoder.Default"/>.</summary>
+    /// <summary>
+    /// Wraps a validated <paramref name="list"/>; <paramref name="decoder"/> defaults to
+    /// <see cref="ImageDecoder.Default"/>.
+    /// </summary>
     protected FileListDataset(FileList list, ImageDecoder? decoder)
     {
         _files = list.Files;

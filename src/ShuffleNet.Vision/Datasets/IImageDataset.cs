@@ -21,7 +21,9 @@ public interface IImageDataset
     /// <summary>The label of sample <paramref name="index"/>, without loading it.</summary>
     int GetLabel(int index);
 
-    /// <summary>Where sample <paramref name="index"/> comes from (a file path, or <c>train[17]</c>), for messages.</summary>
+    /// <summary>
+    /// Where sample <paramref name="index"/> comes from (a file path, or <c>train[17]</c>), for messages.
+    /// </summary>
     string Describe(int index);
 
     /// <summary>Reads and decodes sample <paramref name="index"/>; the caller owns (disposes) the image.</summary>

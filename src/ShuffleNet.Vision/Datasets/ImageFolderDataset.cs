@@ -13,7 +13,8 @@ public sealed class ImageFolderDataset : FileListDataset
     public static readonly IReadOnlyList<string> DefaultExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif"];
 
     /// <summary>Scans <paramref name="root"/>.</summary>
-    /// <exception cref="DatasetException">The folder is missing, has no class folders, or a class folder has no images.</exception>
+    /// <exception cref="DatasetException">The folder is missing, has no class folders, or a class folder has no
+    /// images.</exception>
     public ImageFolderDataset(string root, IReadOnlyList<string>? extensions = null, ImageDecoder? decoder = null)
         : base(Scan(root, extensions ?? DefaultExtensions), decoder) => Root = root;
 
@@ -21,9 +22,11 @@ public sealed class ImageFolderDataset : FileListDataset
     {
         var exts = new HashSet<string>(extensions, StringComparer.OrdinalIgnoreCase);
         if (!Directory.Exists(root)) throw new DatasetException(root, "folder not found");
-        var classes = Directory.GetDirectories(root).Select(Path.GetFileName).Cast<string>().Order(StringComparer.Ordinal).ToArray();
+        var classes = Directory.GetDirectories(root).Select(Path.GetFileName).Cast<string>()
+            .Order(StringComparer.Ordinal).ToArray();
         if (classes.Length == 0)
-            throw new DatasetException(root, "has no class sub-folders; expected root/<class>/<image> (ImageNet layout)");
+            throw new DatasetException(root, "has no class sub-folders; expected root/<class>/<image> (ImageNet " +
+                "layout)");
         var files = new List<string>();
         var labels = new List<int>();
         for (int c = 0; c < classes.Length; c++)

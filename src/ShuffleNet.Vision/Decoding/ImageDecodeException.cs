@@ -1,6 +1,8 @@
 namespace ShuffleNet.Vision.Decoding;
 
-/// <summary>What is wrong with an image that could not be decoded, for callers that answer each kind differently.</summary>
+/// <summary>
+/// What is wrong with an image that could not be decoded, for callers that answer each kind differently.
+/// </summary>
 public enum ImageDecodeError
 {
     /// <summary>The file could not be read (missing, no permission, I/O error, not a regular file).</summary>
@@ -14,7 +16,7 @@ public enum ImageDecodeError
 
     /// <summary>
     /// The header claims more pixels than <see cref="DecoderOptions.MaxPixels"/>, or an image the transforms would
-    /// make from it needs more than <see cref="Transforms.Pipeline.MaxPixels"/>
+    /// make from it needs more than the transforms' pixel limit (<c>Pipeline.MaxPixels</c>)
     /// (<see cref="ImageDecodeException.TooLarge"/>).
     /// </summary>
     TooManyPixels,

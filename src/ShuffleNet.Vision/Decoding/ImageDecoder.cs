@@ -4,11 +4,11 @@ using SkiaSharp;
 namespace ShuffleNet.Vision.Decoding;
 
 /// <summary>
-/// Decodes JPEG, PNG, BMP, WebP and GIF (first frame) with SkiaSharp into 8-bit RGB <see cref="ImageU8"/>
-/// (upright YCbCr/gray JPEGs with the system's libjpeg-turbo when <see cref="JpegTurbo.IsAvailable"/>: same pixels, faster),
-/// the way OpenCV's <c>imread(IMREAD_COLOR)</c> does: gray and palette expanded to RGB, alpha dropped
-/// (never premultiplied), 16-bit reduced to 8, CMYK converted, EXIF orientation applied.
-/// Thread-safe: every call creates its own codec.
+/// Decodes JPEG, PNG, BMP, WebP and GIF (first frame) with SkiaSharp into 8-bit RGB <see cref="ImageU8"/> (upright
+/// YCbCr/gray JPEGs with the system's libjpeg-turbo when <see cref="JpegTurbo.IsAvailable"/>: same pixels, faster), the
+/// way OpenCV's <c>imread(IMREAD_COLOR)</c> does: gray and palette expanded to RGB, alpha dropped (never
+/// premultiplied), 16-bit reduced to 8, CMYK converted, EXIF orientation applied. Thread-safe: every call creates its
+/// own codec.
 /// </summary>
 public sealed class ImageDecoder
 {
@@ -22,7 +22,8 @@ public sealed class ImageDecoder
     public DecoderOptions Options { get; }
 
     /// <summary>Decodes the file at <paramref name="path"/>.</summary>
-    /// <exception cref="ImageDecodeException">The file is missing, empty, not an image, too large or damaged.</exception>
+    /// <exception cref="ImageDecodeException">The file is missing, empty, not an image, too large or
+    /// damaged.</exception>
     public ImageU8 Decode(string path) => Decode(ReadFile(path), path);
 
     /// <summary>
@@ -53,7 +54,10 @@ public sealed class ImageDecoder
         }
     }
 
-    /// <summary>Decodes an encoded image read to the end of <paramref name="stream"/>; <paramref name="name"/> appears in errors.</summary>
+    /// <summary>
+    /// Decodes an encoded image read to the end of <paramref name="stream"/>; <paramref name="name"/> appears in
+    /// errors.
+    /// </summary>
     public ImageU8 Decode(Stream stream, string name = "<stream>")
     {
         using var copy = new MemoryStream();
@@ -65,7 +69,7 @@ public sealed class ImageDecoder
     public ImageU8 Decode(ReadOnlySpan<byte> encoded, string name = "<bytes>")
     {
         using var codec = OpenCodec(encoded, name);
-        return TryTurbo(encoded, codec, new Transforms.CropBox(0, 0, codec.Info.Width, codec.Info.Height), name)
+        return TryTurbo(encoded, codec, new CropBox(0, 0, codec.Info.Width, codec.Info.Height), name)
             ?? DecodeCodec(codec, name);
     }
 
@@ -84,11 +88,12 @@ public sealed class ImageDecoder
     /// Skia's fallback the crop's side edges may differ slightly; see <c>Pipeline.RunEncoded</c>); other formats and
     /// EXIF-rotated files are decoded whole and cropped. Returns the crop and the box that was chosen.
     /// </summary>
-    public (ImageU8 Image, Transforms.CropBox Box) DecodeRegion(ReadOnlySpan<byte> encoded, Func<int, int, Transforms.CropBox> chooseBox,
+    public (ImageU8 Image, CropBox Box) DecodeRegion(ReadOnlySpan<byte> encoded, Func<int, int, CropBox> chooseBox,
         string name = "<bytes>")
     {
         using var codec = OpenCodec(encoded, name);
-        var o = Orientation.For(Options.ApplyExifOrientation ? codec.EncodedOrigin : SKEncodedOrigin.TopLeft, codec.Info.Width, codec.Info.Height);
+        var o = Orientation.For(Options.ApplyExifOrientation ? codec.EncodedOrigin : SKEncodedOrigin.TopLeft,
+            codec.Info.Width, codec.Info.Height);
         var box = chooseBox(o.Width, o.Height);
         if (!box.FitsIn(o.Width, o.Height))
             throw new ArgumentOutOfRangeException(nameof(chooseBox), $"{box} does not fit in {o.Width}x{o.Height}");
@@ -97,17 +102,19 @@ public sealed class ImageDecoder
             && RegionDecoder.TryDecode(codec, box.X, box.Y, box.Width, box.Height, name) is { } region)
             return (region, box);
         using var whole = DecodeCodec(codec, name);
-        return (Transforms.PillowResize.Crop(whole, box), box);
+        return (PixelCopy.Crop(whole, box), box);
     }
 
     // The system's SIMD libjpeg-turbo for upright JPEGs in YCbCr, gray or RGB (Pillow's decoder, so Pillow's pixels);
     // null sends the caller to Skia (no shim, CMYK/YCCK, an EXIF rotation to apply).
-    private ImageU8? TryTurbo(ReadOnlySpan<byte> encoded, SKCodec codec, Transforms.CropBox box, string name)
+    private ImageU8? TryTurbo(ReadOnlySpan<byte> encoded, SKCodec codec, CropBox box, string name)
     {
-        if (!Options.UseSystemJpeg || !JpegTurbo.IsAvailable || codec.EncodedFormat != SKEncodedImageFormat.Jpeg) return null;
+        if (!Options.UseSystemJpeg || !JpegTurbo.IsAvailable
+            || codec.EncodedFormat != SKEncodedImageFormat.Jpeg) return null;
         if (Options.ApplyExifOrientation && codec.EncodedOrigin != SKEncodedOrigin.TopLeft) return null;
         if (!JpegMarkers.ReachesEndOfImage(encoded))
-            throw new ImageDecodeException(name, ImageDecodeError.Truncated, "the data ends early (truncated file): no end-of-image marker after the compressed data");
+            throw new ImageDecodeException(name, ImageDecodeError.Truncated,
+                "the data ends early (truncated file): no end-of-image marker after the compressed data");
         var image = ImageU8.Rent(box.Width, box.Height);
         var result = JpegTurbo.TryDecode(encoded, box.X, box.Y, box.Width, box.Height, image.Data, out var message);
         if (result == JpegTurbo.Result.Ok) return image;
@@ -115,24 +122,29 @@ public sealed class ImageDecoder
         return result switch
         {
             JpegTurbo.Result.Unsupported => null,
-            JpegTurbo.Result.Truncated => throw new ImageDecodeException(name, ImageDecodeError.Truncated, $"the data ends early (truncated file): libjpeg says {message}"),
-            _ => throw new ImageDecodeException(name, ImageDecodeError.Damaged, $"the compressed data is damaged (libjpeg says {message})"),
+            JpegTurbo.Result.Truncated => throw new ImageDecodeException(name, ImageDecodeError.Truncated,
+                $"the data ends early (truncated file): libjpeg says {message}"),
+            _ => throw new ImageDecodeException(name, ImageDecodeError.Damaged,
+                $"the compressed data is damaged (libjpeg says {message})"),
         };
     }
 
     private SKCodec OpenCodec(ReadOnlySpan<byte> encoded, string name)
     {
-        if (encoded.Length == 0) throw new ImageDecodeException(name, ImageDecodeError.Empty, "the file is empty (0 bytes)");
+        if (encoded.Length == 0) throw new ImageDecodeException(name, ImageDecodeError.Empty,
+            "the file is empty (0 bytes)");
         // Skia takes ownership of the stream (and frees it itself when it fails), which holds its own
         // reference to the copied bytes: the stream must not be disposed here.
         using var data = SKData.CreateCopy(encoded);
         var codec = SKCodec.Create(new SKMemoryStream(data), out var result);
         if (codec is null && result == SKCodecResult.IncompleteInput)
-            throw new ImageDecodeException(name, ImageDecodeError.Truncated, "the data ends early (truncated file): the header is incomplete");
+            throw new ImageDecodeException(name, ImageDecodeError.Truncated,
+                "the data ends early (truncated file): the header is incomplete");
         if (codec is null)
         {
             throw new ImageDecodeException(name, ImageDecodeError.NotAnImage,
-                $"not a recognized image (JPEG, PNG, BMP, WebP, GIF): Skia says {result}; the first bytes are {Preview(encoded)}");
+                $"not a recognized image (JPEG, PNG, BMP, WebP, GIF): Skia says {result}; the first bytes are " +
+                    $"{Preview(encoded)}");
         }
         var info = codec.Info;
         long pixels = (long)info.Width * info.Height;
@@ -141,7 +153,8 @@ public sealed class ImageDecoder
             codec.Dispose();
             throw new ImageDecodeException(name, ImageDecodeError.TooManyPixels,
                 $"the header claims {info.Width}x{info.Height} = {pixels:N0} pixels, above the limit of " +
-                $"{Options.MaxPixels:N0} (a guard against decompression bombs; raise DecoderOptions.MaxPixels if the image is genuine)");
+                $"{Options.MaxPixels:N0} (a guard against decompression bombs; raise DecoderOptions.MaxPixels if the " +
+                    "image is genuine)");
         }
         return codec;
     }
@@ -164,13 +177,15 @@ public sealed class ImageDecoder
             SKCodecResult result;
             unsafe
             {
-                fixed (byte* p = raw) result = codec.GetPixels(info, (IntPtr)p, w * bytesPerPixel, new SKCodecOptions(0));
+                fixed (byte* p = raw) result = codec.GetPixels(info, (IntPtr)p, w * bytesPerPixel,
+                    new SKCodecOptions(0));
             }
             if (result != SKCodecResult.Success)
                 throw result == SKCodecResult.IncompleteInput
                     ? new ImageDecodeException(name, ImageDecodeError.Truncated,
                         "the data ends early (truncated file): Skia decoded only part of the image")
-                    : new ImageDecodeException(name, ImageDecodeError.Damaged, $"the compressed data is damaged (Skia says {result})");
+                    : new ImageDecodeException(name, ImageDecodeError.Damaged,
+                        $"the compressed data is damaged (Skia says {result})");
             var o = Orientation.For(Options.ApplyExifOrientation ? codec.EncodedOrigin : SKEncodedOrigin.TopLeft, w, h);
             var image = ImageU8.Rent(o.Width, o.Height);
             PixelCopy.ToRgb(raw, w, h, image.Data, o);

@@ -19,7 +19,8 @@ public sealed class ImageU8 : IDisposable
         if (channels is not (1 or 3))
             throw new ArgumentOutOfRangeException(nameof(channels), $"channels must be 1 or 3, got {channels}");
         if (data.Length < (long)width * height * channels)
-            throw new ArgumentException($"buffer of {data.Length} bytes is too small for {width}x{height}x{channels}", nameof(data));
+            throw new ArgumentException($"buffer of {data.Length} bytes is too small for {width}x{height}x{channels}",
+                nameof(data));
         Width = width; Height = height; Channels = channels; _data = data; _rented = rented;
     }
 
@@ -28,7 +29,8 @@ public sealed class ImageU8 : IDisposable
     {
         long size = (long)width * height * channels;
         if (width <= 0 || height <= 0 || size > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(width), $"cannot allocate a {width}x{height}x{channels} image");
+            throw new ArgumentOutOfRangeException(nameof(width),
+                $"cannot allocate a {width}x{height}x{channels} image");
         return new ImageU8(width, height, channels, ArrayPool<byte>.Shared.Rent((int)size), rented: true);
     }
 

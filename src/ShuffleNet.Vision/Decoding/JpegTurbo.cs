@@ -24,14 +24,16 @@ public static unsafe class JpegTurbo
 
     static JpegTurbo()
     {
-        if (Environment.GetEnvironmentVariable("SHUFFLENET_JPEG") is { } choice && choice.Equals("skia", StringComparison.OrdinalIgnoreCase))
+        if (Environment.GetEnvironmentVariable("SHUFFLENET_JPEG") is { } choice && choice.Equals("skia",
+            StringComparison.OrdinalIgnoreCase))
         {
             Status = "off (SHUFFLENET_JPEG=skia)";
             return;
         }
         if (!TryLoad(out var handle, out var where))
         {
-            Status = $"not found ({LibraryName} is built only where gcc and libjpeg62-turbo-dev exist; run tools/setup.sh)";
+            Status = $"not found ({LibraryName} is built only where gcc and libjpeg62-turbo-dev exist; run " +
+                "tools/setup.sh)";
             return;
         }
         try
@@ -67,10 +69,12 @@ public static unsafe class JpegTurbo
     /// of the stored (not EXIF-rotated) image into packed RGB rows of <c>3 * w</c> bytes.
     /// <see cref="Result.Unsupported"/> (CMYK, YCCK) leaves the caller to use Skia.
     /// </summary>
-    internal static Result TryDecode(ReadOnlySpan<byte> encoded, int x, int y, int w, int h, Span<byte> rgb, out string message)
+    internal static Result TryDecode(ReadOnlySpan<byte> encoded, int x, int y, int w, int h, Span<byte> rgb,
+        out string message)
     {
         if (!IsAvailable) throw new InvalidOperationException($"the libjpeg-turbo decoder is unavailable: {Status}");
-        if (rgb.Length < (long)w * h * 3) throw new ArgumentException($"{rgb.Length} bytes cannot hold {w}x{h} RGB", nameof(rgb));
+        if (rgb.Length < (long)w * h * 3) throw new ArgumentException($"{rgb.Length} bytes cannot hold {w}x{h} RGB",
+            nameof(rgb));
         byte* text = stackalloc byte[MessageSize];
         int code;
         fixed (byte* src = encoded)
@@ -82,7 +86,8 @@ public static unsafe class JpegTurbo
         return (Result)code;
     }
 
-    // Next to this assembly first (build output, tool install), then the runtime's usual probing (NuGet's runtimes/ folders).
+    // Next to this assembly first (build output, tool install), then the runtime's usual probing (NuGet's runtimes/
+    // folders).
     private static bool TryLoad(out IntPtr handle, out string where)
     {
         var local = Path.Combine(AppContext.BaseDirectory, LibraryName);
@@ -90,6 +95,7 @@ public static unsafe class JpegTurbo
         foreach (var path in new[] { beside, local })
             if (File.Exists(path) && NativeLibrary.TryLoad(path, out handle)) { where = path; return true; }
         where = LibraryName;
-        return NativeLibrary.TryLoad(LibraryName, typeof(JpegTurbo).Assembly, DllImportSearchPath.AssemblyDirectory, out handle);
+        return NativeLibrary.TryLoad(LibraryName, typeof(JpegTurbo).Assembly, DllImportSearchPath.AssemblyDirectory,
+            out handle);
     }
 }

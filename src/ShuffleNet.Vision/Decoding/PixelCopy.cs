@@ -1,9 +1,12 @@
 namespace ShuffleNet.Vision.Decoding;
 
-/// <summary>Packed RGBA8888 to oriented RGB.</summary>
+/// <summary>Packed RGBA8888 to oriented RGB, and crops.</summary>
 internal static class PixelCopy
 {
-    /// <summary>Copies the RGB of each RGBA pixel of a <paramref name="w"/> x <paramref name="h"/> buffer to its oriented place in <paramref name="rgb"/>.</summary>
+    /// <summary>
+    /// Copies the RGB of each RGBA pixel of a <paramref name="w"/> x <paramref name="h"/> buffer to its oriented place
+    /// in <paramref name="rgb"/>.
+    /// </summary>
     public static unsafe void ToRgb(byte[] rgba, int w, int h, byte[] rgb, Orientation o)
     {
         fixed (byte* s0 = rgba)
@@ -26,5 +29,17 @@ internal static class PixelCopy
                 }
             }
         }
+    }
+
+    /// <summary>Copies <paramref name="region"/> into a new image.</summary>
+    public static ImageU8 Crop(ImageU8 src, CropBox region)
+    {
+        if (!region.FitsIn(src.Width, src.Height))
+            throw new ArgumentOutOfRangeException(nameof(region), $"{region} does not fit in {src}");
+        int c = src.Channels;
+        var output = ImageU8.Rent(region.Width, region.Height, c);
+        for (int y = 0; y < region.Height; y++)
+            src.Data.AsSpan((region.Y + y) * src.Stride + region.X * c, region.Width * c).CopyTo(output.Row(y));
+        return output;
     }
 }

@@ -15,7 +15,8 @@ internal static class RegionDecoder
     /// <summary>Decodes the rectangle (stored coordinates) or returns null when the codec cannot do it.</summary>
     public static ImageU8? TryDecode(SKCodec codec, int x, int y, int w, int h, string name)
     {
-        if (codec.EncodedFormat != SKEncodedImageFormat.Jpeg || codec.EncodedOrigin != SKEncodedOrigin.TopLeft) return null;
+        if (codec.EncodedFormat != SKEncodedImageFormat.Jpeg
+            || codec.EncodedOrigin != SKEncodedOrigin.TopLeft) return null;
         int fullW = codec.Info.Width, fullH = codec.Info.Height;
         var info = new SKImageInfo(fullW, fullH, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var options = new SKCodecOptions(new SKRectI(x, 0, x + w, fullH));
@@ -24,11 +25,13 @@ internal static class RegionDecoder
         try
         {
             if (y > 0 && !codec.SkipScanlines(y))
-                throw new ImageDecodeException(name, ImageDecodeError.Truncated, "the data ends early (truncated file): Skia could not reach the crop");
+                throw new ImageDecodeException(name, ImageDecodeError.Truncated,
+                    "the data ends early (truncated file): Skia could not reach the crop");
             int lines;
             unsafe { fixed (byte* p = raw) lines = codec.GetScanlines((IntPtr)p, h, w * 4); }
             if (lines != h)
-                throw new ImageDecodeException(name, ImageDecodeError.Truncated, $"the data ends early (truncated file): Skia decoded {lines} of {h} rows of the crop");
+                throw new ImageDecodeException(name, ImageDecodeError.Truncated,
+                    $"the data ends early (truncated file): Skia decoded {lines} of {h} rows of the crop");
             var image = ImageU8.Rent(w, h);
             PixelCopy.ToRgb(raw, w, h, image.Data, Orientation.For(SKEncodedOrigin.TopLeft, w, h));
             return image;

@@ -41,7 +41,10 @@ public sealed class Batch : IDisposable
     /// <summary>Shape of <see cref="Images"/>: [Count, C, H, W].</summary>
     public long[] Shape => [Count, Channels, Height, Width];
 
-    /// <summary>The pooled array behind <see cref="Images"/>; only the first <c>Count * C * H * W</c> floats belong to this batch.</summary>
+    /// <summary>
+    /// The pooled array behind <see cref="Images"/>; only the first <c>Count * C * H * W</c> floats belong to this
+    /// batch.
+    /// </summary>
     public float[] Data => _images ?? throw new ObjectDisposedException(nameof(Batch));
 
     /// <summary>The images, NCHW float32, exactly <c>Count * C * H * W</c> floats.</summary>

@@ -31,7 +31,9 @@ public sealed class DataLoader
 
     internal BufferPool Pool { get; }
 
-    /// <summary>Batch buffers allocated so far (diagnostics: stays flat over epochs when batches are disposed).</summary>
+    /// <summary>
+    /// Batch buffers allocated so far (diagnostics: stays flat over epochs when batches are disposed).
+    /// </summary>
     public long BuffersAllocated => Pool.Allocated;
 
     /// <summary>Worker threads alive right now, over all epochs of this loader.</summary>
@@ -57,7 +59,9 @@ public sealed class DataLoader
         while (reader.Next() is { } batch) yield return batch;
     }
 
-    /// <summary>The sample order of <paramref name="epoch"/>: a seeded Fisher-Yates shuffle, or 0..N-1 without shuffling.</summary>
+    /// <summary>
+    /// The sample order of <paramref name="epoch"/>: a seeded Fisher-Yates shuffle, or 0..N-1 without shuffling.
+    /// </summary>
     public int[] Order(int epoch)
     {
         var order = Enumerable.Range(0, Dataset.Count).ToArray();

@@ -86,7 +86,8 @@ internal sealed class EpochReader : IDisposable
         }
         else
             throw _errors[slot] is ImageDecodeException d ? d
-                : new InvalidOperationException($"sample {index} ('{_loader.Dataset.Describe(index)}') failed: {_errors[slot]!.Message}", _errors[slot]);
+                : new InvalidOperationException($"sample {index} ('{_loader.Dataset.Describe(index)}') failed: " +
+                    $"{_errors[slot]!.Message}", _errors[slot]);
         lock (_gate)
         {
             _state[slot] = SlotState.Pending;
@@ -116,7 +117,8 @@ internal sealed class EpochReader : IDisposable
                     var rng = DataLoader.SampleRandom(_loader.Options.Seed, _epoch, index);
                     var chw = _slots.AsSpan(slot * _sampleSize, _sampleSize);
                     if (_loader.Dataset is IEncodedImageDataset files && _loader.Pipeline.RegionDecode)
-                        _loader.Pipeline.RunEncoded(files.ReadEncoded(index), files.Describe(index), files.Decoder, rng, chw);
+                        _loader.Pipeline.RunEncoded(files.ReadEncoded(index), files.Describe(index), files.Decoder, rng,
+                            chw);
                     else
                         _loader.Pipeline.Run(_loader.Dataset.Load(index), rng, chw, _loader.Dataset.Describe(index));
                 }

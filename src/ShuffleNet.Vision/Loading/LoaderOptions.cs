@@ -3,7 +3,9 @@ namespace ShuffleNet.Vision.Loading;
 /// <summary>What to do with a sample that fails: unreadable, not an image, damaged, too large to process.</summary>
 public enum CorruptImagePolicy
 {
-    /// <summary>Stop the epoch with the <see cref="Decoding.ImageDecodeException"/>, which names the file (default).</summary>
+    /// <summary>
+    /// Stop the epoch with the <see cref="Decoding.ImageDecodeException"/>, which names the file (default).
+    /// </summary>
     Fail,
 
     /// <summary>
@@ -25,13 +27,17 @@ public sealed record LoaderOptions
     /// <summary>Drop the last, incomplete batch of an epoch.</summary>
     public bool DropLast { get; init; }
 
-    /// <summary>Seed of the order and of every sample's augmentation; results do not depend on <see cref="Workers"/>.</summary>
+    /// <summary>
+    /// Seed of the order and of every sample's augmentation; results do not depend on <see cref="Workers"/>.
+    /// </summary>
     public int Seed { get; init; }
 
     /// <summary>Worker threads that decode and augment.</summary>
     public int Workers { get; init; } = Math.Max(1, Environment.ProcessorCount);
 
-    /// <summary>Bound on work done ahead of the consumer, in batches (at least one batch plus one sample per worker).</summary>
+    /// <summary>
+    /// Bound on work done ahead of the consumer, in batches (at least one batch plus one sample per worker).
+    /// </summary>
     public int PrefetchBatches { get; init; } = 2;
 
     /// <summary>Corrupt-image policy.</summary>
@@ -46,8 +52,11 @@ public sealed record LoaderOptions
 
     internal void Validate()
     {
-        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"batch size must be positive, got {BatchSize}");
-        if (Workers <= 0) throw new ArgumentOutOfRangeException(nameof(Workers), $"workers must be positive, got {Workers}");
-        if (PrefetchBatches <= 0) throw new ArgumentOutOfRangeException(nameof(PrefetchBatches), $"prefetch must be positive, got {PrefetchBatches}");
+        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize),
+            $"batch size must be positive, got {BatchSize}");
+        if (Workers <= 0) throw new ArgumentOutOfRangeException(nameof(Workers),
+            $"workers must be positive, got {Workers}");
+        if (PrefetchBatches <= 0) throw new ArgumentOutOfRangeException(nameof(PrefetchBatches),
+            $"prefetch must be positive, got {PrefetchBatches}");
     }
 }

@@ -31,6 +31,9 @@ public readonly record struct SizePlan(long Width, long Height, long PeakPixels)
 /// <summary>A shape-preserving step on a normalized float32 CHW sample, after <see cref="Normalize"/>.</summary>
 public interface ITensorTransform
 {
-    /// <summary>Transforms <paramref name="chw"/> ([<paramref name="channels"/>, <paramref name="height"/>, <paramref name="width"/>]) in place.</summary>
+    /// <summary>
+    /// Transforms <paramref name="chw"/> ([<paramref name="channels"/>, <paramref name="height"/>,
+    /// <paramref name="width"/>]) in place.
+    /// </summary>
     void Apply(Span<float> chw, int channels, int height, int width, Random rng);
 }

@@ -31,7 +31,8 @@ public sealed class Normalize
 
     /// <summary>
     /// ImageNet statistics in 0-255 units (RGB), mmcls's <c>img_norm_cfg = dict(mean=[123.675, 116.28, 103.53],
-    /// std=[58.395, 57.12, 57.375], to_rgb=True)</c>: torchvision's (0.485, 0.456, 0.406) / (0.229, 0.224, 0.225) times 255.
+    /// std=[58.395, 57.12, 57.375], to_rgb=True)</c>: torchvision's (0.485, 0.456, 0.406) / (0.229, 0.224, 0.225) times
+    /// 255.
     /// </summary>
     public static Normalize ImageNet { get; } = new([123.675f, 116.28f, 103.53f], [58.395f, 57.12f, 57.375f]);
 
@@ -43,7 +44,8 @@ public sealed class Normalize
     public static Normalize FashionMnist { get; } = new([0.2860f], [0.3530f], inputScale: 255f, multiplyAdd: true);
 
     /// <summary>Plain conversion to float 0-255 for <paramref name="channels"/> channels (mean 0, std 1).</summary>
-    public static Normalize Identity(int channels) => new(new float[channels], Enumerable.Repeat(1f, channels).ToArray());
+    public static Normalize Identity(int channels) => new(new float[channels], Enumerable.Repeat(1f, channels)
+        .ToArray());
 
     /// <summary>Per-channel mean, in the units the input is in after dividing by <see cref="InputScale"/>.</summary>
     public IReadOnlyList<float> Mean { get; }
@@ -63,13 +65,16 @@ public sealed class Normalize
     /// <summary>Number of channels this normalization expects.</summary>
     public int Channels => Mean.Count;
 
-    /// <summary>Writes <paramref name="image"/> as normalized CHW float32 into <paramref name="chw"/> ([C, H, W]).</summary>
+    /// <summary>
+    /// Writes <paramref name="image"/> as normalized CHW float32 into <paramref name="chw"/> ([C, H, W]).
+    /// </summary>
     public unsafe void Write(ImageU8 image, Span<float> chw)
     {
         int c = image.Channels, plane = image.Width * image.Height;
         if (c != Channels)
             throw new ArgumentException($"{image} has {c} channel(s); this normalization expects {Channels}");
-        if (chw.Length < plane * c) throw new ArgumentException($"output of {chw.Length} floats is too small for {image}");
+        if (chw.Length < plane * c) throw new ArgumentException($"output of {chw.Length} floats is too small for " +
+            $"{image}");
         fixed (byte* src = image.Data)
         fixed (float* dst = chw)
         {
@@ -107,5 +112,6 @@ public sealed class Normalize
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"Normalize(mean=[{string.Join(", ", Mean)}], std=[{string.Join(", ", Std)}]{(InputScale == 1f ? "" : $", x/{InputScale}")})";
+        $"Normalize(mean=[{string.Join(", ", Mean)}], " +
+            $"std=[{string.Join(", ", Std)}]{(InputScale == 1f ? "" : $", x/{InputScale}")})";
 }

@@ -12,13 +12,15 @@ namespace ShuffleNet.Vision.Transforms;
 /// </summary>
 public static class PillowResize
 {
-    /// <summary>Resizes the whole image to <paramref name="width"/> x <paramref name="height"/>; the input is not disposed.</summary>
+    /// <summary>
+    /// Resizes the whole image to <paramref name="width"/> x <paramref name="height"/>; the input is not disposed.
+    /// </summary>
     public static ImageU8 Resize(ImageU8 src, int width, int height, Resample filter) =>
         Resize(src, CropBox.Full(src.Width, src.Height), width, height, filter);
 
     /// <summary>
-    /// Crops <paramref name="region"/> and resizes it, exactly as <c>img.crop(region).resize((width, height), filter)</c>
-    /// would (no pixels outside the region take part), without materializing the crop.
+    /// Crops <paramref name="region"/> and resizes it, exactly as <c>img.crop(region).resize((width, height),
+    /// filter)</c> would (no pixels outside the region take part), without materializing the crop.
     /// </summary>
     public static ImageU8 Resize(ImageU8 src, CropBox region, int width, int height, Resample filter)
     {
@@ -73,14 +75,5 @@ public static class PillowResize
     private static long Saturate(double pixels) => pixels >= long.MaxValue / 2 ? long.MaxValue / 2 : (long)pixels;
 
     /// <summary>Copies <paramref name="region"/> into a new image.</summary>
-    public static ImageU8 Crop(ImageU8 src, CropBox region)
-    {
-        if (!region.FitsIn(src.Width, src.Height))
-            throw new ArgumentOutOfRangeException(nameof(region), $"{region} does not fit in {src}");
-        int c = src.Channels;
-        var output = ImageU8.Rent(region.Width, region.Height, c);
-        for (int y = 0; y < region.Height; y++)
-            src.Data.AsSpan((region.Y + y) * src.Stride + region.X * c, region.Width * c).CopyTo(output.Row(y));
-        return output;
-    }
+    public static ImageU8 Crop(ImageU8 src, CropBox region) => PixelCopy.Crop(src, region);
 }

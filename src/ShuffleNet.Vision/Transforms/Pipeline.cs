@@ -9,7 +9,10 @@ namespace ShuffleNet.Vision.Transforms;
 /// </summary>
 public sealed class Pipeline
 {
-    /// <summary>Creates a pipeline whose output is [<paramref name="height"/>, <paramref name="width"/>] with the normalization's channel count.</summary>
+    /// <summary>
+    /// Creates a pipeline whose output is [<paramref name="height"/>, <paramref name="width"/>] with the
+    /// normalization's channel count.
+    /// </summary>
     public Pipeline(IReadOnlyList<IImageTransform> imageSteps, Normalize normalize, int height, int width,
         IReadOnlyList<ITensorTransform>? tensorSteps = null, bool regionDecode = false)
     {
@@ -141,7 +144,10 @@ public sealed class Pipeline
         foreach (var step in TensorSteps) step.Apply(chw[..SampleSize], Channels, Height, Width, rng);
     }
 
-    /// <summary>Runs the pipeline into a new array of <see cref="SampleSize"/> floats; deterministic pipelines may pass no <paramref name="rng"/>.</summary>
+    /// <summary>
+    /// Runs the pipeline into a new array of <see cref="SampleSize"/> floats; deterministic pipelines may pass no
+    /// <paramref name="rng"/>.
+    /// </summary>
     public float[] Run(ImageU8 image, Random? rng = null, string name = "<image>")
     {
         var chw = new float[SampleSize];
@@ -151,6 +157,7 @@ public sealed class Pipeline
 
     /// <inheritdoc/>
     public override string ToString() =>
-        string.Join(" -> ", ImageSteps.Select(s => s.ToString()).Append(Normalize.ToString()).Concat(TensorSteps.Select(s => s.ToString())))
+        string.Join(" -> ", ImageSteps.Select(s => s.ToString()).Append(Normalize.ToString())
+            .Concat(TensorSteps.Select(s => s.ToString())))
         + $" => [{Channels}, {Height}, {Width}]";
 }

@@ -14,10 +14,12 @@ public static class Presets
     /// mmcls train pipeline: <c>RandomResizedCrop(crop, backend='pillow')</c>, <c>RandomFlip(0.5)</c>, ImageNet
     /// normalization. Output [3, crop, crop]. With <paramref name="regionDecode"/> (default) a JPEG is decoded only
     /// over the sampled crop (see <see cref="Pipeline.RegionDecode"/>): same draws, much faster, byte-exact with the
-    /// system libjpeg-turbo. A positive <paramref name="randomErasing"/> appends <see cref="RandomErasing"/> with that probability.
+    /// system libjpeg-turbo. A positive <paramref name="randomErasing"/> appends <see cref="RandomErasing"/> with that
+    /// probability.
     /// </summary>
     public static Pipeline ImageNetTrain(int crop = 224, bool regionDecode = true, double randomErasing = 0) =>
-        new([new RandomResizedCrop(crop, interpolation: Resample.Bilinear), new RandomFlip(0.5)], Normalize.ImageNet, crop, crop,
+        new([new RandomResizedCrop(crop, interpolation: Resample.Bilinear), new RandomFlip(0.5)], Normalize.ImageNet,
+            crop, crop,
             randomErasing > 0 ? [new RandomErasing(randomErasing)] : null, regionDecode: regionDecode);
 
     /// <summary>
@@ -35,7 +37,8 @@ public static class Presets
     /// Any image file for a Fashion-MNIST model: Pillow's grayscale conversion, bilinear resize to 28x28, the
     /// dataset's normalization. Output [1, 28, 28].
     /// </summary>
-    public static Pipeline FashionMnistPredict() => new([new Grayscale(), new Resize(28, 28, Resample.Bilinear)], Normalize.FashionMnist, 28, 28);
+    public static Pipeline FashionMnistPredict() => new([new Grayscale(), new Resize(28, 28, Resample.Bilinear)],
+        Normalize.FashionMnist, 28, 28);
 
     /// <summary>Fashion-MNIST evaluation: normalization only. Output [1, 28, 28].</summary>
     public static Pipeline FashionMnistEval() => new([], Normalize.FashionMnist, 28, 28);

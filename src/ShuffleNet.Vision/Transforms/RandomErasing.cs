@@ -1,19 +1,25 @@
 namespace ShuffleNet.Vision.Transforms;
 
+using ShuffleNet.Vision.Decoding;
+
 /// <summary>
-/// Random erasing (Zhong et al., AAAI 2020), as torchvision's <c>RandomErasing(p, scale, ratio, value=0)</c> applies it to
-/// a normalized tensor (mmpretrain's <c>RandomErasing</c> does the same on pixels): with probability
-/// <see cref="Probability"/>, one rectangle of area <c>scale</c> times the image and aspect ratio drawn log-uniformly from
-/// <c>ratio</c> is set to 0 (the mean pixel after normalization) in every channel; 10 tries to fit, else nothing.
+/// Random erasing (Zhong et al., AAAI 2020), as torchvision's <c>RandomErasing(p, scale, ratio, value=0)</c> applies it
+/// to a normalized tensor (mmpretrain's <c>RandomErasing</c> does the same on pixels): with probability
+/// <see cref="Probability"/>, one rectangle of area <c>scale</c> times the image and aspect ratio drawn log-uniformly
+/// from <c>ratio</c> is set to 0 (the mean pixel after normalization) in every channel; 10 tries to fit, else nothing.
 /// </summary>
 public sealed class RandomErasing : ITensorTransform
 {
     /// <summary>Creates the transform; the defaults are torchvision's and the paper's.</summary>
-    public RandomErasing(double probability = 0.5, double minArea = 0.02, double maxArea = 1.0 / 3, double minRatio = 0.3, double maxRatio = 1 / 0.3)
+    public RandomErasing(double probability = 0.5, double minArea = 0.02, double maxArea = 1.0 / 3,
+        double minRatio = 0.3, double maxRatio = 1 / 0.3)
     {
-        if (probability is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(probability), probability, "must be in [0, 1]");
-        if (minArea <= 0 || maxArea > 1 || minArea > maxArea) throw new ArgumentOutOfRangeException(nameof(minArea), $"need 0 < minArea <= maxArea <= 1, got {minArea}, {maxArea}");
-        if (minRatio <= 0 || minRatio > maxRatio) throw new ArgumentOutOfRangeException(nameof(minRatio), $"need 0 < minRatio <= maxRatio, got {minRatio}, {maxRatio}");
+        if (probability is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(probability), probability,
+            "must be in [0, 1]");
+        if (minArea <= 0 || maxArea > 1 || minArea > maxArea) throw new ArgumentOutOfRangeException(nameof(minArea),
+            $"need 0 < minArea <= maxArea <= 1, got {minArea}, {maxArea}");
+        if (minRatio <= 0 || minRatio > maxRatio) throw new ArgumentOutOfRangeException(nameof(minRatio),
+            $"need 0 < minRatio <= maxRatio, got {minRatio}, {maxRatio}");
         (Probability, MinArea, MaxArea, MinRatio, MaxRatio) = (probability, minArea, maxArea, minRatio, maxRatio);
     }
 
@@ -32,7 +38,9 @@ public sealed class RandomErasing : ITensorTransform
     /// <summary>Largest aspect ratio (height / width) of the rectangle.</summary>
     public double MaxRatio { get; }
 
-    /// <summary>Draws the rectangle for a <paramref name="height"/> x <paramref name="width"/> image, or null for none.</summary>
+    /// <summary>
+    /// Draws the rectangle for a <paramref name="height"/> x <paramref name="width"/> image, or null for none.
+    /// </summary>
     public CropBox? Sample(int height, int width, Random rng)
     {
         if (rng.NextDouble() >= Probability) return null;
@@ -58,5 +66,6 @@ public sealed class RandomErasing : ITensorTransform
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"RandomErasing(p={Probability}, scale=({MinArea}, {MaxArea:0.###}), ratio=({MinRatio}, {MaxRatio:0.###}))";
+    public override string ToString() => $"RandomErasing(p={Probability}, scale=({MinArea}, {MaxArea:0.###}), " +
+        $"ratio=({MinRatio}, {MaxRatio:0.###}))";
 }

@@ -10,7 +10,8 @@ namespace ShuffleNet.Vision.Transforms;
 public sealed class RandomFlip(double probability = 0.5) : IImageTransform, ITensorTransform
 {
     /// <summary>Chance of flipping.</summary>
-    public double Probability { get; } = probability is >= 0 and <= 1 ? probability : throw new ArgumentOutOfRangeException(nameof(probability));
+    public double Probability { get; } = probability is >= 0 and <= 1 ? probability
+        : throw new ArgumentOutOfRangeException(nameof(probability));
 
     /// <inheritdoc/>
     public ImageU8 Apply(ImageU8 image, Random rng)

@@ -34,7 +34,10 @@ public sealed class RandomResizedCrop(int size, double scaleMin = 0.08, double s
     /// <summary>Resampling filter of the resize (Pillow semantics).</summary>
     public Resample Interpolation { get; } = interpolation;
 
-    /// <summary>Samples the crop box for a <paramref name="width"/> x <paramref name="height"/> image, as mmcls's <c>get_params</c>.</summary>
+    /// <summary>
+    /// Samples the crop box for a <paramref name="width"/> x <paramref name="height"/> image, as mmcls's
+    /// <c>get_params</c>.
+    /// </summary>
     public CropBox SampleParams(int height, int width, Random rng)
     {
         double area = (double)height * width;
@@ -88,13 +91,21 @@ public sealed class RandomResizedCrop(int size, double scaleMin = 0.08, double s
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"RandomResizedCrop(size={Size}, scale=({ScaleMin}, {ScaleMax}), ratio=({RatioMin:0.####}, {RatioMax:0.####}), attempts={MaxAttempts}, {Interpolation})";
+        $"RandomResizedCrop(size={Size}, scale=({ScaleMin}, {ScaleMax}), ratio=({RatioMin:0.####}, " +
+            $"{RatioMax:0.####}), attempts={MaxAttempts}, {Interpolation})";
 }
 
-/// <summary>The deterministic half of <see cref="RandomResizedCrop"/>: crop a box, resize it (mmcv imcrop + imresize, pillow backend).</summary>
+/// <summary>
+/// The deterministic half of <see cref="RandomResizedCrop"/>: crop a box, resize it (mmcv imcrop + imresize, pillow
+/// backend).
+/// </summary>
 public static class ResizedCrop
 {
-    /// <summary>Crops <paramref name="box"/> from <paramref name="image"/> (not disposed) and resizes it to <paramref name="width"/> x <paramref name="height"/>.</summary>
-    public static ImageU8 Apply(ImageU8 image, CropBox box, int width, int height, Resample interpolation = Resample.Bilinear) =>
+    /// <summary>
+    /// Crops <paramref name="box"/> from <paramref name="image"/> (not disposed) and resizes it to
+    /// <paramref name="width"/> x <paramref name="height"/>.
+    /// </summary>
+    public static ImageU8 Apply(ImageU8 image, CropBox box, int width, int height,
+        Resample interpolation = Resample.Bilinear) =>
         PillowResize.Resize(image, box, width, height, interpolation);
 }

@@ -1,6 +1,8 @@
 namespace ShuffleNet.Vision.Transforms;
 
-/// <summary>Resampling filters, with Pillow's meaning (<c>Image.NEAREST</c>, <c>Image.BILINEAR</c>, <c>Image.BICUBIC</c>).</summary>
+/// <summary>
+/// Resampling filters, with Pillow's meaning (<c>Image.NEAREST</c>, <c>Image.BILINEAR</c>, <c>Image.BICUBIC</c>).
+/// </summary>
 public enum Resample
 {
     /// <summary>Pillow's NEAREST: the pixel whose cell holds the sample point (no antialiasing).</summary>

@@ -10,7 +10,8 @@ internal sealed class ResampleCoefficients
     /// <summary>32 - 8 - 2: 8 bits of result, 2 for overflow of negative lobes, as in Pillow.</summary>
     public const int PrecisionBits = 32 - 8 - 2;
 
-    private ResampleCoefficients(int ksize, int[] bounds, int[] weights) { KSize = ksize; Bounds = bounds; Weights = weights; }
+    private ResampleCoefficients(int ksize, int[] bounds, int[] weights) { KSize = ksize; Bounds = bounds;
+        Weights = weights; }
 
     /// <summary>Stride of <see cref="Weights"/> per output pixel.</summary>
     public int KSize { get; }
@@ -21,7 +22,10 @@ internal sealed class ResampleCoefficients
     /// <summary>Fixed-point weights, <see cref="KSize"/> per output pixel.</summary>
     public int[] Weights { get; }
 
-    /// <summary>Coefficients mapping input range [<paramref name="in0"/>, <paramref name="in1"/>) of <paramref name="inSize"/> onto <paramref name="outSize"/> pixels.</summary>
+    /// <summary>
+    /// Coefficients mapping input range [<paramref name="in0"/>, <paramref name="in1"/>) of <paramref name="inSize"/>
+    /// onto <paramref name="outSize"/> pixels.
+    /// </summary>
     public static ResampleCoefficients Compute(int inSize, float in0, float in1, int outSize, Resample filter)
     {
         double support0 = filter == Resample.Bicubic ? 2.0 : 1.0;

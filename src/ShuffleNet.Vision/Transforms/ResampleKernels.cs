@@ -4,8 +4,8 @@ using System.Runtime.CompilerServices;
 namespace ShuffleNet.Vision.Transforms;
 
 /// <summary>
-/// The two convolution passes of Pillow's 8-bit resampler. Integer sums are order-independent, so the vertical
-/// pass may run across a row with SIMD and still give Pillow's bytes: <c>clip8((1 &lt;&lt; 21) + sum(v * k)) &gt;&gt; 22</c>.
+/// The two convolution passes of Pillow's 8-bit resampler. Integer sums are order-independent, so the vertical pass may
+/// run across a row with SIMD and still give Pillow's bytes: <c>clip8((1 &lt;&lt; 21) + sum(v * k)) &gt;&gt; 22</c>.
 /// </summary>
 internal static class ResampleKernels
 {
@@ -61,7 +61,8 @@ internal static class ResampleKernels
     /// Vertical pass: output row yy sums input rows <c>bounds[2yy] - shift ...</c> of <paramref name="src"/>
     /// (which starts at <paramref name="srcOffset"/>) over <paramref name="rowBytes"/> bytes per row.
     /// </summary>
-    public static unsafe void Vertical(byte[] src, int srcOffset, int srcStride, byte[] dst, int rowBytes, int outHeight,
+    public static unsafe void Vertical(byte[] src, int srcOffset, int srcStride, byte[] dst, int rowBytes,
+        int outHeight,
         ResampleCoefficients k, int shift)
     {
         int vb = Vector<byte>.Count;
@@ -106,7 +107,8 @@ internal static class ResampleKernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<uint> ClipToUInt(Vector<int> acc) =>
-        Vector.AsVectorUInt32(Vector.Min(Vector.Max(Vector.ShiftRightArithmetic(acc, Bits), Vector<int>.Zero), new Vector<int>(255)));
+        Vector.AsVectorUInt32(Vector.Min(Vector.Max(Vector.ShiftRightArithmetic(acc, Bits), Vector<int>.Zero),
+            new Vector<int>(255)));
 
     /// <summary>Pillow's <c>clip8</c>: the sum's integer part, clamped to a byte.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -2,7 +2,10 @@ using ShuffleNet.Vision.Decoding;
 
 namespace ShuffleNet.Vision.Transforms;
 
-/// <summary>Resizes to a fixed <see cref="Width"/> x <see cref="Height"/> with Pillow's filters (mmcls <c>Resize(size=(h, w))</c>).</summary>
+/// <summary>
+/// Resizes to a fixed <see cref="Width"/> x <see cref="Height"/> with Pillow's filters (mmcls <c>Resize(size=(h,
+/// w))</c>).
+/// </summary>
 public sealed class Resize(int width, int height, Resample interpolation = Resample.Bilinear) : IImageTransform
 {
     /// <summary>Output width.</summary>

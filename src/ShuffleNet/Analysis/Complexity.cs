@@ -2,15 +2,20 @@ using ShuffleNet.Checkpoints;
 
 namespace ShuffleNet.Analysis;
 
-/// <summary>Counts of one part of the network (a stage, the stem, the head). FLOPs here are multiply-adds, as mmcv and the paper count them.</summary>
-/// <param name="Name">Part name: <c>stem</c>, <c>stage2</c>, <c>stage3</c>, <c>stage4</c>, <c>conv5</c>, <c>neck</c>, <c>head</c>.</param>
+/// <summary>
+/// Counts of one part of the network (a stage, the stem, the head). FLOPs here are multiply-adds, as mmcv and the paper
+/// count them.
+/// </summary>
+/// <param name="Name">Part name: <c>stem</c>, <c>stage2</c>, <c>stage3</c>, <c>stage4</c>, <c>conv5</c>, <c>neck</c>,
+/// <c>head</c>.</param>
 /// <param name="Parameters">Learnable parameters.</param>
 /// <param name="ConvMacs">Convolution and linear multiply-adds.</param>
 /// <param name="NormFlops">BatchNorm FLOPs as mmcv counts them (2 per element: scale and shift).</param>
 /// <param name="ActivationFlops">ReLU FLOPs (1 per output element).</param>
 /// <param name="PoolFlops">Pooling FLOPs (1 per input element).</param>
 /// <param name="OutputShape">Output shape of the part for one image, <c>[C, H, W]</c> or <c>[C]</c>.</param>
-public sealed record PartComplexity(string Name, long Parameters, long ConvMacs, long NormFlops, long ActivationFlops, long PoolFlops, long[] OutputShape)
+public sealed record PartComplexity(string Name, long Parameters, long ConvMacs, long NormFlops, long ActivationFlops,
+    long PoolFlops, long[] OutputShape)
 {
     /// <summary>mmcv's total: every hooked layer (conv, BN, ReLU, pooling, linear).</summary>
     public long MmcvFlops => ConvMacs + NormFlops + ActivationFlops + PoolFlops;
@@ -32,10 +37,14 @@ public sealed record ModelComplexity(Width Width, int InputSize, int NumClasses,
     /// </summary>
     public long MmcvFlops => Parts.Where(p => p.Name != "head").Sum(p => p.MmcvFlops);
 
-    /// <summary>The paper's and torchvision's figure: convolution and fully-connected multiply-adds (146M for 1.0x).</summary>
+    /// <summary>
+    /// The paper's and torchvision's figure: convolution and fully-connected multiply-adds (146M for 1.0x).
+    /// </summary>
     public long ConvFcMacs => Parts.Sum(p => p.ConvMacs);
 
-    /// <summary>Counts for <paramref name="width"/> at <paramref name="inputSize"/>² with a 3-channel ImageNet stem.</summary>
+    /// <summary>
+    /// Counts for <paramref name="width"/> at <paramref name="inputSize"/>² with a 3-channel ImageNet stem.
+    /// </summary>
     public static ModelComplexity Of(Width width, int inputSize = 224, int numClasses = 1000)
     {
         var spec = ShuffleNetV2Layout.Widths[width];

@@ -14,7 +14,8 @@ public sealed class ClassSubset : IImageDataset
     private readonly int[] _newLabel;
 
     /// <summary>
-    /// The samples of <paramref name="inner"/> whose label is in <paramref name="keep"/> (old labels, in the new order).
+    /// The samples of <paramref name="inner"/> whose label is in <paramref name="keep"/> (old labels, in the new
+    /// order).
     /// </summary>
     /// <exception cref="ArgumentException">A class is out of range or given twice.</exception>
     public ClassSubset(IImageDataset inner, IReadOnlyList<int> keep)
@@ -49,7 +50,8 @@ public sealed class ClassSubset : IImageDataset
     /// Parses <c>data.classes</c>: comma-separated class names of <paramref name="classes"/> or their indices; empty
     /// means all (null).
     /// </summary>
-    /// <exception cref="ArgumentException">An entry is neither a name nor an index, is out of range or repeated.</exception>
+    /// <exception cref="ArgumentException">An entry is neither a name nor an index, is out of range or
+    /// repeated.</exception>
     public static int[]? Parse(string spec, IReadOnlyList<string> classes)
     {
         if (string.IsNullOrWhiteSpace(spec)) return null;

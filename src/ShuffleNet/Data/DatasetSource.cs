@@ -36,7 +36,8 @@ public sealed class DatasetSource : IBatchSource
     public int Count => _dataset.Count;
 
     /// <inheritdoc />
-    public int BatchesPerEpoch => _train && Count >= _batchSize ? Count / _batchSize : (Count + _batchSize - 1) / _batchSize;
+    public int BatchesPerEpoch => _train && Count >= _batchSize ? Count / _batchSize : (Count
+        + _batchSize - 1) / _batchSize;
 
     /// <inheritdoc />
     public IReadOnlyList<string> Classes => _dataset.Classes;

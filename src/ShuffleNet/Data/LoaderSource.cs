@@ -8,7 +8,8 @@ namespace ShuffleNet.Data;
 /// </summary>
 public sealed class LoaderSource(DataLoader loader) : IBatchSource
 {
-    private readonly Lazy<int> _maxLabel = new(() => Enumerable.Range(0, loader.Dataset.Count).Max(loader.Dataset.GetLabel));
+    private readonly Lazy<int> _maxLabel = new(() => Enumerable.Range(0, loader.Dataset.Count)
+        .Max(loader.Dataset.GetLabel));
 
     /// <inheritdoc />
     public int Count => loader.Dataset.Count;

@@ -4,9 +4,10 @@ using static TorchSharp.torch;
 namespace ShuffleNet.Distributed;
 
 /// <summary>
-/// What <c>DistributedDataParallel</c> does for a model whose ranks start from one state: parameters (and buffers, once)
-/// broadcast from rank 0, then gradients averaged every step with one all-reduce of a flat buffer. BatchNorm statistics
-/// are not synchronised afterwards (mmengine's <c>broadcast_buffers=False</c>): each rank keeps its own, rank 0's are saved.
+/// What <c>DistributedDataParallel</c> does for a model whose ranks start from one state: parameters (and buffers,
+/// once) broadcast from rank 0, then gradients averaged every step with one all-reduce of a flat buffer. BatchNorm
+/// statistics are not synchronised afterwards (mmengine's <c>broadcast_buffers=False</c>): each rank keeps its own,
+/// rank 0's are saved.
 /// </summary>
 public static class DataParallel
 {
@@ -20,11 +21,12 @@ public static class DataParallel
     }
 
     /// <summary>
-    /// Replaces each gradient by its mean over the ranks and returns the rank-mean of <paramref name="extras"/>, which ride
-    /// in the same all-reduce (the loss, a stop flag): one collective per step. Parameters without a gradient are skipped,
-    /// so every rank must have the same set with gradients (the same model and frozen stages).
+    /// Replaces each gradient by its mean over the ranks and returns the rank-mean of <paramref name="extras"/>, which
+    /// ride in the same all-reduce (the loss, a stop flag): one collective per step. Parameters without a gradient are
+    /// skipped, so every rank must have the same set with gradients (the same model and frozen stages).
     /// </summary>
-    public static double[] AverageGradients(IReadOnlyList<Tensor> parameters, IProcessGroup group, params double[] extras)
+    public static double[] AverageGradients(IReadOnlyList<Tensor> parameters, IProcessGroup group,
+        params double[] extras)
     {
         if (group.WorldSize == 1) return extras;
         using var scope = NewDisposeScope();

@@ -12,15 +12,19 @@ public static class DistributedSampler
     /// <summary>Samples each rank gets per epoch (PyTorch's <c>num_samples</c>).</summary>
     public static int NumSamples(int count, int worldSize, bool dropLast) =>
         dropLast && count % worldSize != 0
-            ? (int)Math.Ceiling((double)(count - worldSize) / worldSize)   // floor-like for n >= world; 0 when n < world, as Python's ceil
+            // floor-like for n >= world; 0 when n < world, as Python's ceil
+            ? (int)Math.Ceiling((double)(count - worldSize) / worldSize)
             : (count + worldSize - 1) / worldSize;
 
-    /// <summary>The indices of <paramref name="rank"/> for an epoch whose whole order is <paramref name="order"/>.</summary>
+    /// <summary>
+    /// The indices of <paramref name="rank"/> for an epoch whose whole order is <paramref name="order"/>.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The rank is outside the world, or the world is empty.</exception>
     public static int[] Indices(IReadOnlyList<int> order, int rank, int worldSize, bool dropLast)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(worldSize, 1);
-        if (rank < 0 || rank >= worldSize) throw new ArgumentOutOfRangeException(nameof(rank), rank, $"rank must be in 0..{worldSize - 1}");
+        if (rank < 0 || rank >= worldSize) throw new ArgumentOutOfRangeException(nameof(rank), rank,
+            $"rank must be in 0..{worldSize - 1}");
         int n = order.Count, perRank = NumSamples(n, worldSize, dropLast), total = perRank * worldSize;
         var result = new int[perRank];
         // index i of the padded list is order[i mod n]: PyTorch's indices += indices[:pad] (repeated when pad > n)

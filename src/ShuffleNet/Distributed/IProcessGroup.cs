@@ -15,10 +15,14 @@ public interface IProcessGroup : IDisposable
     /// <summary>Number of processes.</summary>
     int WorldSize { get; }
 
-    /// <summary>Replaces <paramref name="tensor"/> (contiguous, float32 or float64) by its sum over all ranks, in place.</summary>
+    /// <summary>
+    /// Replaces <paramref name="tensor"/> (contiguous, float32 or float64) by its sum over all ranks, in place.
+    /// </summary>
     void AllReduceSum(Tensor tensor);
 
-    /// <summary>Overwrites <paramref name="tensor"/> (contiguous) on every rank with rank <paramref name="root"/>'s.</summary>
+    /// <summary>
+    /// Overwrites <paramref name="tensor"/> (contiguous) on every rank with rank <paramref name="root"/>'s.
+    /// </summary>
     void Broadcast(Tensor tensor, int root = 0);
 
     /// <summary>Returns once every rank has called it.</summary>

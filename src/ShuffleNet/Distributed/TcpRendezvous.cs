@@ -4,8 +4,9 @@ using System.Net.Sockets;
 namespace ShuffleNet.Distributed;
 
 /// <summary>
-/// torchrun's store in miniature: rank 0 listens on <c>MASTER_ADDR:MASTER_PORT</c> and sends a small blob (NCCL's unique
-/// id) to each of the other <c>WORLD_SIZE - 1</c> ranks, which connect (retrying while rank 0 starts) and read it.
+/// torchrun's store in miniature: rank 0 listens on <c>MASTER_ADDR:MASTER_PORT</c> and sends a small blob (NCCL's
+/// unique id) to each of the other <c>WORLD_SIZE - 1</c> ranks, which connect (retrying while rank 0 starts) and read
+/// it.
 /// </summary>
 public static class TcpRendezvous
 {
@@ -16,12 +17,15 @@ public static class TcpRendezvous
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            return launch.Rank == 0 ? Serve(launch, blob!, cts.Token).GetAwaiter().GetResult() : Fetch(launch, cts.Token).GetAwaiter().GetResult();
+            return launch.Rank == 0 ? Serve(launch, blob!, cts.Token).GetAwaiter().GetResult() : Fetch(launch,
+                cts.Token).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {
-            throw new DistributedException($"rank {launch.Rank}: no rendezvous at {launch.MasterAddr}:{launch.MasterPort} within {timeout.TotalSeconds:F0} s; " +
-                                           "are all WORLD_SIZE ranks started with the same MASTER_ADDR and MASTER_PORT?");
+            throw new DistributedException($"rank {launch.Rank}: no rendezvous at " +
+                $"{launch.MasterAddr}:{launch.MasterPort} within {timeout.TotalSeconds:F0} s; " +
+                                           "are all WORLD_SIZE ranks started with the same MASTER_ADDR and " +
+                                               "MASTER_PORT?");
         }
     }
 

@@ -15,7 +15,8 @@ internal static class TensorMemory
     /// <exception cref="ArgumentException">The tensor is not contiguous.</exception>
     public static IntPtr Pointer(Tensor t)
     {
-        if (!t.is_contiguous()) throw new ArgumentException("collectives need a contiguous tensor; call .contiguous() first", nameof(t));
+        if (!t.is_contiguous()) throw new ArgumentException("collectives need a contiguous tensor; call " +
+            ".contiguous() first", nameof(t));
         return THSTensor_data(t.Handle);
     }
 

@@ -3,9 +3,10 @@ using static TorchSharp.torch;
 namespace ShuffleNet.Distributed;
 
 /// <summary>
-/// NCCL's watchdog for any backend: a collective that has not returned within the timeout means a peer died or diverged,
-/// and the blocked native call will never return, so the process prints which rank waited on what and exits with
-/// <see cref="ExitCode"/> (the launcher then stops the other ranks). Checkpoints are written atomically, so none is left half-written.
+/// NCCL's watchdog for any backend: a collective that has not returned within the timeout means a peer died or
+/// diverged, and the blocked native call will never return, so the process prints which rank waited on what and exits
+/// with <see cref="ExitCode"/> (the launcher then stops the other ranks). Checkpoints are written atomically, so none
+/// is left half-written.
 /// </summary>
 public sealed class WatchdogProcessGroup(IProcessGroup inner, TimeSpan timeout) : IProcessGroup
 {
@@ -37,8 +38,10 @@ public sealed class WatchdogProcessGroup(IProcessGroup inner, TimeSpan timeout) 
     {
         using var timer = new Timer(_ =>
         {
-            Console.Error.WriteLine($"error: rank {Rank} of {WorldSize}: {what} did not complete within {timeout.TotalSeconds:G4} s " +
-                                    "(a peer rank died, hung or ran different collectives); exiting. Raise dist.timeout if steps are that slow.");
+            Console.Error.WriteLine($"error: rank {Rank} of {WorldSize}: {what} did not complete within " +
+                $"{timeout.TotalSeconds:G4} s " +
+                                    "(a peer rank died, hung or ran different collectives); exiting. Raise " +
+                                        "dist.timeout if steps are that slow.");
             Console.Error.Flush();
             Environment.Exit(ExitCode);
         }, null, timeout, System.Threading.Timeout.InfiniteTimeSpan);

@@ -38,12 +38,15 @@ public sealed class AccuracyMeter
     /// <summary>Top-5 accuracy in percent (0 before any sample).</summary>
     public double Top5 => _count == 0 ? 0 : 100.0 * _top5 / _count;
 
-    /// <summary>Adds a batch: <paramref name="logits"/> <c>[N, NumClasses]</c>, <paramref name="labels"/> <c>[N]</c> int64.</summary>
+    /// <summary>
+    /// Adds a batch: <paramref name="logits"/> <c>[N, NumClasses]</c>, <paramref name="labels"/> <c>[N]</c> int64.
+    /// </summary>
     /// <exception cref="ArgumentException">Shapes disagree, or a label is outside 0..NumClasses-1.</exception>
     public void Update(Tensor logits, Tensor labels)
     {
         if (logits.ndim != 2 || logits.shape[1] != NumClasses || labels.ndim != 1 || labels.shape[0] != logits.shape[0])
-            throw new ArgumentException($"expected logits [N, {NumClasses}] and labels [N]; got [{string.Join(", ", logits.shape)}] and [{string.Join(", ", labels.shape)}]");
+            throw new ArgumentException($"expected logits [N, {NumClasses}] and labels [N]; got " +
+                $"[{string.Join(", ", logits.shape)}] and [{string.Join(", ", labels.shape)}]");
         using var scope = NewDisposeScope();
         var y = labels.to(ScalarType.Int64).cpu();
         var top = logits.topk(Math.Min(5, NumClasses), dim: 1).indexes.cpu();
@@ -53,7 +56,8 @@ public sealed class AccuracyMeter
         var ys = y.data<long>().ToArray();
         for (int i = 0; i < ys.Length; i++)
         {
-            if (ys[i] < 0 || ys[i] >= NumClasses) throw new ArgumentException($"label {ys[i]} is outside 0..{NumClasses - 1}");
+            if (ys[i] < 0 || ys[i] >= NumClasses) throw new ArgumentException($"label {ys[i]} is outside " +
+                $"0..{NumClasses - 1}");
             _seen[ys[i]]++;
             if (first[i]) { _right[ys[i]]++; _top1++; }
             if (any[i]) _top5++;
@@ -63,6 +67,7 @@ public sealed class AccuracyMeter
 
     /// <summary>Per-class top-1, named by <paramref name="classes"/> where given.</summary>
     public IReadOnlyList<ClassAccuracy> PerClass(IReadOnlyList<string>? classes = null) =>
-        [.. Enumerable.Range(0, NumClasses).Select(i => new ClassAccuracy(i, classes is not null && i < classes.Count ? classes[i] : i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [.. Enumerable.Range(0, NumClasses).Select(i => new ClassAccuracy(i, classes is not null && i < classes.Count
+            ? classes[i] : i.ToString(System.Globalization.CultureInfo.InvariantCulture),
             (int)_seen[i], _seen[i] == 0 ? 0 : 100.0 * _right[i] / _seen[i]))];
 }

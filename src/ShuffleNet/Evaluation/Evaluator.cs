@@ -23,12 +23,18 @@ public sealed record EvalResult(double Top1, double Top5, double Loss, long Coun
 /// <param name="Confidence">Its softmax probability, 0-1.</param>
 public sealed record SamplePrediction(int Index, int Label, int Predicted, float Confidence);
 
-/// <summary>Runs a classifier over an <see cref="IBatchSource"/> in eval mode under <c>no_grad</c>, one dispose scope per batch.</summary>
+/// <summary>
+/// Runs a classifier over an <see cref="IBatchSource"/> in eval mode under <c>no_grad</c>, one dispose scope per batch.
+/// </summary>
 public static class Evaluator
 {
-    /// <summary>Evaluates <paramref name="model"/> (logits <c>[N, K]</c>) on every batch of <paramref name="data"/>; restores the mode it found.</summary>
+    /// <summary>
+    /// Evaluates <paramref name="model"/> (logits <c>[N, K]</c>) on every batch of <paramref name="data"/>; restores
+    /// the mode it found.
+    /// </summary>
     /// <exception cref="DataException">A label of the data is beyond the model's classes.</exception>
-    public static EvalResult Run(nn.Module<Tensor, Tensor> model, IBatchSource data, int numClasses, CancellationToken cancel = default)
+    public static EvalResult Run(nn.Module<Tensor, Tensor> model, IBatchSource data, int numClasses,
+        CancellationToken cancel = default)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -53,10 +59,12 @@ public static class Evaluator
     /// <c>[N, numClasses]</c> row-major out.
     /// </summary>
     /// <exception cref="DataException">A label of the data is beyond the model's classes.</exception>
-    public static EvalResult Run(Func<TrainBatch, float[]> logitsOf, IBatchSource data, int numClasses, CancellationToken cancel = default)
+    public static EvalResult Run(Func<TrainBatch, float[]> logitsOf, IBatchSource data, int numClasses,
+        CancellationToken cancel = default)
     {
         if (data.MaxLabel >= numClasses)
-            throw new DataException($"the evaluation data has label {data.MaxLabel} but the model has {numClasses} classes " +
+            throw new DataException($"the evaluation data has label {data.MaxLabel} but the model has {numClasses} " +
+                "classes " +
                                     $"(0..{numClasses - 1})");
         var meter = new AccuracyMeter(numClasses);
         var confusion = new ConfusionMatrix(numClasses);

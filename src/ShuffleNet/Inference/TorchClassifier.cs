@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace ShuffleNet.Inference;
 
 /// <summary>
-/// Eval-mode inference with TorchSharp on normalised <c>[N, C, H, W]</c> float32 batches, with the same call shape as the
-/// ONNX Runtime classifier (<c>ShuffleNet.Onnx.Runtime.OrtClassifier</c>). The input tensor for each batch size is
+/// Eval-mode inference with TorchSharp on normalised <c>[N, C, H, W]</c> float32 batches, with the same call shape as
+/// the ONNX Runtime classifier (<c>ShuffleNet.Onnx.Runtime.OrtClassifier</c>). The input tensor for each batch size is
 /// allocated once and reused.
 /// </summary>
 public sealed class TorchClassifier : IDisposable
@@ -16,7 +16,9 @@ public sealed class TorchClassifier : IDisposable
     private readonly Device _device;
     private readonly Dictionary<int, Tensor> _inputs = [];
 
-    /// <summary>Wraps <paramref name="model"/> (put in eval mode) for inference on <paramref name="device"/> (default CPU).</summary>
+    /// <summary>
+    /// Wraps <paramref name="model"/> (put in eval mode) for inference on <paramref name="device"/> (default CPU).
+    /// </summary>
     public TorchClassifier(ImageClassifier model, int imageSize = 224, Device? device = null)
     {
         _model = model;
@@ -41,8 +43,11 @@ public sealed class TorchClassifier : IDisposable
     /// <summary>The model.</summary>
     public ImageClassifier Model => _model;
 
-    /// <summary>Logits <c>[batch, NumClasses]</c> for <paramref name="nchw"/> (<c>batch x C x H x W</c> floats, normalised).</summary>
-    /// <exception cref="ArgumentException">The input length is not <paramref name="batch"/> images of <see cref="ImageShape"/>.</exception>
+    /// <summary>
+    /// Logits <c>[batch, NumClasses]</c> for <paramref name="nchw"/> (<c>batch x C x H x W</c> floats, normalised).
+    /// </summary>
+    /// <exception cref="ArgumentException">The input length is not <paramref name="batch"/> images of
+    /// <see cref="ImageShape"/>.</exception>
     public float[] Run(ReadOnlySpan<float> nchw, int batch)
     {
         var logits = new float[batch * NumClasses];
@@ -50,20 +55,26 @@ public sealed class TorchClassifier : IDisposable
         return logits;
     }
 
-    /// <summary>Writes logits <c>[batch, NumClasses]</c> for <paramref name="nchw"/> into <paramref name="logits"/>.</summary>
+    /// <summary>
+    /// Writes logits <c>[batch, NumClasses]</c> for <paramref name="nchw"/> into <paramref name="logits"/>.
+    /// </summary>
     public void Run(ReadOnlySpan<float> nchw, int batch, Span<float> logits)
     {
         if (batch < 1 || nchw.Length != batch * ImageSize)
-            throw new ArgumentException($"input has {nchw.Length} floats; the model expects [N, {string.Join(", ", ImageShape)}] = N x {ImageSize} (N = {batch})");
+            throw new ArgumentException($"input has {nchw.Length} floats; the model expects [N, " +
+                $"{string.Join(", ", ImageShape)}] = N x {ImageSize} (N = {batch})");
         if (logits.Length != batch * NumClasses)
             throw new ArgumentException($"output span has {logits.Length} floats; expected {batch} x {NumClasses}");
         if (!_inputs.TryGetValue(batch, out var input))
-            // cached across calls, so it must not belong to a caller's dispose scope (the evaluator opens one per batch)
-            _inputs[batch] = input = empty([batch, .. ImageShape.Select(d => (long)d)], ScalarType.Float32).DetachFromDisposeScope();
+            // cached across calls, so it must not belong to a caller's dispose scope (the evaluator opens one per
+            // batch)
+            _inputs[batch] = input = empty([batch, .. ImageShape.Select(d => (long)d)], ScalarType.Float32)
+                .DetachFromDisposeScope();
         nchw.CopyTo(MemoryMarshal.Cast<byte, float>(input.bytes));
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var output = _model.call(_device.type == TorchSharp.DeviceType.CPU ? input : input.to(_device)).cpu().contiguous();
+        var output = _model.call(_device.type == TorchSharp.DeviceType.CPU ? input : input.to(_device)).cpu()
+            .contiguous();
         MemoryMarshal.Cast<byte, float>(output.bytes).CopyTo(logits);
     }
 

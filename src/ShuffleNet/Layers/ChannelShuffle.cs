@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 namespace ShuffleNet.Layers;
 
 /// <summary>
-/// Channel shuffle (ShuffleNet, Zhang et al. 2018): <c>[N, g·c, H, W] → view [N, g, c, H, W] → transpose(1, 2) → [N, c·g, H, W]</c>,
-/// so each group's output mixes channels of every input group. Stateless.
+/// Channel shuffle (ShuffleNet, Zhang et al. 2018): <c>[N, g·c, H, W] → view [N, g, c, H, W] → transpose(1, 2) → [N,
+/// c·g, H, W]</c>, so each group's output mixes channels of every input group. Stateless.
 /// </summary>
 public sealed class ChannelShuffle : nn.Module<Tensor, Tensor>
 {

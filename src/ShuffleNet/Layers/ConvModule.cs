@@ -14,11 +14,15 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>
     private readonly BatchNorm2d bn;
     private readonly nn.Module<Tensor, Tensor>? activate;
 
-    /// <summary>Creates <c>conv(k x k, stride, padding k/2, groups) → bn → ReLU (when <paramref name="relu"/>)</c>.</summary>
-    public ConvModule(long inChannels, long outChannels, long kernelSize, long stride = 1, long groups = 1, bool relu = true)
+    /// <summary>
+    /// Creates <c>conv(k x k, stride, padding k/2, groups) → bn → ReLU (when <paramref name="relu"/>)</c>.
+    /// </summary>
+    public ConvModule(long inChannels, long outChannels, long kernelSize, long stride = 1, long groups = 1,
+        bool relu = true)
         : base(nameof(ConvModule))
     {
-        conv = nn.Conv2d(inChannels, outChannels, kernelSize, stride: stride, padding: kernelSize / 2, groups: groups, bias: false);
+        conv = nn.Conv2d(inChannels, outChannels, kernelSize, stride: stride, padding: kernelSize / 2, groups: groups,
+            bias: false);
         bn = nn.BatchNorm2d(outChannels);
         activate = relu ? nn.ReLU(inplace: true) : null;
         RegisterComponents();

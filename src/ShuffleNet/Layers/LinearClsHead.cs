@@ -4,17 +4,20 @@ using static TorchSharp.torch;
 namespace ShuffleNet.Layers;
 
 /// <summary>
-/// mmpretrain's <c>LinearClsHead</c>: one linear layer <c>fc</c> on the last feature, <c>[N, C] → [N, NumClasses]</c> logits.
-/// Initialised as mmpretrain does: weight ~ N(0, 0.01), bias 0.
+/// mmpretrain's <c>LinearClsHead</c>: one linear layer <c>fc</c> on the last feature, <c>[N, C] → [N, NumClasses]</c>
+/// logits. Initialised as mmpretrain does: weight ~ N(0, 0.01), bias 0.
 /// </summary>
 public sealed class LinearClsHead : nn.Module<Tensor[], Tensor>
 {
     private readonly Linear fc;
 
-    /// <summary>Creates a head from <paramref name="inChannels"/> features to <paramref name="numClasses"/> logits.</summary>
+    /// <summary>
+    /// Creates a head from <paramref name="inChannels"/> features to <paramref name="numClasses"/> logits.
+    /// </summary>
     public LinearClsHead(int numClasses, long inChannels) : base(nameof(LinearClsHead))
     {
-        if (numClasses < 1) throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "num_classes must be at least 1");
+        if (numClasses < 1) throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses,
+            "num_classes must be at least 1");
         NumClasses = numClasses;
         fc = nn.Linear(inChannels, numClasses);
         using (no_grad())

@@ -15,7 +15,10 @@ public sealed class ImageClassifier : nn.Module<Tensor, Tensor>
     private readonly GlobalAveragePooling neck;
     private readonly LinearClsHead head;
 
-    /// <summary>Builds a classifier around <paramref name="backbone"/> with a fresh head of <paramref name="numClasses"/> classes.</summary>
+    /// <summary>
+    /// Builds a classifier around <paramref name="backbone"/> with a fresh head of <paramref name="numClasses"/>
+    /// classes.
+    /// </summary>
     public ImageClassifier(ShuffleNetV2 backbone, int numClasses) : base(nameof(ImageClassifier))
     {
         this.backbone = backbone;

@@ -19,14 +19,19 @@ public sealed class InvertedResidual : nn.Module<Tensor, Tensor>
     private readonly Sequential? branch1;
     private readonly Sequential branch2;
 
-    /// <summary>Creates a unit from <paramref name="inChannels"/> to <paramref name="outChannels"/> (even) channels.</summary>
-    /// <exception cref="ArgumentException">A stride-1 unit whose input is not <paramref name="outChannels"/> channels.</exception>
+    /// <summary>
+    /// Creates a unit from <paramref name="inChannels"/> to <paramref name="outChannels"/> (even) channels.
+    /// </summary>
+    /// <exception cref="ArgumentException">A stride-1 unit whose input is not <paramref name="outChannels"/>
+    /// channels.</exception>
     public InvertedResidual(long inChannels, long outChannels, long stride) : base(nameof(InvertedResidual))
     {
-        if (stride is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(stride), stride, "stride must be 1 or 2");
+        if (stride is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(stride), stride,
+            "stride must be 1 or 2");
         long branch = outChannels / 2;
         if (stride == 1 && inChannels != branch * 2)
-            throw new ArgumentException($"a stride-1 unit needs in_channels == out_channels (got {inChannels} and {outChannels})");
+            throw new ArgumentException($"a stride-1 unit needs in_channels == out_channels (got {inChannels} and " +
+                $"{outChannels})");
         Stride = stride;
         if (stride > 1)
             branch1 = nn.Sequential(
@@ -57,20 +62,22 @@ public sealed class InvertedResidual : nn.Module<Tensor, Tensor>
             left = x.narrow(1, 0, half);
             right = branch2.call(x.narrow(1, half, half));
         }
-        // cat + ChannelShuffle(2) in one copy: stacking on a new axis after the channels interleaves them exactly as the
-        // shuffle does. A channels-last input (NHWC strides, what cuDNN runs fastest) stays channels-last: there the
-        // channels are the innermost axis, so the new axis goes after them in NHWC order.
+        // cat + ChannelShuffle(2) in one copy: stacking on a new axis after the channels interleaves them exactly as
+        // the shuffle does. A channels-last input (NHWC strides, what cuDNN runs fastest) stays channels-last: there
+        // the channels are the innermost axis, so the new axis goes after them in NHWC order.
         long n = left.shape[0], c = left.shape[1], h = left.shape[2], w = left.shape[3];
         if (left.stride(1) == 1 && h * w > 1)
-            return stack([left.permute(0, 2, 3, 1), right.permute(0, 2, 3, 1)], 4).view(n, h, w, 2 * c).permute(0, 3, 1, 2);
+            return stack([left.permute(0, 2, 3, 1), right.permute(0, 2, 3, 1)], 4).view(n, h, w, 2 * c).permute(0, 3, 1,
+                2);
         return stack([left, right], 2).view(n, 2 * c, h, w);
     }
 }
 
 /// <summary>
-/// The ShuffleNet V2 backbone as mmpretrain builds it: <c>conv1</c> (3x3 s2), <c>maxpool</c>, <c>layers</c> 0-2 (stages of
-/// 4/8/4 <see cref="InvertedResidual"/> units) and <c>layers.3</c> (conv5, 1x1). Input <c>[N, 3, H, W]</c> float32, normalised;
-/// returns the feature maps of <see cref="OutIndices"/> (default: conv5 only, <c>[N, 1024, H/32, W/32]</c> for 1.0x).
+/// The ShuffleNet V2 backbone as mmpretrain builds it: <c>conv1</c> (3x3 s2), <c>maxpool</c>, <c>layers</c> 0-2 (stages
+/// of 4/8/4 <see cref="InvertedResidual"/> units) and <c>layers.3</c> (conv5, 1x1). Input <c>[N, 3, H, W]</c> float32,
+/// normalised; returns the feature maps of <see cref="OutIndices"/> (default: conv5 only, <c>[N, 1024, H/32, W/32]</c>
+/// for 1.0x).
 /// </summary>
 public sealed class ShuffleNetV2 : nn.Module<Tensor, Tensor[]>
 {
@@ -81,16 +88,21 @@ public sealed class ShuffleNetV2 : nn.Module<Tensor, Tensor[]>
     /// <summary>Builds the backbone.</summary>
     /// <param name="width">One of the four widths (the paper's Table 5).</param>
     /// <param name="outIndices">Which of <c>layers</c> 0-3 to return, as mmpretrain's <c>out_indices</c>.</param>
-    /// <param name="frozenStages">-1: nothing frozen; k ≥ 0: <c>conv1</c> and <c>layers</c> 0..k-1 frozen (no gradients, BatchNorm in eval mode).</param>
-    /// <param name="normEval">Keep every BatchNorm in eval mode while training (fine-tuning with small batches).</param>
+    /// <param name="frozenStages">-1: nothing frozen; k ≥ 0: <c>conv1</c> and <c>layers</c> 0..k-1 frozen (no
+    /// gradients, BatchNorm in eval mode).</param>
+    /// <param name="normEval">Keep every BatchNorm in eval mode while training (fine-tuning with small
+    /// batches).</param>
     /// <param name="stem">Input channels and stem shape; <see cref="StemOptions.ImageNet"/> is the paper's.</param>
-    public ShuffleNetV2(Width width = Width.X1_0, int[]? outIndices = null, int frozenStages = -1, bool normEval = false, StemOptions? stem = null)
+    public ShuffleNetV2(Width width = Width.X1_0, int[]? outIndices = null, int frozenStages = -1,
+        bool normEval = false, StemOptions? stem = null)
         : base(nameof(ShuffleNetV2))
     {
         outIndices ??= [3];
         foreach (var i in outIndices)
-            if (i is < 0 or > 3) throw new ArgumentOutOfRangeException(nameof(outIndices), i, "out_indices must be in 0..3");
-        if (frozenStages is < -1 or > 3) throw new ArgumentOutOfRangeException(nameof(frozenStages), frozenStages, "frozen_stages must be in -1..3");
+            if (i is < 0 or > 3) throw new ArgumentOutOfRangeException(nameof(outIndices), i,
+                "out_indices must be in 0..3");
+        if (frozenStages is < -1 or > 3) throw new ArgumentOutOfRangeException(nameof(frozenStages), frozenStages,
+            "frozen_stages must be in -1..3");
         stem ??= StemOptions.ImageNet;
         Width = width;
         OutIndices = outIndices;
@@ -136,7 +148,8 @@ public sealed class ShuffleNetV2 : nn.Module<Tensor, Tensor[]>
     public StemOptions Stem { get; }
 
     /// <summary>Channels of the last returned feature map.</summary>
-    public long OutChannels => OutIndices[^1] == 3 ? ShuffleNetV2Layout.Widths[Width].FeatureChannels : ShuffleNetV2Layout.Widths[Width].Channels[OutIndices[^1] + 1];
+    public long OutChannels => OutIndices[^1] == 3 ? ShuffleNetV2Layout.Widths[Width].FeatureChannels
+        : ShuffleNetV2Layout.Widths[Width].Channels[OutIndices[^1] + 1];
 
     /// <inheritdoc />
     public override Tensor[] forward(Tensor x)
@@ -152,7 +165,10 @@ public sealed class ShuffleNetV2 : nn.Module<Tensor, Tensor[]>
         return [.. outs];
     }
 
-    /// <summary>Sets training mode, then re-applies <c>frozen_stages</c> and <c>norm_eval</c> as mmpretrain's <c>train()</c> does.</summary>
+    /// <summary>
+    /// Sets training mode, then re-applies <c>frozen_stages</c> and <c>norm_eval</c> as mmpretrain's <c>train()</c>
+    /// does.
+    /// </summary>
     public override void train(bool train = true)
     {
         base.train(train);

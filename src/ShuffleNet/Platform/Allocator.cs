@@ -15,7 +15,10 @@ public static class Allocator
     /// <summary>glibc's upper bound for the mmap threshold on 64-bit (<c>DEFAULT_MMAP_THRESHOLD_MAX</c>).</summary>
     private const int MaxMmapThreshold = 32 * 1024 * 1024;
 
-    /// <summary>What <see cref="Configure"/> did: <c>mallopt</c>, <c>preloaded: NAME</c> (another allocator is in use), <c>environment</c> (the user set glibc's variables), glibc defaults, or <c>unavailable</c>.</summary>
+    /// <summary>
+    /// What <see cref="Configure"/> did: <c>mallopt</c>, <c>preloaded: NAME</c> (another allocator is in use),
+    /// <c>environment</c> (the user set glibc's variables), glibc defaults, or <c>unavailable</c>.
+    /// </summary>
     public static string Mode { get; private set; } = "not configured";
 
     /// <summary>
@@ -25,10 +28,13 @@ public static class Allocator
     public static void Configure()
     {
         if (!OperatingSystem.IsLinux()) { Mode = "unavailable"; return; }
-        if (Environment.GetEnvironmentVariable("SHUFFLENET_MALLOPT") == "0") { Mode = "glibc defaults (SHUFFLENET_MALLOPT=0)"; return; }
+        if (Environment.GetEnvironmentVariable("SHUFFLENET_MALLOPT") == "0") { Mode = "glibc defaults " +
+            "(SHUFFLENET_MALLOPT=0)"; return; }
         var preload = Environment.GetEnvironmentVariable("LD_PRELOAD") ?? "";
-        if (preload.Contains("malloc", StringComparison.Ordinal)) { Mode = "preloaded: " + Path.GetFileName(preload.Split(':', ' ')[0]); return; }
-        if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null || Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") is not null)
+        if (preload.Contains("malloc", StringComparison.Ordinal)) { Mode = "preloaded: "
+            + Path.GetFileName(preload.Split(':', ' ')[0]); return; }
+        if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null
+            || Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") is not null)
         { Mode = "environment"; return; }
         try
         {

@@ -18,7 +18,9 @@ public static class ElfVersionNeeds
 
     private const uint ShtGnuVerneed = 0x6ffffffe;
 
-    /// <summary>One required version: the library it is needed from, its name and flags, and where its flags live in the file.</summary>
+    /// <summary>
+    /// One required version: the library it is needed from, its name and flags, and where its flags live in the file.
+    /// </summary>
     public readonly record struct Requirement(string File, string Version, ushort Flags, long FlagsOffset);
 
     /// <summary>Lists every version requirement of the ELF image in <paramref name="elf"/>.</summary>
@@ -27,7 +29,8 @@ public static class ElfVersionNeeds
     {
         if (elf.Length < 64 || elf[0] != 0x7f || elf[1] != (byte)'E' || elf[2] != (byte)'L' || elf[3] != (byte)'F')
             throw new InvalidDataException("not an ELF file");
-        if (elf[4] != 2 || elf[5] != 1) throw new InvalidDataException("only 64-bit little-endian ELF files are supported");
+        if (elf[4] != 2 || elf[5] != 1) throw new InvalidDataException("only 64-bit little-endian ELF files are " +
+            "supported");
         long shoff = (long)U64(elf, 0x28);
         int shentsize = U16(elf, 0x3a), shnum = U16(elf, 0x3c);
         var result = new List<Requirement>();
@@ -67,14 +70,16 @@ public static class ElfVersionNeeds
         foreach (var r in Read(elf))
         {
             if (r.Version != version || (r.Flags & WeakFlag) != 0) continue;
-            BinaryPrimitives.WriteUInt16LittleEndian(elf.Slice(checked((int)r.FlagsOffset), 2), (ushort)(r.Flags | WeakFlag));
+            BinaryPrimitives.WriteUInt16LittleEndian(elf.Slice(checked((int)r.FlagsOffset), 2),
+                (ushort)(r.Flags | WeakFlag));
             changed = true;
         }
         return changed;
     }
 
     private static ReadOnlySpan<byte> Slice(ReadOnlySpan<byte> b, long offset, int length) =>
-        offset < 0 || offset + length > b.Length ? throw new InvalidDataException("ELF structure points outside the file") : b.Slice((int)offset, length);
+        offset < 0 || offset + length > b.Length ? throw new InvalidDataException("ELF structure points outside the " +
+            "file") : b.Slice((int)offset, length);
 
     private static string CString(ReadOnlySpan<byte> b, long offset)
     {

@@ -11,7 +11,9 @@ namespace ShuffleNet.Platform;
 /// </summary>
 public static class TorchRuntime
 {
-    /// <summary>The version TorchSharp 0.107's shim asks for and never uses (see <see cref="ElfVersionNeeds"/>).</summary>
+    /// <summary>
+    /// The version TorchSharp 0.107's shim asks for and never uses (see <see cref="ElfVersionNeeds"/>).
+    /// </summary>
     public const string UnusedGlibcxxVersion = "GLIBCXX_3.4.32";
 
     private static readonly object Gate = new();
@@ -38,9 +40,11 @@ public static class TorchRuntime
             Allocator.Configure();
             var shimDir = Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location)!;
             var libDir = Environment.GetEnvironmentVariable("LIBTORCH_PATH") is { Length: > 0 } env ? env : shimDir;
-            // load by full path: the shim's NEEDED entries then bind to these by soname, not to whatever the search path finds
-            // the CUDA parts exist only in a CUDA libtorch (LIBTORCH_PATH): loading them lets TorchSharp find CUDA
-            foreach (var lib in new[] { "libc10.so", "libc10_cuda.so", "libtorch_cpu.so", "libtorch_cuda.so", "libtorch.so" })
+            // load by full path: the shim's NEEDED entries then bind to these by soname, not to whatever the search
+            // path finds the CUDA parts exist only in a CUDA libtorch (LIBTORCH_PATH): loading them lets TorchSharp
+            // find CUDA
+            foreach (var lib in new[] { "libc10.so", "libc10_cuda.so", "libtorch_cpu.so", "libtorch_cuda.so",
+                "libtorch.so" })
             {
                 var path = Path.Combine(libDir, lib);
                 if (!File.Exists(path)) continue;
@@ -112,7 +116,8 @@ public static class TorchRuntime
         {
             File.Delete(temp);
             throw new DllNotFoundException(
-                $"TorchSharp's native shim '{shim}' needs a one-time fix for this system's libstdc++ ({UnusedGlibcxxVersion} marked weak), " +
+                $"TorchSharp's native shim '{shim}' needs a one-time fix for this system's libstdc++ " +
+                    $"({UnusedGlibcxxVersion} marked weak), " +
                 "but its folder is not writable. Run once as a user who can write it.", e);
         }
         return true;

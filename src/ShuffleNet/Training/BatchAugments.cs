@@ -22,7 +22,9 @@ public sealed class BatchAugments(BatchAugmentsConfig config)
     /// <summary>Whether any augment is on.</summary>
     public bool Enabled => config.Mixup > 0 || config.Cutmix > 0;
 
-    /// <summary>Mixes <paramref name="x"/> and <paramref name="targets"/> (new tensors, in the caller's dispose scope).</summary>
+    /// <summary>
+    /// Mixes <paramref name="x"/> and <paramref name="targets"/> (new tensors, in the caller's dispose scope).
+    /// </summary>
     public (Tensor X, Tensor Targets) Apply(Tensor x, Tensor targets, Random rng)
     {
         bool cutmix = config.Cutmix > 0 && (config.Mixup <= 0 || rng.Next(2) == 1);
@@ -44,9 +46,12 @@ public sealed class BatchAugments(BatchAugmentsConfig config)
         1 - (double)(box.Y2 - box.Y1) * (box.X2 - box.X1) / ((double)height * width);
 
     /// <summary><c>lam * t + (1 - lam) * t[perm]</c>.</summary>
-    public static Tensor Mix(Tensor t, Tensor perm, double lam) => t.mul(lam).add_(t.index_select(0, perm), alpha: 1 - lam);
+    public static Tensor Mix(Tensor t, Tensor perm, double lam) => t.mul(lam).add_(t.index_select(0, perm),
+        alpha: 1 - lam);
 
-    /// <summary><paramref name="x"/> with the <paramref name="box"/> of <c>x[perm]</c> pasted into every sample.</summary>
+    /// <summary>
+    /// <paramref name="x"/> with the <paramref name="box"/> of <c>x[perm]</c> pasted into every sample.
+    /// </summary>
     public static Tensor CutMix(Tensor x, Tensor perm, CutBox box)
     {
         var mixed = x.clone();
@@ -83,8 +88,8 @@ public sealed class BatchAugments(BatchAugmentsConfig config)
     }
 
     /// <summary>
-    /// Cross-entropy against probabilities, <c>mean_n -sum_k t_nk log softmax(z)_nk</c>, with the targets smoothed first
-    /// as <c>(1 - eps) t + eps / K</c>: PyTorch's <c>cross_entropy(z, t, label_smoothing=eps)</c> for probability
+    /// Cross-entropy against probabilities, <c>mean_n -sum_k t_nk log softmax(z)_nk</c>, with the targets smoothed
+    /// first as <c>(1 - eps) t + eps / K</c>: PyTorch's <c>cross_entropy(z, t, label_smoothing=eps)</c> for probability
     /// targets and mmpretrain's <c>LabelSmoothLoss(mode='original')</c> on mixed scores.
     /// </summary>
     public static Tensor SoftCrossEntropy(Tensor logits, Tensor targets, double labelSmoothing)

@@ -99,7 +99,8 @@ public static class ConfigChecks
         check.Int("dist.timeout", c.Dist.Timeout, 1, int.MaxValue, what: "at least 1 (seconds)");
     }
 
-    // the name alone: whether the device exists is the trainer's question (a dry run on a CPU machine may check a GPU recipe)
+    // the name alone: whether the device exists is the trainer's question (a dry run on a CPU machine may check a GPU
+    // recipe)
     private static bool IsDeviceName(string device) =>
         device is "cpu" or "cuda"
         || (device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device[5..], NumberStyles.None,

@@ -15,11 +15,15 @@ namespace ShuffleNet.Training;
 /// </summary>
 public static class ConfigLoader
 {
-    /// <summary>Reads <paramref name="path"/>, applies <paramref name="overrides"/> (<c>key=value</c>), binds and validates.</summary>
-    /// <exception cref="ConfigException">The file is missing or malformed, a key is unknown, or a value is bad.</exception>
+    /// <summary>
+    /// Reads <paramref name="path"/>, applies <paramref name="overrides"/> (<c>key=value</c>), binds and validates.
+    /// </summary>
+    /// <exception cref="ConfigException">The file is missing or malformed, a key is unknown, or a value is
+    /// bad.</exception>
     public static TrainConfig Load(string path, IEnumerable<string>? overrides = null)
     {
-        if (!File.Exists(path)) throw new ConfigException($"config '{path}' does not exist; see configs/README.md for the recipes");
+        if (!File.Exists(path)) throw new ConfigException($"config '{path}' does not exist; see configs/README.md " +
+            "for the recipes");
         string text;
         try { text = File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -53,8 +57,11 @@ public static class ConfigLoader
         return config;
     }
 
-    /// <summary>The config as JSON with every key spelled out (saved in checkpoints' meta and printed by <c>train</c>).</summary>
-    public static string ToJson(TrainConfig config) => ToNode(config)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    /// <summary>
+    /// The config as JSON with every key spelled out (saved in checkpoints' meta and printed by <c>train</c>).
+    /// </summary>
+    public static string ToJson(TrainConfig config) =>
+        ToNode(config)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
     /// <summary>Applies one <c>dotted.key=value</c> to a parsed config, typed by the records; returns the dotted
     /// key.</summary>
@@ -76,10 +83,12 @@ public static class ConfigLoader
             type = param.ParameterType;
             if (i < parts.Length - 1)
             {
-                if (!IsSection(type)) throw new ConfigException($"--set {assignment}: '{path}' is a value, not a section");
+                if (!IsSection(type)) throw new ConfigException($"--set {assignment}: '{path}' is a value, not a " +
+                    "section");
                 node = node[parts[i]] as JsonObject ?? (JsonObject)(node[parts[i]] = new JsonObject());
             }
-            else if (IsSection(type)) throw new ConfigException($"--set {assignment}: '{key}' is a section; set one of its keys ({Known(type)})");
+            else if (IsSection(type)) throw new ConfigException($"--set {assignment}: '{key}' is a section; set one " +
+                $"of its keys ({Known(type)})");
             else node[parts[i]] = ParseScalar(type, text, key, $"--set {assignment}");
         }
         return key;
@@ -113,9 +122,11 @@ public static class ConfigLoader
             var ps = Parameters(type);
             foreach (var (k, _) in obj)
                 if (!ps.Any(p => Snake(p.Name!) == k))
-                    throw new ConfigException($"config '{source}': unknown key '{Join(path, k)}' (known{(path == "" ? "" : $" in '{path}'")}: {Known(type)})");
+                    throw new ConfigException($"config '{source}': unknown key '{Join(path, k)}' " +
+                        $"(known{(path == "" ? "" : $" in '{path}'")}: {Known(type)})");
             var args = ps.Select(p => !obj.TryGetPropertyValue(Snake(p.Name!), out var v) ? p.DefaultValue
-                : v is null && p.ParameterType == typeof(string) && p.DefaultValue is null ? null   // optional paths (load_from) may be null
+                // optional paths (load_from) may be null
+                : v is null && p.ParameterType == typeof(string) && p.DefaultValue is null ? null
                 : Bind(p.ParameterType, v, Join(path, Snake(p.Name!)), source)).ToArray();
             return Constructor(type).Invoke(args);
         }
@@ -156,8 +167,11 @@ public static class ConfigLoader
         return obj;
     }
 
-    private static bool IsSection(Type t) => t.Namespace == typeof(TrainConfig).Namespace && t.Name.EndsWith("Config", StringComparison.Ordinal);
-    private static ConstructorInfo Constructor(Type t) => t.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+    // a record (every *Config here, and the stem's StemOptions) is a section; strings, ints, doubles and bools are
+    // values
+    private static bool IsSection(Type t) => t.IsClass && t != typeof(string);
+    private static ConstructorInfo Constructor(Type t) => t.GetConstructors().OrderByDescending(c => c.GetParameters()
+        .Length).First();
     private static ParameterInfo[] Parameters(Type t) => Constructor(t).GetParameters();
     private static string Known(Type t) => string.Join(", ", Parameters(t).Select(p => Snake(p.Name!)));
     private static string Join(string path, string key) => path == "" ? key : path + "." + key;
@@ -173,5 +187,6 @@ public static class ConfigLoader
 
     /// <summary><c>NumClasses</c> → <c>num_classes</c>.</summary>
     internal static string Snake(string pascal) =>
-        string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+        string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "")
+            + char.ToLowerInvariant(c) : c.ToString()));
 }

@@ -39,7 +39,8 @@ public sealed class EarlyStopping
     /// <summary>Takes the validation after <paramref name="epoch"/>; returns why to stop, or null to go on.</summary>
     public string? ShouldStop(int epoch, EvalResult result)
     {
-        double score = _config.Monitor switch { "accuracy/top5" => result.Top5, "loss" => result.Loss, _ => result.Top1 };
+        double score = _config.Monitor switch { "accuracy/top5" => result.Top5, "loss" => result.Loss,
+            _ => result.Top1 };
         double delta = _greater ? _config.MinDelta : -_config.MinDelta;
         bool stale = _greater ? Best + delta > score : Best + delta < score;
         if (!stale)
@@ -49,7 +50,8 @@ public sealed class EarlyStopping
         }
         if (++Wait < _config.Patience) return null;
         var inv = CultureInfo.InvariantCulture;
-        return string.Format(inv, "early stopping after epoch {0}: {1} has not improved by more than {2} on the best {3:G6} " +
+        return string.Format(inv, "early stopping after epoch {0}: {1} has not improved by more than {2} on the best " +
+            "{3:G6} " +
                                   "for {4} validations (early_stopping.patience)",
             epoch, _config.Monitor, _config.MinDelta, Best, Wait);
     }

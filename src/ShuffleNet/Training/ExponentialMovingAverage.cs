@@ -35,7 +35,8 @@ public sealed class ExponentialMovingAverage : IDisposable
     public IEnumerable<(string Name, Tensor Average)> Averages => _params.Select(p => (p.Name, p.Average));
 
     /// <summary>
-    /// After training iteration <paramref name="iter"/> (0-based, global): averages or, before <c>begin_iter</c>, copies.
+    /// After training iteration <paramref name="iter"/> (0-based, global): averages or, before <c>begin_iter</c>,
+    /// copies.
     /// </summary>
     public void Update(long iter)
     {

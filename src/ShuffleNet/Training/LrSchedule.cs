@@ -1,18 +1,21 @@
 namespace ShuffleNet.Training;
 
 /// <summary>
-/// The learning rate at each iteration, in closed form, as mmengine's iteration-based schedulers chain it:
-/// warm-up (<c>ConstantLR(factor, end=WarmupIters)</c> or <c>LinearLR(start_factor, end=WarmupIters)</c>), then
+/// The learning rate at each iteration, in closed form, as mmengine's iteration-based schedulers chain it: warm-up
+/// (<c>ConstantLR(factor, end=WarmupIters)</c> or <c>LinearLR(start_factor, end=WarmupIters)</c>), then
 /// <c>PolyLR(power, eta_min, begin=WarmupIters)</c> or <c>CosineAnnealingLR(eta_min, begin=WarmupIters)</c> up to
 /// <see cref="MaxIters"/> (mmengine's default <c>end</c>). The policy reaches <c>eta_min</c> at <see cref="MaxIters"/>,
-/// one past the last step, as mmengine's does: the last step (<c>MaxIters - 1</c>) uses <c>BaseLr / (MaxIters - WarmupIters)</c>
-/// for linear decay.
+/// one past the last step, as mmengine's does: the last step (<c>MaxIters - 1</c>) uses <c>BaseLr / (MaxIters -
+/// WarmupIters)</c> for linear decay.
 /// </summary>
 public sealed class LrSchedule
 {
     private readonly ScheduleConfig _config;
 
-    /// <summary>A schedule of <paramref name="maxIters"/> iterations peaking at <paramref name="baseLr"/> (already batch-scaled).</summary>
+    /// <summary>
+    /// A schedule of <paramref name="maxIters"/> iterations peaking at <paramref name="baseLr"/> (already
+    /// batch-scaled).
+    /// </summary>
     public LrSchedule(ScheduleConfig config, double baseLr, long maxIters)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxIters, 1);
@@ -36,7 +39,8 @@ public sealed class LrSchedule
             (long)itersPerEpoch * config.Schedule.Epochs);
 
     /// <summary>
-    /// mmengine's <c>auto_scale_lr</c>: <c>lr * batchSize / baseBatchSize</c>, or <c>lr</c> when <c>base_batch_size</c> is 0.
+    /// mmengine's <c>auto_scale_lr</c>: <c>lr * batchSize / baseBatchSize</c>, or <c>lr</c> when <c>base_batch_size</c>
+    /// is 0.
     /// </summary>
     public static double ScaledLr(OptimizerConfig optimizer, int batchSize) =>
         optimizer.BaseBatchSize == 0 ? optimizer.Lr : optimizer.Lr * batchSize / optimizer.BaseBatchSize;

@@ -17,13 +17,16 @@ public abstract class Optimizer : IDisposable
     protected Optimizer(IReadOnlyList<ParamGroup> groups)
     {
         Groups = groups;
-        _state = [.. Enumerable.Range(0, groups.Sum(g => g.Parameters.Count)).Select(_ => new Dictionary<string, Tensor>())];
+        _state = [.. Enumerable.Range(0, groups.Sum(g => g.Parameters.Count))
+            .Select(_ => new Dictionary<string, Tensor>())];
     }
 
     /// <summary>mmpretrain's <c>optimizer.type</c> of this optimizer (<c>SGD</c>, <c>AdamW</c>).</summary>
     public abstract string Type { get; }
 
-    /// <summary>The names of a parameter's state entries (<c>momentum_buffer</c>; <c>step</c>, <c>exp_avg</c>...).</summary>
+    /// <summary>
+    /// The names of a parameter's state entries (<c>momentum_buffer</c>; <c>step</c>, <c>exp_avg</c>...).
+    /// </summary>
     public abstract IReadOnlyList<string> StateNames { get; }
 
     /// <summary>The parameter groups.</summary>
@@ -36,14 +39,16 @@ public abstract class Optimizer : IDisposable
     public IReadOnlyDictionary<string, Tensor> State(int index) => _state[index];
 
     /// <summary>
-    /// Replaces state <paramref name="name"/> of parameter <paramref name="index"/> with a copy of <paramref name="value"/>.
+    /// Replaces state <paramref name="name"/> of parameter <paramref name="index"/> with a copy of
+    /// <paramref name="value"/>.
     /// </summary>
     public void SetState(int index, string name, Tensor value)
     {
         if (_state[index].Remove(name, out var old)) old.Dispose();
         // beside its parameter; a 0-d counter (AdamW's step) stays on the CPU, as torch.optim keeps it
         var device = value.dim() == 0 ? CPU : Groups.SelectMany(g => g.Parameters).ElementAt(index).device;
-        _state[index][name] = value.detach().to(device).clone().DetachFromDisposeScope();   // outlives the caller's scope
+        // outlives the caller's scope
+        _state[index][name] = value.detach().to(device).clone().DetachFromDisposeScope();
     }
 
     /// <summary>

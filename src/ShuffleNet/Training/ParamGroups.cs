@@ -3,7 +3,9 @@ using static TorchSharp.torch;
 
 namespace ShuffleNet.Training;
 
-/// <summary>One set of parameters sharing a weight decay (PyTorch's param group), with their state-dict names.</summary>
+/// <summary>
+/// One set of parameters sharing a weight decay (PyTorch's param group), with their state-dict names.
+/// </summary>
 /// <param name="Names">State-dict names, e.g. <c>backbone.conv1.conv.weight</c>.</param>
 /// <param name="Parameters">The parameters, in the same order.</param>
 /// <param name="WeightDecay">L2 decay added to the gradient.</param>
@@ -11,8 +13,8 @@ public sealed record ParamGroup(IReadOnlyList<string> Names, IReadOnlyList<Param
 
 /// <summary>
 /// mmengine's <c>DefaultOptimWrapperConstructor</c> for this model: conv and linear weights and biases decay by
-/// <c>weight_decay</c>; BatchNorm weights and biases by <c>weight_decay * norm_decay_mult</c> (mmpretrain's ShuffleNet V2
-/// recipe: 0). Frozen parameters (<c>requires_grad</c> false) are left out, as they get no gradient.
+/// <c>weight_decay</c>; BatchNorm weights and biases by <c>weight_decay * norm_decay_mult</c> (mmpretrain's ShuffleNet
+/// V2 recipe: 0). Frozen parameters (<c>requires_grad</c> false) are left out, as they get no gradient.
 /// </summary>
 public static class ParamGroups
 {
@@ -32,6 +34,7 @@ public static class ParamGroups
             g.Names.Add(name);
             g.Params.Add(p);
         }
-        return [new(decayed.Names, decayed.Params, weightDecay), new(normal.Names, normal.Params, weightDecay * normDecayMult)];
+        return [new(decayed.Names, decayed.Params, weightDecay), new(normal.Names, normal.Params,
+            weightDecay * normDecayMult)];
     }
 }

@@ -4,7 +4,10 @@ using ShuffleNet.Checkpoints;
 
 namespace ShuffleNet.Training;
 
-/// <summary>Draws <c>log.json</c> as a PNG of three stacked panels against epochs: training loss, learning rate, validation accuracy.</summary>
+/// <summary>
+/// Draws <c>log.json</c> as a PNG of three stacked panels against epochs: training loss, learning rate, validation
+/// accuracy.
+/// </summary>
 public static class TrainChart
 {
     /// <summary>Reads <paramref name="logPath"/> and writes <paramref name="pngPath"/> (1000x900) atomically.</summary>
@@ -45,8 +48,10 @@ public static class TrainChart
         pAcc.XLabel("epoch");
         foreach (var p in new[] { pLoss, pLr, pAcc })
         {
-            p.ShowLegend(p == pAcc ? Alignment.LowerRight : Alignment.UpperRight);   // accuracy rises toward the top right
-            if (tx.Count + vx.Count > 0) p.Axes.SetLimitsX(0, Math.Max(tx.DefaultIfEmpty(0).Max(), vx.DefaultIfEmpty(0).Max()));
+            // accuracy rises toward the top right
+            p.ShowLegend(p == pAcc ? Alignment.LowerRight : Alignment.UpperRight);
+            if (tx.Count + vx.Count > 0) p.Axes.SetLimitsX(0, Math.Max(tx.DefaultIfEmpty(0).Max(), vx.DefaultIfEmpty(0)
+                .Max()));
         }
         byte[] png;
         using (var image = multiplot.Render(1000, 900)) png = image.GetImageBytes(ImageFormat.Png);

@@ -10,7 +10,8 @@ namespace ShuffleNet.Training;
 /// <param name="BatchSize">Images per iteration.</param>
 /// <param name="BaseLr">Peak learning rate after batch scaling.</param>
 /// <param name="WorkDir">Where logs and checkpoints go.</param>
-public sealed record TrainPlan(long StartIter, long MaxIters, int ItersPerEpoch, int Epochs, int BatchSize, double BaseLr, string WorkDir);
+public sealed record TrainPlan(long StartIter, long MaxIters, int ItersPerEpoch, int Epochs, int BatchSize,
+    double BaseLr, string WorkDir);
 
 /// <summary>One finished training iteration.</summary>
 /// <param name="Epoch">1-based epoch.</param>
@@ -37,10 +38,13 @@ public sealed record ValidationInfo(int Epoch, EvalResult Result, bool IsBest);
 /// <param name="ImagesPerSecond">Training throughput of this invocation (training steps only).</param>
 /// <param name="LogPath">The log.json file.</param>
 /// <param name="ChartPath">The PNG chart, or null when it could not be drawn.</param>
-public sealed record TrainResult(bool Stopped, TrainPosition Position, EvalResult? LastValidation, string LatestCheckpoint,
+public sealed record TrainResult(bool Stopped, TrainPosition Position, EvalResult? LastValidation,
+    string LatestCheckpoint,
     string? BestCheckpoint, double Seconds, double ImagesPerSecond, string LogPath, string? ChartPath)
 {
-    /// <summary>True when early stopping ended the run before <c>schedule.epochs</c> (complete, not resumable).</summary>
+    /// <summary>
+    /// True when early stopping ended the run before <c>schedule.epochs</c> (complete, not resumable).
+    /// </summary>
     public bool EarlyStopped { get; init; }
 }
 

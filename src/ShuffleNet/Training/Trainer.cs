@@ -41,10 +41,12 @@ public sealed class Trainer
     private Device _device = CPU;
 
     /// <summary>
-    /// A trainer writing to <paramref name="workDir"/>; <paramref name="val"/> null skips validation. <paramref name="group"/>
-    /// (default: a single process) is the world this rank trains in; <paramref name="train"/> is the whole training set.
+    /// A trainer writing to <paramref name="workDir"/>; <paramref name="val"/> null skips validation.
+    /// <paramref name="group"/> (default: a single process) is the world this rank trains in; <paramref name="train"/>
+    /// is the whole training set.
     /// </summary>
-    public Trainer(TrainConfig config, string workDir, IBatchSource train, IBatchSource? val, ITrainListener? listener = null,
+    public Trainer(TrainConfig config, string workDir, IBatchSource train, IBatchSource? val,
+        ITrainListener? listener = null,
         IProcessGroup? group = null)
     {
         _group = group ?? SingleProcessGroup.Instance;
@@ -57,8 +59,12 @@ public sealed class Trainer
     /// <summary>Folder of <c>log.json</c>, the chart and the checkpoints.</summary>
     public string WorkDir { get; }
 
-    /// <summary>Trains from scratch, from <c>model.load_from</c>, or from <paramref name="resumeFrom"/> (a checkpoint this trainer wrote).</summary>
-    /// <exception cref="TrainingException">Unwritable work dir, labels beyond <c>num_classes</c>, or a non-finite loss.</exception>
+    /// <summary>
+    /// Trains from scratch, from <c>model.load_from</c>, or from <paramref name="resumeFrom"/> (a checkpoint this
+    /// trainer wrote).
+    /// </summary>
+    /// <exception cref="TrainingException">Unwritable work dir, labels beyond <c>num_classes</c>, or a non-finite
+    /// loss.</exception>
     /// <exception cref="CheckpointException">The resume or load_from checkpoint is unusable.</exception>
     public TrainResult Run(string? resumeFrom = null, CancellationToken cancel = default)
     {
@@ -70,14 +76,17 @@ public sealed class Trainer
         int numClasses = _c.Model.NumClasses;
         foreach (var (data, what) in new[] { (_train, "training"), (_val, "validation") })
             if (data is not null && data.MaxLabel >= numClasses)
-                throw new TrainingException($"the {what} data has labels up to {data.MaxLabel} but model.num_classes is {numClasses}; " +
+                throw new TrainingException($"the {what} data has labels up to {data.MaxLabel} but model.num_classes " +
+                    $"is {numClasses}; " +
                                             $"use --set model.num_classes={data.MaxLabel + 1} or more");
         torch.set_num_threads(_c.Run.Threads);
         torch.manual_seed(_c.Run.Seed);
-        var stem = new StemOptions(_c.Model.Stem.InChannels, _c.Model.Stem.Stride, _c.Model.Stem.MaxPool);
-        using var model = ShuffleNetV2Builder.Create(ShuffleNetV2Layout.TryParse(_c.Model.Width)!.Value, numClasses, stem,
+        var stem = _c.Model.Stem;
+        using var model = ShuffleNetV2Builder.Create(ShuffleNetV2Layout.TryParse(_c.Model.Width)!.Value, numClasses,
+            stem,
             _c.Model.FrozenStages, _c.Model.NormEval);
-        if (resumeFrom is null && _c.Model.LoadFrom is { Length: > 0 } from) FineTuning.LoadPretrained(model, from, _listener);
+        if (resumeFrom is null && _c.Model.LoadFrom is { Length: > 0 } from) FineTuning.LoadPretrained(model, from,
+            _listener);
         if (_device.type != DeviceType.CPU) model.to(_device);   // before the optimizer and EMA take the parameters
         using var sgd = Optimizer.Create(_c.Optimizer,
             ParamGroups.Split(model, _c.Optimizer.WeightDecay, _c.Optimizer.NormDecayMult));
@@ -88,14 +97,17 @@ public sealed class Trainer
         var pos = resumeFrom is null ? new TrainPosition(0, 0, -1)
             : TrainingCheckpoint.Restore(resumeFrom, model, sgd, ema, _train, world);
         var stopping = _stopping = EarlyStopping.From(_c.EarlyStopping, pos);
-        if (resumeFrom is not null) _listener.Note($"resumed from '{resumeFrom}' at epoch {pos.Epoch}, iteration {pos.Iter}");
-        DataParallel.BroadcastState(model, _group);   // ranks may differ in init (seeded alike, but not guaranteed by libtorch)
+        if (resumeFrom is not null) _listener.Note($"resumed from '{resumeFrom}' at epoch {pos.Epoch}, iteration " +
+            $"{pos.Iter}");
+        // ranks may differ in init (seeded alike, but not guaranteed by libtorch)
+        DataParallel.BroadcastState(model, _group);
         string latest = Path.Combine(WorkDir, "latest.pth"), best = Path.Combine(WorkDir, "best.pth");
         string logPath = Path.Combine(WorkDir, "log.json");
         EvalResult? lastVal = null;
         long trainImages = 0;
         double trainSeconds = 0;
-        _listener.Started(new TrainPlan(pos.Iter, schedule.MaxIters, ipe, _c.Schedule.Epochs, _c.Data.BatchSize, schedule.BaseLr, WorkDir));
+        _listener.Started(new TrainPlan(pos.Iter, schedule.MaxIters, ipe, _c.Schedule.Epochs, _c.Data.BatchSize,
+            schedule.BaseLr, WorkDir));
         using (var log = _log = _group.Rank == 0 ? new TrainLog(logPath, resumeFrom is null ? null : pos, ipe) : null)
         {
             model.train();
@@ -110,8 +122,10 @@ public sealed class Trainer
                     double loss = Step(model, sgd, batch, lr, pos.Iter);
                     pos = pos with { Iter = pos.Iter + 1 };
                     if (!double.IsFinite(loss))
-                        throw new TrainingException($"the loss is {loss} at epoch {epoch + 1}, iteration {pos.Iter} (lr {lr:G4}): training diverged. " +
-                            $"Lower optimizer.lr (now {_c.Optimizer.Lr}) or check the data; the last good checkpoint is {(File.Exists(latest) ? latest : "none")}");
+                        throw new TrainingException($"the loss is {loss} at epoch {epoch + 1}, iteration {pos.Iter} " +
+                            $"(lr {lr:G4}): training diverged. " +
+                            $"Lower optimizer.lr (now {_c.Optimizer.Lr}) or check the data; the last good checkpoint " +
+                                $"is {(File.Exists(latest) ? latest : "none")}");
                     double time = tick.Elapsed.TotalSeconds;
                     tick.Restart();
                     interval.Add(batch.Labels.Length, time, dataTime, loss);
@@ -121,7 +135,8 @@ public sealed class Trainer
                     if (logNow) log?.Train(epoch + 1, inEpoch, lr, interval.Loss, interval.Time, interval.DataTime);
                     _listener.Stepped(new StepInfo(epoch + 1, pos.Iter, lr, loss, interval.ImagesPerSecond, logNow));
                     if (logNow) interval = new IntervalStats();
-                    if (world == 1 ? cancel.IsCancellationRequested : _stopAgreed)   // ranks agree in the step's all-reduce
+                    // ranks agree in the step's all-reduce
+                    if (world == 1 ? cancel.IsCancellationRequested : _stopAgreed)
                     {
                         Save(latest, model, sgd, pos, ipe);
                         _listener.Note($"stopped at epoch {epoch + 1}, iteration {pos.Iter}; saved '{latest}'");
@@ -130,7 +145,8 @@ public sealed class Trainer
                 }
                 pos = pos with { Epoch = epoch + 1 };
                 bool isBest = false;
-                bool validated = _val is not null && ((epoch + 1) % _c.Run.ValInterval == 0 || epoch + 1 == _c.Schedule.Epochs);
+                bool validated = _val is not null && ((epoch + 1) % _c.Run.ValInterval == 0 || epoch
+                    + 1 == _c.Schedule.Epochs);
                 if (validated)
                 {
                     _ema?.Swap();   // mmpretrain's EMAHook evaluate_on_ema: validate the averaged weights
@@ -142,7 +158,8 @@ public sealed class Trainer
                     if (isBest) pos = pos with { BestTop1 = lastVal.Top1 };
                     _listener.Validated(new ValidationInfo(epoch + 1, lastVal, isBest));
                 }
-                // the hook's verdict first, so the checkpoint carries its updated state (a resume stops where this run would)
+                // the hook's verdict first, so the checkpoint carries its updated state (a resume stops where this run
+                // would)
                 string? reason = validated && lastVal is not null ? stopping?.ShouldStop(epoch + 1, lastVal) : null;
                 Save(latest, model, sgd, pos, ipe);
                 if (isBest) Save(best, model, null, pos, ipe);
@@ -150,18 +167,21 @@ public sealed class Trainer
                 if (reason is not null)
                 {
                     _listener.Note(reason);
-                    return Finish(false, pos, lastVal, latest, File.Exists(best) ? best : null, watch, trainImages, trainSeconds,
+                    return Finish(false, pos, lastVal, latest, File.Exists(best) ? best : null, watch, trainImages,
+                        trainSeconds,
                         logPath, ipe) with { EarlyStopped = true };
                 }
             }
         }
-        return Finish(false, pos, lastVal, latest, File.Exists(best) ? best : null, watch, trainImages, trainSeconds, logPath, ipe);
+        return Finish(false, pos, lastVal, latest, File.Exists(best) ? best : null, watch, trainImages, trainSeconds,
+            logPath, ipe);
     }
 
     // TorchSharp 0.107 hands implicitly converted Scalars to libtorch without keeping them alive (BatchNorm's
-    // num_batches_tracked.add_(1) in every training forward): a GC during that call can finalize the Scalar under libtorch,
-    // which failed a default run after ~5,100 steps with "Unknown scalar type" (dotnet/TorchSharp#1434, #1496). No GC inside
-    // the step, no race; the budget covers a step's managed wrappers many times over, and the GC runs between steps instead.
+    // num_batches_tracked.add_(1) in every training forward): a GC during that call can finalize the Scalar under
+    // libtorch, which failed a default run after ~5,100 steps with "Unknown scalar type" (dotnet/TorchSharp#1434,
+    // #1496). No GC inside the step, no race; the budget covers a step's managed wrappers many times over, and the GC
+    // runs between steps instead.
     private const long NoGcBudget = 32L << 20;
 
     private double Step(ImageClassifier model, Optimizer sgd, TrainBatch batch, double lr, long iter)
@@ -170,7 +190,8 @@ public sealed class Trainer
         try { return StepCore(model, sgd, batch, lr, iter); }
         finally
         {
-            if (noGc && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+            if (noGc
+                && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
         }
     }
 
@@ -191,13 +212,16 @@ public sealed class Trainer
             loss = BatchAugments.SoftCrossEntropy(model.call(mixed), targets, _c.Model.LabelSmoothing);
         }
         double value = loss.item<float>();
-        if (!double.IsFinite(value) && _group.WorldSize == 1) return value;   // no update: the weights stay those of the last good step
+        // no update: the weights stay those of the last good step
+        if (!double.IsFinite(value) && _group.WorldSize == 1) return value;
         model.zero_grad();
         loss.backward();
         if (_group.WorldSize > 1)
         {
-            // every rank joins the all-reduce even with a bad loss (else the others hang); the loss and the Ctrl+C flag ride along
-            var mean = DataParallel.AverageGradients([.. sgd.Groups.SelectMany(g => g.Parameters)], _group, value, _cancel.IsCancellationRequested ? 1 : 0);
+            // every rank joins the all-reduce even with a bad loss (else the others hang); the loss and the Ctrl+C flag
+            // ride along
+            var mean = DataParallel.AverageGradients([.. sgd.Groups.SelectMany(g => g.Parameters)], _group, value,
+                _cancel.IsCancellationRequested ? 1 : 0);
             (value, _stopAgreed) = (mean[0], mean[1] > 0);
             if (!double.IsFinite(value)) return value;
         }
@@ -240,7 +264,8 @@ public sealed class Trainer
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new TrainingException($"work dir '{WorkDir}' is not writable ({e.Message}); choose another with --work-dir", e);
+            throw new TrainingException($"work dir '{WorkDir}' is not writable ({e.Message}); choose another with " +
+                "--work-dir", e);
         }
         // what the run will write must be writable now, not after the first epoch (a folder or link named latest.pth)
         if (_group.Rank == 0)
@@ -280,31 +305,37 @@ public sealed class Trainer
         });
         if (_c.Run.KeepCheckpoints < 0) return;
         var old = Directory.GetFiles(WorkDir, "epoch_*.pth")
-            .Select(f => (File: f, N: int.TryParse(Path.GetFileNameWithoutExtension(f)["epoch_".Length..], out var n) ? n : -1))
+            .Select(f => (File: f, N: int.TryParse(Path.GetFileNameWithoutExtension(f)["epoch_".Length..], out var n)
+                ? n : -1))
             .Where(f => f.N >= 0).OrderByDescending(f => f.N).Skip(_c.Run.KeepCheckpoints);
         foreach (var (file, _) in old) File.Delete(file);
     }
 
-    private TrainResult Finish(bool stopped, TrainPosition pos, EvalResult? lastVal, string latest, string? best, Stopwatch watch,
+    private TrainResult Finish(bool stopped, TrainPosition pos, EvalResult? lastVal, string latest, string? best,
+        Stopwatch watch,
         long images, double seconds, string logPath, int ipe)
     {
         // rank 0 alone writes the log; a run stopped before its first log line has nothing to draw
         string? chart = _group.Rank == 0 && File.Exists(logPath) ? Path.Combine(WorkDir, "log.png") : null;
         _log?.Commit();
-        try { if (chart is not null) TrainChart.Write(logPath, chart, ipe, $"ShuffleNet V2 {_c.Model.Width}: {Path.GetFileName(WorkDir)}"); }
-        catch (Exception e) when (e is IOException or TypeInitializationException or DllNotFoundException or InvalidOperationException)
+        try { if (chart is not null) TrainChart.Write(logPath, chart, ipe,
+            $"ShuffleNet V2 {_c.Model.Width}: {Path.GetFileName(WorkDir)}"); }
+        catch (Exception e) when (e is IOException or TypeInitializationException or DllNotFoundException
+            or InvalidOperationException)
         {
             _listener.Note($"could not draw the chart: {e.Message}");
             chart = null;
         }
-        return new TrainResult(stopped, pos, lastVal, latest, best, watch.Elapsed.TotalSeconds, seconds > 0 ? images / seconds : 0, logPath, chart);
+        return new TrainResult(stopped, pos, lastVal, latest, best, watch.Elapsed.TotalSeconds, seconds > 0
+            ? images / seconds : 0, logPath, chart);
     }
 
     private sealed class IntervalStats
     {
         private int _n, _images;
         private double _time, _data, _loss;
-        public void Add(int images, double time, double data, double loss) => (_n, _images, _time, _data, _loss) = (_n + 1, _images + images, _time + time, _data + data, _loss + loss);
+        public void Add(int images, double time, double data, double loss) => (_n, _images, _time, _data, _loss) = (_n
+            + 1, _images + images, _time + time, _data + data, _loss + loss);
         public double Loss => _n == 0 ? 0 : _loss / _n;
         public double Time => _n == 0 ? 0 : _time / _n;
         public double DataTime => _n == 0 ? 0 : _data / _n;

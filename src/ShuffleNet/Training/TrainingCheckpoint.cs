@@ -7,7 +7,8 @@ namespace ShuffleNet.Training;
 
 /// <summary>Where a run stands: completed epochs, global iterations done, and the best validation so far.</summary>
 /// <param name="Epoch">Completed epochs (mmengine's <c>meta.epoch</c>).</param>
-/// <param name="Iter">Iterations done since the start of the run (<c>meta.iter</c>); may be mid-epoch after Ctrl+C.</param>
+/// <param name="Iter">Iterations done since the start of the run (<c>meta.iter</c>); may be mid-epoch after
+/// Ctrl+C.</param>
 /// <param name="BestTop1">Best validation top-1 so far, percent (-1 before any).</param>
 public sealed record TrainPosition(int Epoch, long Iter, double BestTop1)
 {
@@ -26,8 +27,8 @@ public sealed record TrainPosition(int Epoch, long Iter, double BestTop1)
 /// <summary>
 /// Training checkpoints as mmengine writes them: <c>{'meta': {...}, 'state_dict': OrderedDict, 'optimizer': {'state':
 /// {i: {'momentum_buffer': T}}, 'param_groups': [...]}}</c>, plus with EMA mmengine's swap: <c>state_dict</c> holds the
-/// averaged weights (what <c>test</c>, <c>export</c> and mmpretrain deploy) and <c>ema_state_dict</c> the raw ones under
-/// <c>module.</c> with <c>steps</c>. <c>CheckpointFile.Load</c>, mmpretrain and <c>torch.load</c> all read them.
+/// averaged weights (what <c>test</c>, <c>export</c> and mmpretrain deploy) and <c>ema_state_dict</c> the raw ones
+/// under <c>module.</c> with <c>steps</c>. <c>CheckpointFile.Load</c>, mmpretrain and <c>torch.load</c> all read them.
 /// <c>latest.pth</c> and <c>best.pth</c> are written by the one <see cref="Save"/>; <c>best.pth</c> without optimizer
 /// and raw weights (a model file). Besides the position, <c>meta</c> holds the seed (all randomness of the data derives
 /// from it), the config, the stem, <c>iters_per_epoch</c>, <c>world_size</c> and <c>log_lines</c> (how many lines
@@ -38,7 +39,8 @@ public static class TrainingCheckpoint
     private const string EmaKey = "ema_state_dict";
 
     /// <summary>The <c>meta</c> dict of a checkpoint at <paramref name="pos"/>.</summary>
-    public static Dictionary<string, object?> Meta(TrainConfig config, ImageClassifier model, TrainPosition pos, int itersPerEpoch) => new()
+    public static Dictionary<string, object?> Meta(TrainConfig config, ImageClassifier model, TrainPosition pos,
+        int itersPerEpoch) => new()
     {
         ["epoch"] = (long)pos.Epoch,
         ["iter"] = pos.Iter,
@@ -52,8 +54,8 @@ public static class TrainingCheckpoint
     };
 
     /// <summary>
-    /// Writes <paramref name="path"/> atomically: the model's weights (the averages when <paramref name="ema"/> is given,
-    /// with the raw weights in <c>ema_state_dict</c> if the file is resumable), and the optimizer state when
+    /// Writes <paramref name="path"/> atomically: the model's weights (the averages when <paramref name="ema"/> is
+    /// given, with the raw weights in <c>ema_state_dict</c> if the file is resumable), and the optimizer state when
     /// <paramref name="optimizer"/> is given (a file to resume from); without it, a model file such as <c>best.pth</c>.
     /// </summary>
     /// <exception cref="CheckpointException">The file could not be written.</exception>
@@ -91,7 +93,8 @@ public static class TrainingCheckpoint
     /// </summary>
     /// <exception cref="CheckpointException">Unreadable, another architecture or optimizer, no training state, or other
     /// data.</exception>
-    public static TrainPosition Restore(string path, ImageClassifier model, Optimizer optimizer, ExponentialMovingAverage? ema,
+    public static TrainPosition Restore(string path, ImageClassifier model, Optimizer optimizer,
+        ExponentialMovingAverage? ema,
         IBatchSource train, int world)
     {
         var graph = TorchFile.Load(path);
@@ -101,9 +104,12 @@ public static class TrainingCheckpoint
         var width = ShuffleNetV2Layout.InferWidth(ckpt.StateDict);
         var classes = ShuffleNetV2Layout.InferNumClasses(ckpt.StateDict);
         if (width != model.Width || classes != model.NumClasses)
-            throw new CheckpointException($"cannot resume from '{path}': it holds {(width is { } w ? $"ShuffleNetV2 {ShuffleNetV2Layout.Name(w)}" : "no ShuffleNet V2")}" +
-                $" with {classes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} classes; this config trains {want}");
-        if (ckpt.Meta.GetValueOrDefault("iter") is not long iter || ckpt.Meta.GetValueOrDefault("epoch") is not long epoch
+            throw new CheckpointException($"cannot resume from '{path}': it holds " +
+                $"{(width is { } w ? $"ShuffleNetV2 {ShuffleNetV2Layout.Name(w)}" : "no ShuffleNet V2")}" +
+                $" with {classes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} classes; this " +
+                    $"config trains {want}");
+        if (ckpt.Meta.GetValueOrDefault("iter") is not long iter
+            || ckpt.Meta.GetValueOrDefault("epoch") is not long epoch
             || top.GetValueOrDefault("optimizer") is not OrderedDictionary<object, object?> opt)
             throw new CheckpointException($"cannot resume from '{path}': it has no optimizer state or meta.iter " +
                                           "(a model file such as best.pth?); " +
@@ -111,9 +117,11 @@ public static class TrainingCheckpoint
         int ipe = train.BatchesPerEpoch;
         int saved = ckpt.Meta.GetValueOrDefault("world_size") is long ws && ws >= 1 ? (int)ws : 1;
         int savedIpe = saved == world ? ipe
-            : DistributedSampler.NumSamples(train is ShardedSource s ? s.InnerBatchesPerEpoch : ipe, saved, dropLast: true);
+            : DistributedSampler.NumSamples(train is ShardedSource s ? s.InnerBatchesPerEpoch : ipe, saved,
+                dropLast: true);
         if (ckpt.Meta.GetValueOrDefault("iters_per_epoch") is long fileIpe && fileIpe != savedIpe)
-            throw new CheckpointException($"cannot resume from '{path}': it was made with {fileIpe} iterations per epoch, " +
+            throw new CheckpointException($"cannot resume from '{path}': it was made with {fileIpe} iterations per " +
+                "epoch, " +
                                           $"this run has {savedIpe} (batch size or dataset changed)");
         LoadWeights(path, top, ckpt.StateDict, model, ema);
         LoadOptimizer(path, opt, optimizer);

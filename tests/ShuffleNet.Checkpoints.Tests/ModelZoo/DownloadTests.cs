@@ -2,7 +2,9 @@ using static ShuffleNet.Checkpoints.Tests.LocalHttpServer;
 
 namespace ShuffleNet.Checkpoints.Tests;
 
-/// <summary>The download path for real: HTTP over loopback to <see cref="LocalHttpServer"/>, into a temporary cache.</summary>
+/// <summary>
+/// The download path for real: HTTP over loopback to <see cref="LocalHttpServer"/>, into a temporary cache.
+/// </summary>
 public sealed class DownloadTests : IDisposable
 {
     // mmcls_0.5.pth as tools/reference/make_checkpoint_fixtures.py copies it (sha256sum of the committed file)
@@ -18,7 +20,9 @@ public sealed class DownloadTests : IDisposable
         Directory.Delete(_cache, recursive: true);
     }
 
-    /// <summary>A one-entry zoo serving the fixture under a torch.hub-style name carrying <paramref name="hashPrefix"/>.</summary>
+    /// <summary>
+    /// A one-entry zoo serving the fixture under a torch.hub-style name carrying <paramref name="hashPrefix"/>.
+    /// </summary>
     private ModelZoo Zoo(string hashPrefix = "5e6694e6", LocalHttpServer? server = null) =>
         new([new ZooEntry("fixture-0.5x", "test", Width.X0_5, CheckpointLayout.Mmpretrain,
             (server ?? _server).UrlOf($"mmcls_0.5-{hashPrefix}.pth"), null, null)], _cache);
@@ -39,7 +43,8 @@ public sealed class DownloadTests : IDisposable
     [Fact]
     public void A_full_sha256_is_checked_when_known()
     {
-        var entry = new ZooEntry("plain-name", "test", Width.X0_5, CheckpointLayout.Mmpretrain, _server.UrlOf("mmcls_0.5.pth"), null, null)
+        var entry = new ZooEntry("plain-name", "test", Width.X0_5, CheckpointLayout.Mmpretrain,
+            _server.UrlOf("mmcls_0.5.pth"), null, null)
             { Sha256 = FixtureSha256 };
         Assert.Equal(Fixture, File.ReadAllBytes(new ModelZoo([entry], _cache).Fetch(entry)));
     }
@@ -117,7 +122,9 @@ public sealed class DownloadTests : IDisposable
         Assert.Single(_server.Ranges);
     }
 
-    /// <summary>Reports on the calling thread (<see cref="Progress{T}"/> would post to the thread pool and race the asserts).</summary>
+    /// <summary>
+    /// Reports on the calling thread (<see cref="Progress{T}"/> would post to the thread pool and race the asserts).
+    /// </summary>
     private sealed class SyncProgress(Action<(long, long?)> report) : IProgress<(long Done, long? Total)>
     {
         public void Report((long Done, long? Total) value) => report(value);

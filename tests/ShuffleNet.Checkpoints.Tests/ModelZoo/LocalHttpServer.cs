@@ -53,7 +53,8 @@ internal sealed class LocalHttpServer : IDisposable
         using var _ = client;
         var stream = client.GetStream();
         var headers = await ReadHeaders(stream);
-        var range = headers.FirstOrDefault(h => h.StartsWith("Range:", StringComparison.OrdinalIgnoreCase))?["Range:".Length..].Trim();
+        var range = headers.FirstOrDefault(h => h.StartsWith("Range:",
+            StringComparison.OrdinalIgnoreCase))?["Range:".Length..].Trim();
         int index;
         lock (_ranges) { index = _ranges.Count; _ranges.Add(range); }
         var mode = ModeFor(index);
@@ -62,10 +63,13 @@ internal sealed class LocalHttpServer : IDisposable
             await Write(stream, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
             return;
         }
-        long from = mode != Mode.IgnoreRange && range is not null ? long.Parse(range["bytes=".Length..].TrimEnd('-')) : 0;
+        long from = mode != Mode.IgnoreRange && range is not null ? long.Parse(range["bytes=".Length..].TrimEnd('-'))
+            : 0;
         var body = _file.AsMemory((int)from);
         await Write(stream, from > 0
-            ? $"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {from}-{_file.Length - 1}/{_file.Length}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"
+            ? $"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " +
+                $"{from}-{_file.Length - 1}/{_file.Length}\r\nContent-Length: {body.Length}\r\nConnection: " +
+                "close\r\n\r\n"
             : $"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
         // dropping: half of what was promised, then close; the client sees the body end early
         await stream.WriteAsync(mode == Mode.DropHalfway ? body[..Math.Max(0, _file.Length / 2 - (int)from)] : body);
@@ -81,5 +85,6 @@ internal sealed class LocalHttpServer : IDisposable
         return text.ToString().Split("\r\n").ToList();
     }
 
-    private static Task Write(NetworkStream stream, string text) => stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
+    private static Task Write(NetworkStream stream, string text) => stream.WriteAsync(Encoding.ASCII.GetBytes(text))
+        .AsTask();
 }

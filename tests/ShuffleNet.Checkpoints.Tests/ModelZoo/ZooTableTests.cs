@@ -9,10 +9,12 @@ public class ZooTableTests
     [InlineData("shufflenet_v2_x1_0", "torchvision", Width.X1_0, "5666bf0f80", 69.362, 88.316)]
     [InlineData("shufflenet_v2_x1_5", "torchvision", Width.X1_5, "3c479a10", 72.996, 91.086)]
     [InlineData("shufflenet_v2_x2_0", "torchvision", Width.X2_0, "8be3c8ee", 76.230, 93.006)]
-    public void Every_published_checkpoint_is_in_the_table_with_its_hash_and_accuracy(string name, string source, Width width, string hash, double top1, double top5)
+    public void Every_published_checkpoint_is_in_the_table_with_its_hash_and_accuracy(string name, string source,
+        Width width, string hash, double top1, double top5)
     {
         var e = ModelZoo.Default.Find(name)!;
-        Assert.Equal((source, width, hash, top1, top5), (e.Source, e.Width, e.HashPrefix, e.Top1!.Value, e.Top5!.Value));
+        Assert.Equal((source, width, hash, top1, top5), (e.Source, e.Width, e.HashPrefix, e.Top1!.Value,
+            e.Top5!.Value));
         Assert.Equal(e.Source == "torchvision" ? CheckpointLayout.Torchvision : CheckpointLayout.Mmpretrain, e.Layout);
         Assert.Equal("https", e.Url.Scheme);
     }
@@ -36,14 +38,16 @@ public class ZooTableTests
     [Fact]
     public void The_cache_folder_follows_shufflenet_cache_then_xdg_cache_home()
     {
-        var (own, xdg) = (Environment.GetEnvironmentVariable("SHUFFLENET_CACHE"), Environment.GetEnvironmentVariable("XDG_CACHE_HOME"));
+        var (own, xdg) = (Environment.GetEnvironmentVariable("SHUFFLENET_CACHE"),
+            Environment.GetEnvironmentVariable("XDG_CACHE_HOME"));
         try
         {
             Environment.SetEnvironmentVariable("SHUFFLENET_CACHE", null);
             Environment.SetEnvironmentVariable("XDG_CACHE_HOME", "/x/cache");
             Assert.Equal("/x/cache/shufflenet", ModelZoo.DefaultCacheDirectory());
             Environment.SetEnvironmentVariable("SHUFFLENET_CACHE", "/y/zoo");
-            Assert.Equal("/y/zoo/checkpoints/shufflenetv2_x1-5666bf0f80.pth", ModelZoo.Default.CachePath(ModelZoo.Default.Find("shufflenet_v2_x1_0")!));
+            Assert.Equal("/y/zoo/checkpoints/shufflenetv2_x1-5666bf0f80.pth",
+                ModelZoo.Default.CachePath(ModelZoo.Default.Find("shufflenet_v2_x1_0")!));
         }
         finally
         {
@@ -70,14 +74,16 @@ public class ZooTableTests
     [Fact]
     public void A_missing_path_says_it_does_not_exist()
     {
-        var e = Assert.Throws<CheckpointException>(() => CheckpointResolver.Resolve("/nonexistent/x.pth", ModelZoo.Default));
+        var e = Assert.Throws<CheckpointException>(() => CheckpointResolver.Resolve("/nonexistent/x.pth",
+            ModelZoo.Default));
         Assert.Equal("checkpoint '/nonexistent/x.pth' does not exist", e.Message);
     }
 
     [Fact]
     public void An_entry_that_cannot_be_verified_is_refused()
     {
-        var entry = new ZooEntry("x", "test", Width.X1_0, CheckpointLayout.Mmpretrain, new("https://example.org/plain.pth"), null, null);
+        var entry = new ZooEntry("x", "test", Width.X1_0, CheckpointLayout.Mmpretrain,
+            new("https://example.org/plain.pth"), null, null);
         var e = Assert.Throws<ArgumentException>(() => new ModelZoo([entry], "/tmp"));
         Assert.Contains("cannot be verified", e.Message);
     }

@@ -31,7 +31,8 @@ internal static class TestData
     {
         Assert.Equal(expected.GetProperty("dtype").GetString(), t.DType.ToString().ToLowerInvariant());
         Assert.Equal(expected.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray(), t.Shape);
-        Assert.True(expected.GetProperty("sha256").GetString() == Sha256(t), $"'{name}' bytes differ from what PyTorch wrote");
+        Assert.True(expected.GetProperty("sha256").GetString() == Sha256(t),
+            $"'{name}' bytes differ from what PyTorch wrote");
         var first = expected.GetProperty("first").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         Assert.Equal(first, ToDoubles(t).Take(first.Length).ToArray());
     }
@@ -40,7 +41,8 @@ internal static class TestData
     public static double[] ToDoubles(TensorData t) => t.DType switch
     {
         DType.Float64 => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(t.Bytes).ToArray(),
-        DType.Int64 => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(t.Bytes).ToArray().Select(v => (double)v).ToArray(),
+        DType.Int64 => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(t.Bytes).ToArray()
+            .Select(v => (double)v).ToArray(),
         _ => t.ToFloat32().Select(v => (double)v).ToArray(),
     };
 }

@@ -9,7 +9,8 @@ public class BenchmarkCommandTests
     [InlineData("true", true)]
     public void Benchmark_json_times_each_batch_and_says_whether_onnx_runtime_spun(string? spinArg, bool spin)
     {
-        string[] args = ["benchmark", "--arch", "0.5x", "--backend", "ort", "--batch", "1,2", "--image-size", "64", "--warmup", "1", "--iterations", "3", "--threads", "1", "--json"];
+        string[] args = ["benchmark", "--arch", "0.5x", "--backend", "ort", "--batch", "1,2", "--image-size", "64",
+            "--warmup", "1", "--iterations", "3", "--threads", "1", "--json"];
         var r = CliRunner.Run(spinArg is null ? args : [.. args, "--spin", spinArg]);
 
         Assert.Equal(0, r.ExitCode);
@@ -20,7 +21,8 @@ public class BenchmarkCommandTests
         {
             Assert.Equal(3, x.GetProperty("iterations").GetInt32());
             Assert.InRange(x.GetProperty("median_ms").GetDouble(), 1e-3, 1e4);
-            Assert.Equal(x.GetProperty("batch").GetInt32() * 1000 / x.GetProperty("median_ms").GetDouble(), x.GetProperty("images_per_second").GetDouble(), 6);
+            Assert.Equal(x.GetProperty("batch").GetInt32() * 1000 / x.GetProperty("median_ms").GetDouble(),
+                x.GetProperty("images_per_second").GetDouble(), 6);
         });
     }
 

@@ -10,7 +10,8 @@ public class ConvertCommandTests
         using var dir = new CliRunner.TempDir();
         var tv = dir.File("tv.pth");
         var mm = dir.File("mm.pth");
-        Assert.Equal(0, CliRunner.Run("convert", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--output", tv, "--to", "torchvision").ExitCode);
+        Assert.Equal(0, CliRunner.Run("convert", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--output", tv,
+            "--to", "torchvision").ExitCode);
         var tvFile = (System.Collections.IDictionary)TorchFile.Load(tv)!;
         Assert.Contains("stage2.0.branch1.0.weight", tvFile.Keys.Cast<object>());
         Assert.Equal(0, CliRunner.Run("convert", "--checkpoint", tv, "--output", mm).ExitCode);
@@ -25,7 +26,8 @@ public class ConvertCommandTests
     [Fact]
     public void Unwritable_output_is_a_clear_error_and_leaves_nothing()
     {
-        var r = CliRunner.Run("convert", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--output", "/nonexistent-dir/out.pth");
+        var r = CliRunner.Run("convert", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--output",
+            "/nonexistent-dir/out.pth");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("/nonexistent-dir", r.Stderr);
         Assert.False(Directory.Exists("/nonexistent-dir"));

@@ -23,7 +23,8 @@ public class InfoCommandTests
         var j = r.Json;
         Assert.Equal("1.0x", j.GetProperty("arch").GetString());
         Assert.Equal(1000, j.GetProperty("checkpoint").GetProperty("num_classes").GetInt32());
-        Assert.Equal(File.ReadLines(CliRunner.Reference("imagenet_classes.txt")).First(), j.GetProperty("checkpoint").GetProperty("classes")[0].GetString());
+        Assert.Equal(File.ReadLines(CliRunner.Reference("imagenet_classes.txt")).First(), j.GetProperty("checkpoint")
+            .GetProperty("classes")[0].GetString());
         Assert.InRange(j.GetProperty("flops_mmcv").GetInt64() / 0.149e9, 0.99, 1.01);
         Assert.Equal(7, j.GetProperty("stages").GetArrayLength());
     }

@@ -1,6 +1,8 @@
 namespace ShuffleNet.Cli.Tests.Commands;
 
-/// <summary><c>models</c> and <c>--checkpoint NAME</c>, against a temporary cache (no network: nothing here downloads).</summary>
+/// <summary>
+/// <c>models</c> and <c>--checkpoint NAME</c>, against a temporary cache (no network: nothing here downloads).
+/// </summary>
 public sealed class ModelsCommandTests : IDisposable
 {
     private readonly CliRunner.TempDir _cache = new();
@@ -8,7 +10,9 @@ public sealed class ModelsCommandTests : IDisposable
 
     public void Dispose() => _cache.Dispose();
 
-    /// <summary>Puts a file where the zoo keeps <c>shufflenet-v2-1x_16xb64_in1k</c>, as a user without network would.</summary>
+    /// <summary>
+    /// Puts a file where the zoo keeps <c>shufflenet-v2-1x_16xb64_in1k</c>, as a user without network would.
+    /// </summary>
     private string PlaceMmpretrain1x()
     {
         var path = _cache.File("checkpoints/shufflenet_v2_batch1024_imagenet_20200812-5bf4721e.pth");
@@ -24,8 +28,10 @@ public sealed class ModelsCommandTests : IDisposable
         var r = CliRunner.RunWith(Env, "models", "--json");
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(_cache.Path, r.Json.GetProperty("cache_directory").GetString());
-        var models = r.Json.GetProperty("models").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
-        Assert.Equal(["shufflenet-v2-1x_16xb64_in1k", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0"], models.Keys);
+        var models = r.Json.GetProperty("models").EnumerateArray().ToDictionary(m => m.GetProperty("name")
+            .GetString()!);
+        Assert.Equal(["shufflenet-v2-1x_16xb64_in1k", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5",
+            "shufflenet_v2_x2_0"], models.Keys);
         var mm = models["shufflenet-v2-1x_16xb64_in1k"];
         Assert.True(mm.GetProperty("cached").GetBoolean());
         Assert.Equal(69.55, mm.GetProperty("top1").GetDouble());
@@ -63,7 +69,8 @@ public sealed class ModelsCommandTests : IDisposable
     {
         PlaceMmpretrain1x();
         var output = _cache.File("tv.pth");
-        var r = CliRunner.RunWith(Env, "convert", "--checkpoint", "shufflenet-v2-1x_16xb64_in1k", "--output", output, "--to", "Torchvision");
+        var r = CliRunner.RunWith(Env, "convert", "--checkpoint", "shufflenet-v2-1x_16xb64_in1k", "--output", output,
+            "--to", "Torchvision");
         Assert.Equal(0, r.ExitCode);
         Assert.True(File.Exists(output));
     }

@@ -3,7 +3,9 @@ using ShuffleNet.Checkpoints;
 
 namespace ShuffleNet.Cli.Tests.Commands;
 
-/// <summary>export and convert never destroy their input or a special file given as --output, and never drop meta silently.</summary>
+/// <summary>
+/// export and convert never destroy their input or a special file given as --output, and never drop meta silently.
+/// </summary>
 public class OutputSafetyTests
 {
     private static string Checkpoint(CliRunner.TempDir dir)
@@ -13,8 +15,8 @@ public class OutputSafetyTests
         return copy;
     }
 
-    // a device node of our own (root: a copy of /dev/null's numbers), else a FIFO: never the real /dev/null, which a broken
-    // check would replace
+    // a device node of our own (root: a copy of /dev/null's numbers), else a FIFO: never the real /dev/null, which a
+    // broken check would replace
     private static string SpecialFile(CliRunner.TempDir dir)
     {
         var node = dir.File("node");
@@ -30,7 +32,8 @@ public class OutputSafetyTests
         var before = File.ReadAllBytes(ckpt);
         var r = CliRunner.Run("export", "--checkpoint", ckpt, "--output", ckpt);
         Assert.Equal(1, r.ExitCode);
-        Assert.Equal($"error: cannot write '{ckpt}': it is the input '{ckpt}', which would be destroyed; write to another file", r.Stderr.Trim());
+        Assert.Equal($"error: cannot write '{ckpt}': it is the input '{ckpt}', which would be destroyed; write to " +
+            "another file", r.Stderr.Trim());
         Assert.Equal(before, File.ReadAllBytes(ckpt));
     }
 
@@ -102,7 +105,8 @@ public class OutputSafetyTests
     {
         using var dir = new CliRunner.TempDir();
         var ckpt = Checkpoint(dir);
-        var r = CliRunner.Run("convert", "--checkpoint", ckpt, "--output", dir.File("tv.pth"), "--to", "torchvision", "--json");
+        var r = CliRunner.Run("convert", "--checkpoint", ckpt, "--output", dir.File("tv.pth"), "--to", "torchvision",
+            "--json");
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("does not keep the 1000 class names", r.Stderr);
         Assert.Contains("CLASSES", r.Json.GetProperty("not_kept").EnumerateArray().Select(e => e.GetString()));
@@ -117,7 +121,8 @@ public class OutputSafetyTests
 
     private static string Kind(string path)
     {
-        using var p = Process.Start(new ProcessStartInfo("stat", ["-c", "%F", path]) { RedirectStandardOutput = true })!;
+        using var p = Process.Start(new ProcessStartInfo("stat", ["-c", "%F",
+            path]) { RedirectStandardOutput = true })!;
         var text = p.StandardOutput.ReadToEnd().Trim();
         p.WaitForExit();
         return text;
@@ -142,7 +147,8 @@ public class PlotOutputTests
         var folder = Directory.CreateDirectory(dir.File("chart.png")).FullName;
         var r = CliRunner.Run(command, "--plot", folder, "--iterations", "1", "--warmup", "0");
         Assert.Equal(1, r.ExitCode);
-        Assert.Equal($"error: cannot write '{folder}': it is a directory, not a regular file; give the path of a new or regular file",
+        Assert.Equal($"error: cannot write '{folder}': it is a directory, not a regular file; give the path of a new " +
+            "or regular file",
             r.Stderr.Trim());
         Assert.Equal("", r.Stdout);
     }

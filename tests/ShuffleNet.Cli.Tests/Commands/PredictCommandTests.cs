@@ -5,7 +5,8 @@ namespace ShuffleNet.Cli.Tests.Commands;
 public class PredictCommandTests
 {
     private static readonly JsonElement Expected =
-        JsonDocument.Parse(File.ReadAllText(CliRunner.Reference("expected_1.0.json"))).RootElement.GetProperty("images");
+        JsonDocument.Parse(File.ReadAllText(CliRunner.Reference("expected_1.0.json")))
+            .RootElement.GetProperty("images");
 
     private static string Image(string name) => CliRunner.Reference($"images/{name}");
 
@@ -14,7 +15,8 @@ public class PredictCommandTests
     [InlineData("ort")]
     public void Json_predictions_match_pytorch_top5_for_every_reference_photo(string backend)
     {
-        var r = CliRunner.Run("predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--backend", backend, "--json",
+        var r = CliRunner.Run("predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--backend", backend,
+            "--json",
             CliRunner.Reference("images"));
         Assert.Equal(0, r.ExitCode);
         var lines = r.Stdout.Trim().Split('\n');
@@ -30,7 +32,8 @@ public class PredictCommandTests
             {
                 Assert.Equal(expected[i].GetProperty("index").GetInt32(), top[i].GetProperty("index").GetInt32());
                 Assert.Equal(expected[i].GetProperty("label").GetString(), top[i].GetProperty("label").GetString());
-                Assert.Equal(expected[i].GetProperty("score").GetDouble(), top[i].GetProperty("score").GetDouble(), 1e-3);
+                Assert.Equal(expected[i].GetProperty("score").GetDouble(), top[i].GetProperty("score").GetDouble(),
+                    1e-3);
             }
         }
     }
@@ -161,7 +164,8 @@ public class PredictCommandTests
     {
         using var dir = new CliRunner.TempDir();
         File.WriteAllLines(dir.File("classes.txt"), ["cat", "dog"]);
-        var r = CliRunner.Run("predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--classes", dir.File("classes.txt"), Image("chelsea.png"));
+        var r = CliRunner.Run("predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--classes",
+            dir.File("classes.txt"), Image("chelsea.png"));
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("2 class names for a model of 1000 classes", r.Stderr);
     }
@@ -172,7 +176,8 @@ public class DeviceOptionTests
     [Fact]
     public void Cuda_on_a_machine_without_one_is_one_clear_error()
     {
-        var r = CliRunner.Run("predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--device", "cuda", CliRunner.Reference("images/coffee.png"));
+        var r = CliRunner.Run("predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--device", "cuda",
+            CliRunner.Reference("images/coffee.png"));
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("no CUDA device", r.Stderr);
         Assert.Equal("", r.Stdout);
@@ -181,7 +186,10 @@ public class DeviceOptionTests
 
 public class BadImageInAFolderTests
 {
-    /// <summary>An 8-bit gray PNG, 1 pixel wide and 1,000,000 tall (a few KB): the mmcls pipeline would make it 256 x 256,000,000.</summary>
+    /// <summary>
+    /// An 8-bit gray PNG, 1 pixel wide and 1,000,000 tall (a few KB): the mmcls pipeline would make it 256 x
+    /// 256,000,000.
+    /// </summary>
     internal static void WriteTallPng(string path)
     {
         using var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(1, 1_000_000, SkiaSharp.SKColorType.Gray8));
@@ -193,7 +201,8 @@ public class BadImageInAFolderTests
     internal static string Folder(CliRunner.TempDir dir)
     {
         var images = CliRunner.Reference("images");
-        foreach (var (c, name) in new[] { (0, "chelsea.png"), (0, "coffee.png"), (1, "astronaut.png"), (1, "chelsea.png") })
+        foreach (var (c, name) in new[] { (0, "chelsea.png"), (0, "coffee.png"), (1, "astronaut.png"), (1,
+            "chelsea.png") })
         {
             Directory.CreateDirectory(dir.File($"class{c}"));
             File.Copy(Path.Combine(images, name), dir.File($"class{c}/{c}-{name}"));
@@ -207,7 +216,8 @@ public class BadImageInAFolderTests
         using var dir = new CliRunner.TempDir();
         var folder = Folder(dir);
         WriteTallPng(dir.File("class0/1-tall.png"));   // sorts between the class0 photos
-        var r = CliRunner.Run("predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--json", "--topk", "1", folder);
+        var r = CliRunner.Run("predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--json", "--topk", "1",
+            folder);
         Assert.Equal(1, r.ExitCode);
         Assert.Equal(4, r.Stdout.Trim().Split('\n').Length);
         var error = Assert.Single(r.Stderr.Trim().Split('\n'));

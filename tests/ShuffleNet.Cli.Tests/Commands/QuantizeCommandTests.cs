@@ -11,7 +11,8 @@ public class QuantizeCommandTests
         var model = dir.File("m.int8.onnx");
 
         // the reference weights are untrained (near-tied top classes), so agreement is not required here
-        var r = CliRunner.Run("quantize", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--output", model, "--calibration", Images,
+        var r = CliRunner.Run("quantize", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--output", model,
+            "--calibration", Images,
             "--images", "4", "--batch", "1", "--min-agreement", "0", "--min-speedup", "0", "--json");
 
         Assert.True(r.ExitCode == 0, r.Stderr);
@@ -20,13 +21,15 @@ public class QuantizeCommandTests
         Assert.Equal(3, gate.GetProperty("images").GetInt32());
         Assert.Equal(1, gate.GetProperty("speed")[0].GetProperty("batch").GetInt32());
         Assert.True(r.Json.GetProperty("written").GetBoolean());
-        Assert.Equal(["m.int8.onnx"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));   // no temporary file left
+        // no temporary file left
+        Assert.Equal(["m.int8.onnx"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
 
         var predict = CliRunner.Run("predict", "--checkpoint", model, "--json", Path.Combine(Images, "coffee.png"));
         Assert.True(predict.ExitCode == 0, predict.Stderr);
         var top = predict.Json.GetProperty("top").EnumerateArray().ToList();
         Assert.Equal(5, top.Count);
-        Assert.False(string.IsNullOrEmpty(top[0].GetProperty("label").GetString()));   // class names from the model's metadata
+        // class names from the model's metadata
+        Assert.False(string.IsNullOrEmpty(top[0].GetProperty("label").GetString()));
     }
 
     [Fact]
@@ -35,7 +38,8 @@ public class QuantizeCommandTests
         using var dir = new CliRunner.TempDir();
         var model = dir.File("m.int8.onnx");
 
-        var r = CliRunner.Run("quantize", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--output", model, "--calibration", Images,
+        var r = CliRunner.Run("quantize", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--output", model,
+            "--calibration", Images,
             "--images", "4", "--batch", "1", "--min-agreement", "0", "--min-speedup", "1000");
 
         Assert.Equal(1, r.ExitCode);
@@ -67,7 +71,8 @@ public class QuantizeCommandTests
     [Fact]
     public void An_unknown_layer_to_keep_in_fp32_is_a_parse_error()
     {
-        var r = CliRunner.Run("quantize", "--checkpoint", "x.pth", "--output", "y.onnx", "--calibration", Images, "--keep-fp32", "middle");
+        var r = CliRunner.Run("quantize", "--checkpoint", "x.pth", "--output", "y.onnx", "--calibration", Images,
+            "--keep-fp32", "middle");
 
         Assert.Equal(1, r.ExitCode);
         Assert.Equal("error: --keep-fp32 'middle' is not known; use first, last or first,last", r.Stderr.Trim());

@@ -28,11 +28,13 @@ public partial class ServeCommandTests
         {
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
             psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ShuffleNet.Cli.dll"));
-            foreach (var a in (string[])["serve", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--port", "0", .. args])
+            foreach (var a in (string[])["serve", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--port", "0",
+                .. args])
                 psi.ArgumentList.Add(a);
             psi.Environment["NO_COLOR"] = "1";
             Process = Process.Start(psi)!;
-            Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Lines) Lines.Add("stderr: " + e.Data); };
+            Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Lines) Lines.Add("stderr: "
+                + e.Data); };
             Process.BeginErrorReadLine();
             var read = Task.Run(() =>
             {
@@ -59,7 +61,9 @@ public partial class ServeCommandTests
         }
     }
 
-    /// <summary>A body sent in two halves: the second only once <c>gate</c> completes (chunked, flushed between).</summary>
+    /// <summary>
+    /// A body sent in two halves: the second only once <c>gate</c> completes (chunked, flushed between).
+    /// </summary>
     private sealed class GatedContent : HttpContent
     {
         private readonly byte[] _bytes;
@@ -131,7 +135,8 @@ public partial class ServeCommandTests
         var requests = Enumerable.Range(0, 12).Select(async i =>
         {
             using var form = new MultipartFormDataContent();
-            for (int j = 0; j < 6; j++) form.Add(Png(photos[(i + j) % photos.Length]!), "image", photos[(i + j) % photos.Length]!);
+            for (int j = 0; j < 6; j++) form.Add(Png(photos[(i + j) % photos.Length]!), "image", photos[(i
+                + j) % photos.Length]!);
             using var gated = new GatedContent(await form.ReadAsByteArrayAsync(), form.Headers.ContentType!, gate.Task);
             var response = await client.PostAsync("/v1/classify", gated);
             return (response.StatusCode, Body: await response.Content.ReadAsStringAsync(), At: DateTime.UtcNow);

@@ -126,13 +126,17 @@ public class TestCommandTests
             File.Copy(Path.Combine(Images, name), dir.File($"class{i}/{name}"));
             File.Copy(Path.Combine(Images, name), dir.File($"class{(i + 1) % 3}/copy-{name}"));
         }
-        var torch = CliRunner.Run("test", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--data", dir.Path, "--json");
-        var ort = CliRunner.Run("test", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--data", dir.Path, "--backend", "ort", "--json");
+        var torch = CliRunner.Run("test", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--data", dir.Path,
+            "--json");
+        var ort = CliRunner.Run("test", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--data", dir.Path,
+            "--backend", "ort", "--json");
         Assert.Equal(0, torch.ExitCode);
         Assert.Equal(0, ort.ExitCode);
         Assert.Equal(6, torch.Json.GetProperty("images").GetInt32());
-        Assert.Equal(torch.Json.GetProperty("accuracy_top1").GetDouble(), ort.Json.GetProperty("accuracy_top1").GetDouble());
-        Assert.Equal(torch.Json.GetProperty("accuracy_top5").GetDouble(), ort.Json.GetProperty("accuracy_top5").GetDouble());
+        Assert.Equal(torch.Json.GetProperty("accuracy_top1").GetDouble(), ort.Json.GetProperty("accuracy_top1")
+            .GetDouble());
+        Assert.Equal(torch.Json.GetProperty("accuracy_top5").GetDouble(), ort.Json.GetProperty("accuracy_top5")
+            .GetDouble());
         Assert.Equal(torch.Json.GetProperty("loss").GetDouble(), ort.Json.GetProperty("loss").GetDouble(), 1e-3);
         Assert.True(torch.Json.GetProperty("loss").GetDouble() > 0);
     }
@@ -161,13 +165,17 @@ public class TestCommandSkipTests
         Assert.Equal(2, r.Json.GetProperty("skipped").GetInt32());
         var lines = r.Stderr.Trim().Split('\n');
         Assert.Equal(2, lines.Length);
-        Assert.Contains(lines, l => l.StartsWith("skipped: image '", StringComparison.Ordinal) && l.Contains("1-tall.png' is too large", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("skipped: cannot decode image '", StringComparison.Ordinal) && l.Contains("broken.png", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("skipped: image '", StringComparison.Ordinal)
+            && l.Contains("1-tall.png' is too large", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("skipped: cannot decode image '", StringComparison.Ordinal)
+            && l.Contains("broken.png", StringComparison.Ordinal));
 
-        var strict = CliRunner.Run("test", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--data", folder, "--strict");
+        var strict = CliRunner.Run("test", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--data", folder,
+            "--strict");
         Assert.Equal(1, strict.ExitCode);
         Assert.Contains("4 images (2 skipped", strict.Stdout);
-        Assert.EndsWith("error: 2 of 6 images failed (--strict); fix or remove them, or drop --strict", strict.Stderr.Trim());
+        Assert.EndsWith("error: 2 of 6 images failed (--strict); fix or remove them, or drop --strict",
+            strict.Stderr.Trim());
     }
 
     [Fact]
@@ -179,6 +187,7 @@ public class TestCommandSkipTests
         File.WriteAllText(dir.File("only/b.jpg"), "text");
         var r = CliRunner.Run("test", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--data", dir.Path);
         Assert.Equal(1, r.ExitCode);
-        Assert.EndsWith($"error: all 2 images of '{dir.Path}' failed (see the lines above); nothing was evaluated", r.Stderr.Trim());
+        Assert.EndsWith($"error: all 2 images of '{dir.Path}' failed (see the lines above); nothing was evaluated",
+            r.Stderr.Trim());
     }
 }

@@ -35,7 +35,8 @@ public class TrainCommandTests
         using var dir = new CliRunner.TempDir();
         var png = dir.File("lr.png");
         // 1,000 images at batch 100: 10 iterations per epoch, 30 in all; linear warm-up of 5 from 0.1 x 0.2
-        var r = CliRunner.Run("train", "--dry-run", "--dataset-size", "1000", "--plot", png, "--work-dir", dir.File("run"),
+        var r = CliRunner.Run("train", "--dry-run", "--dataset-size", "1000", "--plot", png, "--work-dir",
+            dir.File("run"),
             "--set", "data.batch_size=100", "--set", "optimizer.base_batch_size=0", "--set", "optimizer.lr=0.2",
             "--set", "schedule.epochs=3", "--set", "schedule.warmup=linear", "--set", "schedule.warmup_iters=5",
             "--set", "schedule.warmup_factor=0.1", "--set", "schedule.policy=cosine");

@@ -7,7 +7,8 @@ namespace ShuffleNet.Cli.Tests.Commands;
 /// What `shufflenet train` writes with the default recipe (1 channel, stride-1 stem with max-pool) goes through
 /// export, test and predict in ONNX Runtime with the answers TorchSharp gives.
 /// </summary>
-public class TrainedCheckpointTests(TrainedCheckpointTests.TrainedRun run) : IClassFixture<TrainedCheckpointTests.TrainedRun>
+public class TrainedCheckpointTests(TrainedCheckpointTests.TrainedRun run)
+    : IClassFixture<TrainedCheckpointTests.TrainedRun>
 {
     /// <summary>One short `shufflenet train` run (default recipe, a tiny IDX folder) that the tests share.</summary>
     public sealed class TrainedRun : IDisposable
@@ -94,26 +95,32 @@ public class TrainedCheckpointTests(TrainedCheckpointTests.TrainedRun run) : ICl
     {
         var model = run.File("model.int8.onnx");
         // a model trained for 2 epochs on 128 images: the gate's thresholds are not the point here
-        var quantize = CliRunner.Run("quantize", "--checkpoint", run.Checkpoint, "--output", model, "--calibration", run.Data,
-            "--images", "32", "--batch", "1", "--min-agreement", "0", "--max-accuracy-drop", "100", "--min-speedup", "0", "--json");
+        var quantize = CliRunner.Run("quantize", "--checkpoint", run.Checkpoint, "--output", model, "--calibration",
+            run.Data,
+            "--images", "32", "--batch", "1", "--min-agreement", "0", "--max-accuracy-drop", "100", "--min-speedup",
+                "0", "--json");
         Assert.True(quantize.ExitCode == 0, quantize.Stderr);
         var gate = quantize.Json.GetProperty("gate");
         Assert.Equal(48, gate.GetProperty("images").GetInt32());   // the test split, labelled
 
-        var fp32 = CliRunner.Run("test", "--checkpoint", run.Checkpoint, "--data", run.Data, "--backend", "ort", "--json");
+        var fp32 = CliRunner.Run("test", "--checkpoint", run.Checkpoint, "--data", run.Data, "--backend", "ort",
+            "--json");
         var int8 = CliRunner.Run("test", "--checkpoint", model, "--data", run.Data, "--json");
         foreach (var r in new[] { fp32, int8 }) Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Equal(48, int8.Json.GetProperty("images").GetInt32());
         Assert.Equal("ort", int8.Json.GetProperty("backend").GetString());
         // `test` on the int8 file scores what the gate scored for it, and the fp32 export what the gate's reference did
         // (one image of 48 is 2.08 points; the two print different decimals)
-        Assert.Equal(gate.GetProperty("int8_accuracy").GetDouble(), int8.Json.GetProperty("accuracy_top1").GetDouble(), 2);
-        Assert.Equal(gate.GetProperty("fp32_accuracy").GetDouble(), fp32.Json.GetProperty("accuracy_top1").GetDouble(), 2);
+        Assert.Equal(gate.GetProperty("int8_accuracy").GetDouble(), int8.Json.GetProperty("accuracy_top1").GetDouble(),
+            2);
+        Assert.Equal(gate.GetProperty("fp32_accuracy").GetDouble(), fp32.Json.GetProperty("accuracy_top1").GetDouble(),
+            2);
 
         var predict = CliRunner.Run("predict", "--checkpoint", model, "--topk", "10", "--json",
             CliRunner.Reference("images/coffee.png"));
         Assert.True(predict.ExitCode == 0, predict.Stderr);
-        var labels = predict.Json.GetProperty("top").EnumerateArray().Select(t => t.GetProperty("label").GetString()).ToList();
+        var labels = predict.Json.GetProperty("top").EnumerateArray().Select(t => t.GetProperty("label").GetString())
+            .ToList();
         Assert.Equal(10, labels.Count);
         Assert.Contains("Ankle boot", labels);   // class names from the int8 model's metadata
 
@@ -135,7 +142,8 @@ public class TrainedCheckpointTests(TrainedCheckpointTests.TrainedRun run) : ICl
                 Assert.Equal(at[j].GetProperty("score").GetDouble(), bt[j].GetProperty("score").GetDouble(), 1e-5);
         }
 
-        var bench = CliRunner.Run("benchmark", "--checkpoint", model, "--batch", "1,2", "--warmup", "1", "--iterations", "2",
+        var bench = CliRunner.Run("benchmark", "--checkpoint", model, "--batch", "1,2", "--warmup", "1", "--iterations",
+            "2",
             "--json");
         Assert.True(bench.ExitCode == 0, bench.Stderr);
         var results = bench.Json.GetProperty("results").EnumerateArray().ToList();

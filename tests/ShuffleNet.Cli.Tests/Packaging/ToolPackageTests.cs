@@ -15,7 +15,8 @@ public class ToolPackageTests
     {
         using var tmp = new CliRunner.TempDir();
         var (feed, tools) = (tmp.File("feed"), tmp.File("tools"));
-        var version = (string)XDocument.Load(Path.Combine(CliRunner.RepoRoot, "Directory.Build.props")).Descendants("Version").Single();
+        var version = (string)XDocument.Load(Path.Combine(CliRunner.RepoRoot, "Directory.Build.props"))
+            .Descendants("Version").Single();
         // --no-build: the test project has just built the CLI (Debug); packing again would rebuild everything
         Dotnet("pack", Path.Combine(CliRunner.RepoRoot, "src", "ShuffleNet.Cli", "ShuffleNet.Cli.csproj"),
             "-c", "Debug", "--no-build", "-o", feed, "--nologo", "-v", "q");
@@ -25,19 +26,23 @@ public class ToolPackageTests
             var names = zip.Entries.Select(e => e.FullName).ToList();
             Assert.Contains("README.md", names);
             Assert.Contains("LICENSE", names);
-            Assert.Contains(names, n => n.EndsWith("/libtorch_cpu.so", StringComparison.Ordinal));   // the tool needs no other install
-            Assert.Contains(names, n => n.EndsWith("/libshufflenet_jpeg.so", StringComparison.Ordinal));   // fast JPEGs (system libjpeg-turbo)
+            // the tool needs no other install
+            Assert.Contains(names, n => n.EndsWith("/libtorch_cpu.so", StringComparison.Ordinal));
+            // fast JPEGs (system libjpeg-turbo)
+            Assert.Contains(names, n => n.EndsWith("/libshufflenet_jpeg.so", StringComparison.Ordinal));
             Assert.DoesNotContain(names, n => n.EndsWith("/libtorch_python.so", StringComparison.Ordinal));
         }
         Assert.True(File.Exists(Path.ChangeExtension(package, ".snupkg")), "symbols package");
-        // --ignore-failed-sources: offline, nuget.org fails and the local feed is enough (the tool carries its dependencies)
+        // --ignore-failed-sources: offline, nuget.org fails and the local feed is enough (the tool carries its
+        // dependencies)
         Dotnet("tool", "install", "--tool-path", tools, "--add-source", feed, "--ignore-failed-sources",
             "ShuffleNet.Cli", "--version", version);
         var shufflenet = Path.Combine(tools, "shufflenet");
         Assert.Equal(version, Run(shufflenet, "--version").Trim());
         var info = Run(shufflenet, "info", "--arch", "1.0x");
         Assert.Contains("2,278,604", info);
-        Assert.Contains("JPEG decoder libjpeg-turbo (system, SIMD)", string.Join(' ', info.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Contains("JPEG decoder libjpeg-turbo (system, SIMD)", string.Join(' ', info.Split((char[]?)null,
+            StringSplitOptions.RemoveEmptyEntries)));
     }
 
     private static string Dotnet(params string[] args) => Run("dotnet", args);
@@ -52,8 +57,10 @@ public class ToolPackageTests
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(10))) { p.Kill(true); throw new TimeoutException($"{file} {string.Join(' ', args)}"); }
-        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)} exited {p.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
+        if (!p.WaitForExit(TimeSpan.FromMinutes(10))) { p.Kill(true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)}"); }
+        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)} exited " +
+            $"{p.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
         return stdout.Result;
     }
 }

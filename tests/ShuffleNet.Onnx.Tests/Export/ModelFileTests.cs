@@ -15,11 +15,13 @@ public sealed class ModelFileTests : IDisposable
     [InlineData(17, 8)]
     public void Model_declares_the_requested_opset_and_its_ir_version(int opset, long ir)
     {
-        var info = OnnxModelInfo.Read(OnnxExporter.ExportToBytes(TestData.RandomStateDict(Width.X0_5), new ExportOptions { Opset = opset }));
+        var info = OnnxModelInfo.Read(OnnxExporter.ExportToBytes(TestData.RandomStateDict(Width.X0_5),
+            new ExportOptions { Opset = opset }));
 
         Assert.Equal(ir, info.IrVersion);
         Assert.Equal(opset, info.Opsets[""]);
-        using var _ = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(TestData.RandomStateDict(Width.X0_5), new ExportOptions { Opset = opset }));
+        using var _ = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(TestData.RandomStateDict(Width.X0_5),
+            new ExportOptions { Opset = opset }));
     }
 
     [Fact]
@@ -29,7 +31,8 @@ public sealed class ModelFileTests : IDisposable
             "electric ray", "stingray", "cock", "hen", "ostrich"];
         var path = Path.Combine(_dir, "m.onnx");
 
-        OnnxExporter.Export(TestData.RandomStateDict(Width.X0_5, numClasses: 10), path, new ExportOptions { Classes = classes });
+        OnnxExporter.Export(TestData.RandomStateDict(Width.X0_5, numClasses: 10), path,
+            new ExportOptions { Classes = classes });
         using var model = OrtClassifier.Open(path);
 
         Assert.Equal(classes, model.Classes);
@@ -62,7 +65,8 @@ public sealed class ModelFileTests : IDisposable
     {
         var path = Path.Combine(_dir, "no-such-folder", "m.onnx");
 
-        var e = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(TestData.RandomStateDict(Width.X0_5), path));
+        var e = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(TestData.RandomStateDict(Width.X0_5),
+            path));
 
         Assert.Contains("no-such-folder", e.Message);
     }
@@ -73,7 +77,8 @@ public sealed class ModelFileTests : IDisposable
         var blocker = Path.Combine(_dir, "file");
         File.WriteAllText(blocker, "x");
 
-        var e = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(TestData.RandomStateDict(Width.X0_5), Path.Combine(blocker, "m.onnx")));
+        var e = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(TestData.RandomStateDict(Width.X0_5),
+            Path.Combine(blocker, "m.onnx")));
 
         Assert.Contains("cannot write", e.Message);
     }
@@ -83,7 +88,8 @@ public sealed class ModelFileTests : IDisposable
     {
         var target = Directory.CreateDirectory(Path.Combine(_dir, "taken.onnx")).FullName;
 
-        var e = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(TestData.RandomStateDict(Width.X0_5), target));
+        var e = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(TestData.RandomStateDict(Width.X0_5),
+            target));
 
         Assert.Contains("cannot write", e.Message);
         Assert.Empty(Directory.GetFiles(_dir));

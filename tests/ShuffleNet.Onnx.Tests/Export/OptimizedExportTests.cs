@@ -25,7 +25,8 @@ public class OptimizedExportTests
         var options = new ExportOptions { ImageSize = null, Batch = null };
         var runtime = new OrtOptions { ImageSize = 64 };
         using var optimized = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, options), runtime);
-        using var naive = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, options with { Mode = ExportMode.Naive }), runtime);
+        using var naive = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd,
+            options with { Mode = ExportMode.Naive }), runtime);
         var input = TestData.RandomInput(batch * 3 * 64 * 64, seed: batch);
 
         var expected = naive.Run(input, batch);
@@ -40,7 +41,8 @@ public class OptimizedExportTests
     {
         var sd = TestData.RandomStateDict(Width.X1_0, numClasses: 1000, seed: 7);
         using var optimized = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, new ExportOptions { Batch = 2 }));
-        using var naive = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, new ExportOptions { Batch = 2, Mode = ExportMode.Naive }));
+        using var naive = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, new ExportOptions { Batch = 2,
+            Mode = ExportMode.Naive }));
         var input = TestData.RandomInput(2 * 3 * 224 * 224);
 
         Assert.InRange(TestData.MaxAbsDiff(naive.Run(input, 2), optimized.Run(input, 2)), 0, 1e-4);
@@ -49,12 +51,14 @@ public class OptimizedExportTests
 
     [Theory]
     [MemberData(nameof(AllWidths))]
-    public void Optimized_graph_has_no_shuffle_or_batchnorm_and_every_conv_reads_whole_blocks_of_16_channels(Width width)
+    public void Optimized_graph_has_no_shuffle_or_batchnorm_and_every_conv_reads_whole_blocks_of_16_channels(
+        Width width)
     {
         var info = OnnxModelInfo.Read(OnnxExporter.ExportToBytes(TestData.RandomStateDict(width)));
         var convs = info.Nodes.Where(n => n.OpType == "Conv").Select(n => info.InitializerDims[n.Inputs[1]]).ToList();
 
-        Assert.Subset(new HashSet<string> { "Conv", "Add", "Relu", "MaxPool", "Split", "Concat", "GlobalAveragePool", "Flatten", "Gemm" }, info.OpTypes.ToHashSet());
+        Assert.Subset(new HashSet<string> { "Conv", "Add", "Relu", "MaxPool", "Split", "Concat", "GlobalAveragePool",
+            "Flatten", "Gemm" }, info.OpTypes.ToHashSet());
         // ONNX Runtime runs a conv in its NCHWc layout only if it reads whole blocks of 16 channels (AVX-512);
         // a depthwise conv's channels are its input channels. The stem reads the 3 RGB planes.
         Assert.Equal(3, convs[0][1]);
@@ -108,7 +112,8 @@ public class OptimizedExportTests
     [Fact]
     public void Naive_graph_is_the_literal_one_with_batchnorm_and_reshape_transpose_shuffle()
     {
-        var info = OnnxModelInfo.Read(OnnxExporter.ExportToBytes(TestData.RandomStateDict(Width.X1_0), new ExportOptions { Mode = ExportMode.Naive }));
+        var info = OnnxModelInfo.Read(OnnxExporter.ExportToBytes(TestData.RandomStateDict(Width.X1_0),
+            new ExportOptions { Mode = ExportMode.Naive }));
 
         Assert.Equal(56, info.OpTypes.Count(t => t == "BatchNormalization"));
         Assert.Equal(16, info.OpTypes.Count(t => t == "Transpose"));

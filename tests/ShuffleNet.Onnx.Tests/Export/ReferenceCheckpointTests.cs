@@ -21,7 +21,8 @@ public class ReferenceCheckpointTests
         var input = ((TensorData)io["input"]!).ToFloat32();
         var expected = ((TensorData)io["logits"]!).ToFloat32();
 
-        var bytes = OnnxExporter.ExportToBytes(checkpoint.StateDict, new ExportOptions { Classes = checkpoint.Classes, Mode = mode });
+        var bytes = OnnxExporter.ExportToBytes(checkpoint.StateDict, new ExportOptions { Classes = checkpoint.Classes,
+            Mode = mode });
         using var model = OrtClassifier.FromBytes(bytes);
         var logits = model.Run(input, 2);
 

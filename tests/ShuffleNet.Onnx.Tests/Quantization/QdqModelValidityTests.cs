@@ -25,22 +25,26 @@ public class QdqModelValidityTests
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public void Qdq_model_is_standard_onnx_and_onnx_runtime_resolves_it_unoptimised(Width width, bool keepFp32, bool perTensor)
+    public void Qdq_model_is_standard_onnx_and_onnx_runtime_resolves_it_unoptimised(Width width, bool keepFp32,
+        bool perTensor)
     {
-        var options = new QuantizeOptions { ImageSize = 64, KeepStemFp32 = keepFp32, KeepHeadFp32 = keepFp32, PerChannel = !perTensor };
+        var options = new QuantizeOptions { ImageSize = 64, KeepStemFp32 = keepFp32, KeepHeadFp32 = keepFp32,
+            PerChannel = !perTensor };
         var model = Quantize(TestData.RandomStateDict(width), options);
         var info = OnnxModelInfo.Read(model);
 
         Assert.Equal(13, info.Opsets[""]);
         Assert.Single(info.Opsets);
         Assert.All(info.NodeOutputs, n => Assert.Equal("", n.Domain));
-        Assert.Subset(new HashSet<string> { "QuantizeLinear", "DequantizeLinear", "Conv", "Relu", "MaxPool", "Split", "Concat",
+        Assert.Subset(new HashSet<string> { "QuantizeLinear", "DequantizeLinear", "Conv", "Relu", "MaxPool", "Split",
+            "Concat",
             "GlobalAveragePool", "Flatten", "Gemm" }, info.OpTypes.ToHashSet());
         var defined = info.GraphInputs.Concat(info.InitializerDims.Keys).ToHashSet();
         for (int i = 0; i < info.Nodes.Count; i++)
         {
             Assert.All(info.Nodes[i].Inputs, input => Assert.Contains(input, defined));   // topological order
-            foreach (var output in info.NodeOutputs[i].Outputs) Assert.True(defined.Add(output), $"'{output}' is written twice");
+            foreach (var output in info.NodeOutputs[i].Outputs) Assert.True(defined.Add(output),
+                $"'{output}' is written twice");
         }
         Assert.Equal(["logits"], info.GraphOutputs);
         Assert.Contains("logits", defined);
@@ -66,8 +70,10 @@ public class QdqModelValidityTests
             Assert.All(dq, n => Assert.Equal("DequantizeLinear", n.OpType));
             var (w, b) = (dq[1].Inputs, dq[2].Inputs);
             long outs = info.InitializerDims[w[0]][0];
-            Assert.Equal((Int8, Float, Int8), (info.InitializerTypes[w[0]], info.InitializerTypes[w[1]], info.InitializerTypes[w[2]]));
-            Assert.Equal((Int32, Float, Int32), (info.InitializerTypes[b[0]], info.InitializerTypes[b[1]], info.InitializerTypes[b[2]]));
+            Assert.Equal((Int8, Float, Int8), (info.InitializerTypes[w[0]], info.InitializerTypes[w[1]],
+                info.InitializerTypes[w[2]]));
+            Assert.Equal((Int32, Float, Int32), (info.InitializerTypes[b[0]], info.InitializerTypes[b[1]],
+                info.InitializerTypes[b[2]]));
             Assert.Equal([outs], info.InitializerDims[w[1]]);
             Assert.Equal([outs], info.InitializerDims[b[1]]);
             Assert.Contains(info.InitializerTypes[dq[0].Inputs[2]], new[] { UInt8 });   // uint8 activations by default
@@ -78,12 +84,15 @@ public class QdqModelValidityTests
     [MemberData(nameof(AllWidths))]
     public void Split_and_concat_move_8_bit_values_that_share_their_stages_scale(Width width)
     {
-        var info = OnnxModelInfo.Read(Quantize(TestData.RandomStateDict(width), new QuantizeOptions { ImageSize = 64 }));
+        var info = OnnxModelInfo.Read(Quantize(TestData.RandomStateDict(width),
+            new QuantizeOptions { ImageSize = 64 }));
         var producer = new Dictionary<string, int>();
         for (int i = 0; i < info.Nodes.Count; i++) foreach (var o in info.NodeOutputs[i].Outputs) producer[o] = i;
-        var readers = info.Nodes.SelectMany((n, i) => n.Inputs.Select(input => (input, i))).ToLookup(x => x.input, x => x.i);
+        var readers = info.Nodes.SelectMany((n, i) => n.Inputs.Select(input => (input, i))).ToLookup(x => x.input,
+            x => x.i);
         float Scalar(string name) => BitConverter.ToSingle(info.InitializerBytes[name]);
-        // the QuantizeLinear a Split or Concat input comes from, through other Splits and Concats: its (scale, zero point)
+        // the QuantizeLinear a Split or Concat input comes from, through other Splits and Concats: its (scale, zero
+        // point)
         (float, byte) Origin(string value)
         {
             var node = info.Nodes[producer[value]];
@@ -93,7 +102,8 @@ public class QdqModelValidityTests
         }
 
         var concats = Enumerable.Range(0, info.Nodes.Count).Where(i => info.Nodes[i].OpType == "Concat").ToList();
-        Assert.Equal(ShuffleNetV2Layout.Widths[width].Repeats.Sum(), concats.Count);   // one per block input after the first, one per stage end
+        // one per block input after the first, one per stage end
+        Assert.Equal(ShuffleNetV2Layout.Widths[width].Repeats.Sum(), concats.Count);
         foreach (var c in concats)
         {
             var origins = info.Nodes[c].Inputs.Select(Origin).Distinct().ToList();

@@ -93,7 +93,8 @@ public class QuantParamsTests
         var zero = g.RawConstant("zero", p.OnnxType, [p.ZeroPointByte]);
         var dq = g.Add("DequantizeLinear", [g.Add("QuantizeLinear", ["input", scale, zero]), scale, zero]);
         g.Nodes.Add(new OnnxNode("Identity", "out", [dq], ["output"], []));
-        var model = OnnxModelWriter.Write(g, 13, "qdq", new OnnxValue("input", (x.Length, null)), new OnnxValue("output", (x.Length, null)),
+        var model = OnnxModelWriter.Write(g, 13, "qdq", new OnnxValue("input", (x.Length, null)),
+            new OnnxValue("output", (x.Length, null)),
             new Dictionary<string, string>());
         using var session = new InferenceSession(model);
         using var value = OrtValue.CreateTensorValueFromMemory(x, [x.Length]);

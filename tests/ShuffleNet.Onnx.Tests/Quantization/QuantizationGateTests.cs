@@ -18,8 +18,10 @@ public class QuantizationGateTests
     {
         var sd = TestData.RandomStateDict(Width.X0_5, seed: 3);
         var ranges = Calibrate(sd);
-        var tooSmall = ranges.ToDictionary(kv => kv.Key, kv => new ActivationRange(kv.Value.Min / 100, kv.Value.Max / 100));
-        using var fp32 = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, new ExportOptions { ImageSize = null }), Runtime);
+        var tooSmall = ranges.ToDictionary(kv => kv.Key, kv => new ActivationRange(kv.Value.Min / 100,
+            kv.Value.Max / 100));
+        using var fp32 = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, new ExportOptions { ImageSize = null }),
+            Runtime);
         using var good = OrtClassifier.FromBytes(QuantizedExporter.ExportToBytes(sd, ranges, Small), Runtime);
         using var bad = OrtClassifier.FromBytes(QuantizedExporter.ExportToBytes(sd, tooSmall, Small), Runtime);
         var heldOut = Batches(seed: 50, count: 4).ToList();
@@ -38,24 +40,30 @@ public class QuantizationGateTests
     {
         var sd = TestData.RandomStateDict(Width.X0_5, seed: 3);
         var ranges = Calibrate(sd);
-        var tooSmall = ranges.ToDictionary(kv => kv.Key, kv => new ActivationRange(kv.Value.Min / 100, kv.Value.Max / 100));
-        using var fp32 = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, new ExportOptions { ImageSize = null }), Runtime);
+        var tooSmall = ranges.ToDictionary(kv => kv.Key, kv => new ActivationRange(kv.Value.Min / 100,
+            kv.Value.Max / 100));
+        using var fp32 = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, new ExportOptions { ImageSize = null }),
+            Runtime);
         using var bad = OrtClassifier.FromBytes(QuantizedExporter.ExportToBytes(sd, tooSmall, Small), Runtime);
         // labels: the float model's own predictions, so fp32 scores 100%
-        var heldOut = Batches(seed: 50, count: 4).Select(b => b with { Labels = ArgMaxes(fp32.Run(b.Images, b.Count), fp32.NumClasses) }).ToList();
+        var heldOut = Batches(seed: 50, count: 4).Select(b => b with { Labels = ArgMaxes(fp32.Run(b.Images, b.Count),
+            fp32.NumClasses) }).ToList();
 
         var report = QuantizationGate.Evaluate(fp32, bad, heldOut, NoTiming with { MinAgreement = 0 });
 
         Assert.Equal(100, report.Fp32Accuracy);
         Assert.Equal(report.Agreement * 100, report.Int8Accuracy!.Value, 9);
-        Assert.Contains(report.Failures, f => f.StartsWith("top-1 accuracy drops from 100.00%", StringComparison.Ordinal));
+        Assert.Contains(report.Failures, f => f.StartsWith("top-1 accuracy drops from 100.00%",
+            StringComparison.Ordinal));
     }
 
     [Fact]
     public void Gate_refuses_a_model_slower_than_fp32_at_any_batch_size_timed()
     {
-        static LatencyResult Ms(string name, int batch, double ms) => new(name, batch, 10, ms, ms, ms, ms, batch * 1000 / ms);
-        GateSpeed[] speed = [new(1, Ms("fp32", 1, 2.0), Ms("int8", 1, 1.0)), new(32, Ms("fp32", 32, 60), Ms("int8", 32, 75))];
+        static LatencyResult Ms(string name, int batch, double ms) => new(name, batch, 10, ms, ms, ms, ms,
+            batch * 1000 / ms);
+        GateSpeed[] speed = [new(1, Ms("fp32", 1, 2.0), Ms("int8", 1, 1.0)), new(32, Ms("fp32", 32, 60), Ms("int8", 32,
+            75))];
 
         var failures = QuantizationGate.Judge(1.0, null, null, speed, new GateOptions());
 
@@ -71,7 +79,8 @@ public class QuantizationGateTests
     }
 
     private static IEnumerable<ImageBatch> Batches(int seed, int count) =>
-        Enumerable.Range(0, count).Select(i => new ImageBatch(TestData.RandomInput(8 * 3 * Size * Size, seed: seed + i), 8));
+        Enumerable.Range(0, count).Select(i => new ImageBatch(TestData.RandomInput(8 * 3 * Size * Size, seed: seed + i),
+            8));
 
     private static int[] ArgMaxes(float[] logits, int classes) =>
         Enumerable.Range(0, logits.Length / classes).Select(i =>

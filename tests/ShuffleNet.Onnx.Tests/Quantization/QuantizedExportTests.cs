@@ -21,11 +21,13 @@ public class QuantizedExportTests
     {
         var sd = TestData.RandomStateDict(width, seed: (int)width);
         var input = TestData.RandomInput(2 * 3 * Size * Size);
-        using var fp32 = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, new ExportOptions { ImageSize = null }), Runtime);
+        using var fp32 = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, new ExportOptions { ImageSize = null }),
+            Runtime);
         var calibration = QuantizedExporter.CalibrationModel(sd, Small);
 
         var expected = fp32.Run(input, 2);
-        Assert.InRange(TestData.MaxAbsDiff(expected, RunOutput(calibration.Model, input, [2, 3, Size, Size], "logits")), 0, 1e-4);
+        Assert.InRange(TestData.MaxAbsDiff(expected, RunOutput(calibration.Model, input, [2, 3, Size, Size], "logits")),
+            0, 1e-4);
     }
 
     [Theory]
@@ -34,10 +36,12 @@ public class QuantizedExportTests
     {
         var sd = TestData.RandomStateDict(width, seed: (int)width);
         var calibration = QuantizedExporter.CalibrationModel(sd, Small);
-        var batches = Enumerable.Range(0, 4).Select(i => new ImageBatch(TestData.RandomInput(4 * 3 * Size * Size, seed: 10 + i), 4)).ToList();
+        var batches = Enumerable.Range(0, 4).Select(i => new ImageBatch(TestData.RandomInput(4 * 3 * Size * Size,
+            seed: 10 + i), 4)).ToList();
         Dictionary<string, ActivationRange> ranges;
         using (var calibrator = new Calibrator(calibration, Runtime)) ranges = calibrator.Calibrate(batches);
-        using var fp32 = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, new ExportOptions { ImageSize = null }), Runtime);
+        using var fp32 = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(sd, new ExportOptions { ImageSize = null }),
+            Runtime);
         using var int8 = OrtClassifier.FromBytes(QuantizedExporter.ExportToBytes(sd, ranges, Small), Runtime);
         var input = TestData.RandomInput(8 * 3 * Size * Size, seed: 99);
 
@@ -51,13 +55,15 @@ public class QuantizedExportTests
     [InlineData(1, 1, true)]    // the default `shufflenet train` model
     [InlineData(1, 1, false)]   // Fashion-MNIST's SmallImages
     [InlineData(3, 1, false)]
-    public void Every_stem_quantizes_with_its_own_input_and_follows_the_float_export(int inChannels, int stride, bool maxPool)
+    public void Every_stem_quantizes_with_its_own_input_and_follows_the_float_export(int inChannels, int stride,
+        bool maxPool)
     {
         var stem = new StemOptions(inChannels, stride, maxPool);
         var sd = TestData.RandomStateDict(Width.X0_5, seed: 7, inChannels: inChannels);
         var options = new QuantizeOptions { Stem = stem };
         int size = StemOptions.ImageSizeFor(inChannels), image = inChannels * size * size;
-        var batches = Enumerable.Range(0, 4).Select(i => new ImageBatch(TestData.RandomInput(4 * image, seed: 10 + i), 4)).ToList();
+        var batches = Enumerable.Range(0, 4).Select(i => new ImageBatch(TestData.RandomInput(4 * image, seed: 10 + i),
+            4)).ToList();
         var calibration = QuantizedExporter.CalibrationModel(sd, options);
         Dictionary<string, ActivationRange> ranges;
         using (var calibrator = new Calibrator(calibration)) ranges = calibrator.Calibrate(batches);
@@ -67,10 +73,12 @@ public class QuantizedExportTests
         var input = TestData.RandomInput(8 * image, seed: 99);
 
         Assert.Equal([inChannels, size, size], int8.ImageShape);
-        Assert.Equal(OnnxModelInfo.Read(OnnxExporter.ExportToBytes(sd, new ExportOptions { Stem = stem })).Metadata["stem"],
+        Assert.Equal(OnnxModelInfo.Read(OnnxExporter.ExportToBytes(sd, new ExportOptions { Stem = stem }))
+            .Metadata["stem"],
             OnnxModelInfo.Read(model).Metadata["stem"]);
         var expected = fp32.Run(input, 8);
-        Assert.InRange(TestData.MaxAbsDiff(expected, RunOutput(calibration.Model, input, [8, inChannels, size, size], "logits")), 0, 1e-4);
+        Assert.InRange(TestData.MaxAbsDiff(expected, RunOutput(calibration.Model, input, [8, inChannels, size, size],
+            "logits")), 0, 1e-4);
         double scale = expected.Select(Math.Abs).Max();
         Assert.InRange(TestData.MaxAbsDiff(expected, int8.Run(input, 8)) / scale, 0, 0.05);
     }

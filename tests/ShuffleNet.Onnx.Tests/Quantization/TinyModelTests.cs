@@ -13,7 +13,8 @@ public class TinyModelTests
     private const int In = 2, Out = 3, H = 4, W = 4;
 
     // output channel o's weights reach about 0.5 * (o + 1): a scale of its own
-    private static readonly float[] Weight = Enumerable.Range(0, Out * In * 9).Select(i => (float)Math.Sin(i * 1.7) * 0.5f * (1 + i / (In * 9))).ToArray();
+    private static readonly float[] Weight = Enumerable.Range(0, Out * In * 9)
+        .Select(i => (float)Math.Sin(i * 1.7) * 0.5f * (1 + i / (In * 9))).ToArray();
     private static readonly float[] Bias = [0.1f, -0.2f, 0.05f];
 
     // two images: a ramp and its negative with a twist, values in [-1.5, 1.6]
@@ -42,7 +43,8 @@ public class TinyModelTests
         using var calibrator = new Calibrator(CalibrationGraphOfTheConv());
 
         var minMax = calibrator.Calibrate([new ImageBatch(images, 64)]);
-        var clipped = calibrator.Calibrate([new ImageBatch(images, 64)], CalibrationMethod.Percentile, percentile: 99.9);
+        var clipped = calibrator.Calibrate([new ImageBatch(images, 64)], CalibrationMethod.Percentile,
+            percentile: 99.9);
 
         Assert.Equal(100f, minMax[QdqGraphBuilder.InputPoint].Max);
         // 99.9% of |x| lie below 0.999; bins are 100 / 4096 wide, the clip is the upper edge of the bin that reaches it
@@ -81,8 +83,10 @@ public class TinyModelTests
                                 for (int kj = 0; kj < 3; kj++)
                                 {
                                     int ii = i + ki - 1, jj = j + kj - 1;
-                                    if (ii < 0 || ii >= H || jj < 0 || jj >= W) continue;   // zero padding: (zp - zp) = 0
-                                    acc += (long)(xq[((n * In + c) * H + ii) * W + jj] - x.ZeroPoint) * wq[(c * 3 + ki) * 3 + kj];
+                                    // zero padding: (zp - zp) = 0
+                                    if (ii < 0 || ii >= H || jj < 0 || jj >= W) continue;
+                                    acc += (long)(xq[((n * In + c) * H + ii) * W + jj] - x.ZeroPoint) * wq[(c * 3
+                                        + ki) * 3 + kj];
                                 }
                         double real = acc * (double)x.Scale * ws;
                         int q = (int)Math.Clamp(Math.Round(real / y.Scale, MidpointRounding.ToEven), 0, 255);
@@ -93,7 +97,8 @@ public class TinyModelTests
         // ONNX Runtime requantizes with a float32 multiplier: a value on a rounding boundary may land one step away
         var steps = actual.Zip(expected, (a, e) => Math.Abs(a - e) / y.Scale).ToArray();
         Assert.All(steps, s => Assert.InRange(s, 0, 1.001));
-        Assert.True(steps.Count(s => s < 1e-3) >= steps.Length * 0.95, $"{steps.Count(s => s < 1e-3)} of {steps.Length} exact");
+        Assert.True(steps.Count(s => s < 1e-3) >= steps.Length * 0.95,
+            $"{steps.Count(s => s < 1e-3)} of {steps.Length} exact");
         Assert.Contains(expected, v => v > 0);   // not all clamped
         Assert.Contains(expected, v => v == 0);  // the ReLU clamps some
     }
@@ -126,8 +131,10 @@ public class TinyModelTests
     {
         var g = new OnnxGraph();
         var writer = new QdqWriter(g, new QuantizeOptions(), ranges: null);
-        Finish(g, writer.Conv("input", QdqGraphBuilder.InputPoint, Weight, Bias, Out, In, 3, 1, 1, "y", relu: true, "conv"));
-        var bytes = OnnxModelWriter.Write(g, 13, "tiny", Input, Output, new Dictionary<string, string>(), writer.CalibrationOutputs.Keys);
+        Finish(g, writer.Conv("input", QdqGraphBuilder.InputPoint, Weight, Bias, Out, In, 3, 1, 1, "y", relu: true,
+            "conv"));
+        var bytes = OnnxModelWriter.Write(g, 13, "tiny", Input, Output, new Dictionary<string, string>(),
+            writer.CalibrationOutputs.Keys);
         return new CalibrationGraph(bytes, writer.CalibrationOutputs);
     }
 
@@ -144,7 +151,8 @@ public class TinyModelTests
     private static readonly OnnxValue Input = new("input", (null, "N"), (In, null), (H, null), (W, null));
     private static readonly OnnxValue Output = new("output", (null, "N"), (Out, null), (H, null), (W, null));
 
-    private static void Finish(OnnxGraph g, string value) => g.Nodes.Add(new OnnxNode("Identity", "out", [value], ["output"], []));
+    private static void Finish(OnnxGraph g, string value) => g.Nodes.Add(new OnnxNode("Identity", "out", [value],
+        ["output"], []));
 
     private static float[] Run(byte[] model, float[] input, int n)
     {
@@ -170,7 +178,8 @@ public class TinyModelTests
                                 {
                                     int ii = i + ki - 1, jj = j + kj - 1;
                                     if (ii >= 0 && ii < H && jj >= 0 && jj < W)
-                                        acc += x[((b * In + c) * H + ii) * W + jj] * Weight[((o * In + c) * 3 + ki) * 3 + kj];
+                                        acc += x[((b * In + c) * H + ii) * W + jj] * Weight[((o * In + c) * 3 + ki) * 3
+                                            + kj];
                                 }
                         y[((b * Out + o) * H + i) * W + j] = (float)Math.Max(acc, 0);
                     }

@@ -7,7 +7,8 @@ namespace ShuffleNet.Onnx.Tests.Runtime;
 public sealed class OrtClassifierTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("ort-tests").FullName;
-    private static readonly byte[] Model = OnnxExporter.ExportToBytes(TestData.RandomStateDict(Width.X0_5, numClasses: 10));
+    private static readonly byte[] Model = OnnxExporter.ExportToBytes(TestData.RandomStateDict(Width.X0_5,
+        numClasses: 10));
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -44,7 +45,8 @@ public sealed class OrtClassifierTests : IDisposable
     [Fact]
     public void Batch_other_than_a_fixed_one_is_refused()
     {
-        using var model = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(TestData.RandomStateDict(Width.X0_5), new ExportOptions { Batch = 4 }));
+        using var model = OrtClassifier.FromBytes(OnnxExporter.ExportToBytes(TestData.RandomStateDict(Width.X0_5),
+            new ExportOptions { Batch = 4 }));
 
         var e = Assert.Throws<OnnxModelException>(() => model.Run(new float[2 * 150528], 2));
 

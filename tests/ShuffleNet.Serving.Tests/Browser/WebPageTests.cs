@@ -19,7 +19,8 @@ public class WebPageTests(ITestOutputHelper output)
     public async Task Picking_a_photo_shows_its_top5_as_bars_in_headless_chromium()
     {
         Assert.True(File.Exists(Chromium) && File.Exists(ChromeDriver),
-            $"{Chromium} and {ChromeDriver} are needed: run tools/setup.sh (Debian packages chromium, chromium-driver)");
+            $"{Chromium} and {ChromeDriver} are needed: run tools/setup.sh (Debian packages chromium, " +
+                "chromium-driver)");
         await using var service = await RunningService.StartAsync(OrtBackend.OpenReference());
         var profile = Directory.CreateTempSubdirectory("shufflenet-chromium-");
         try
@@ -36,8 +37,10 @@ public class WebPageTests(ITestOutputHelper output)
             double trackWidth = rows[0].FindElement(By.ClassName("track")).Size.Width;
             for (int i = 0; i < 5; i++)
             {
-                Assert.Equal(expected[i].GetProperty("index").GetInt32().ToString(CultureInfo.InvariantCulture), rows[i].GetDomAttribute("data-index"));
-                Assert.Equal(expected[i].GetProperty("label").GetString(), rows[i].FindElement(By.ClassName("label")).Text);
+                Assert.Equal(expected[i].GetProperty("index").GetInt32().ToString(CultureInfo.InvariantCulture),
+                    rows[i].GetDomAttribute("data-index"));
+                Assert.Equal(expected[i].GetProperty("label").GetString(), rows[i].FindElement(By.ClassName("label"))
+                    .Text);
                 double score = expected[i].GetProperty("score").GetDouble();
                 Assert.Equal($"{100 * score:F1}%", rows[i].FindElement(By.ClassName("score")).Text);
                 // the bar is drawn: its filled width is the score's share of the track (within a pixel or two)
@@ -63,9 +66,11 @@ public class WebPageTests(ITestOutputHelper output)
     {
         var options = new ChromeOptions { BinaryLocation = Chromium };
         options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage",
             "--window-size=900,640", $"--user-data-dir={profile}");
-        var driverService = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriver)!, Path.GetFileName(ChromeDriver));
+        var driverService = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriver)!,
+            Path.GetFileName(ChromeDriver));
         driverService.SuppressInitialDiagnosticInformation = true;
         driverService.HideCommandPromptWindow = true;
         return new ChromeDriver(driverService, options, TimeSpan.FromSeconds(60));

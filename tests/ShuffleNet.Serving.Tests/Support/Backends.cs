@@ -4,16 +4,20 @@ using ShuffleNet.Onnx.Runtime;
 
 namespace ShuffleNet.Serving.Tests.Support;
 
-/// <summary>The reference checkpoint (PyTorch's weights) exported once and run in ONNX Runtime, as the CLI's ort backend does.</summary>
+/// <summary>
+/// The reference checkpoint (PyTorch's weights) exported once and run in ONNX Runtime, as the CLI's ort backend does.
+/// </summary>
 internal sealed class OrtBackend(OrtClassifier c) : IInferenceBackend
 {
     private static readonly Lazy<(byte[] Model, IReadOnlyList<string>? Classes)> Reference = new(() =>
     {
         var checkpoint = CheckpointFile.Load(TestData.Reference("mmcls_1.0.pth"));
-        return (OnnxExporter.ExportToBytes(checkpoint.StateDict, new ExportOptions { Classes = checkpoint.Classes }), checkpoint.Classes);
+        return (OnnxExporter.ExportToBytes(checkpoint.StateDict, new ExportOptions { Classes = checkpoint.Classes }),
+            checkpoint.Classes);
     });
 
-    public static OrtBackend OpenReference() => new(OrtClassifier.FromBytes(Reference.Value.Model, new OrtOptions { Threads = 1 }));
+    public static OrtBackend OpenReference() => new(OrtClassifier.FromBytes(Reference.Value.Model,
+        new OrtOptions { Threads = 1 }));
 
     public int[] ImageShape => c.ImageShape;
     public int ImageSize => c.ImageSize;

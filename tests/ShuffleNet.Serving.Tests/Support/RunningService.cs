@@ -5,7 +5,9 @@ using ShuffleNet.Vision.Transforms;
 
 namespace ShuffleNet.Serving.Tests.Support;
 
-/// <summary>The service on real Kestrel at 127.0.0.1 on a free port, with a client for it; stopped and disposed at the end.</summary>
+/// <summary>
+/// The service on real Kestrel at 127.0.0.1 on a free port, with a client for it; stopped and disposed at the end.
+/// </summary>
 internal sealed class RunningService : IAsyncDisposable
 {
     private RunningService(WebApplication app, IInferenceBackend backend)
@@ -21,21 +23,29 @@ internal sealed class RunningService : IAsyncDisposable
     public string Url { get; }
     public HttpClient Client { get; }
 
-    public static async Task<RunningService> StartAsync(IInferenceBackend backend, ServeOptions? options = null, bool waitReady = true)
+    public static async Task<RunningService> StartAsync(IInferenceBackend backend, ServeOptions? options = null,
+        bool waitReady = true)
     {
-        var app = InferenceServer.Build(backend, Presets.ImageNetEval(), null, (options ?? new ServeOptions()) with { Port = 0 });
+        var app = InferenceServer.Build(backend, Presets.ImageNetEval(), null, (options
+            ?? new ServeOptions()) with { Port = 0 });
         await app.StartAsync();
         var service = new RunningService(app, backend);
-        if (waitReady) await service.WaitAsync(async () => (await service.Client.GetAsync("/readyz")).IsSuccessStatusCode);
+        if (waitReady) await service.WaitAsync(async () => (await service.Client.GetAsync("/readyz"))
+            .IsSuccessStatusCode);
         return service;
     }
 
-    /// <summary>POSTs <paramref name="bytes"/> as the body with <paramref name="type"/> and <paramref name="name"/> as its file name.</summary>
-    public Task<HttpResponseMessage> PostImageAsync(byte[] bytes, string type = "image/png", string? name = null, string query = "")
+    /// <summary>
+    /// POSTs <paramref name="bytes"/> as the body with <paramref name="type"/> and <paramref name="name"/> as its file
+    /// name.
+    /// </summary>
+    public Task<HttpResponseMessage> PostImageAsync(byte[] bytes, string type = "image/png", string? name = null,
+        string query = "")
     {
         var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(type);
-        if (name is not null) content.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = name };
+        if (name is not null) content.Headers.ContentDisposition =
+            new ContentDispositionHeaderValue("attachment") { FileName = name };
         return Client.PostAsync("/v1/classify" + query, content);
     }
 
@@ -58,7 +68,9 @@ internal sealed class RunningService : IAsyncDisposable
 
     public Task WaitAsync(Func<bool> condition) => WaitAsync(() => Task.FromResult(condition()));
 
-    /// <summary>The service's internal state (queue, admissions), for tests that must wait for a request to be in a given stage.</summary>
+    /// <summary>
+    /// The service's internal state (queue, admissions), for tests that must wait for a request to be in a given stage.
+    /// </summary>
     internal ServiceState State => (ServiceState)App.Services.GetService(typeof(ServiceState))!;
 
     public async ValueTask DisposeAsync()

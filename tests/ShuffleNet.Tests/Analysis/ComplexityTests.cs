@@ -1,14 +1,14 @@
 using System.Text.Json;
 using ShuffleNet.Analysis;
 using ShuffleNet.Checkpoints;
-using ShuffleNet.Models;
 
 namespace ShuffleNet.Tests.Analysis;
 
 public class ComplexityTests
 {
     // counted with forward hooks on real torchvision modules (tools/reference/make_model_fixtures.py)
-    private static readonly JsonElement Reference = JsonDocument.Parse(File.ReadAllText(Paths.Fixture("complexity.json"))).RootElement;
+    private static readonly JsonElement Reference =
+        JsonDocument.Parse(File.ReadAllText(Paths.Fixture("complexity.json"))).RootElement;
 
     [Theory]
     [InlineData(Width.X0_5, "0.5")]

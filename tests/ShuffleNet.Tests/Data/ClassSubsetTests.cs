@@ -31,16 +31,19 @@ public class ClassSubsetTests
         var classes = IdxDataset.FashionMnistClasses;
         Assert.Equal([0, 2, 4, 6], ClassSubset.Parse("T-shirt/top, pullover,4,Shirt", classes)!);
         Assert.Null(ClassSubset.Parse(" ", classes));
-        Assert.Contains("given twice", Assert.Throws<ArgumentException>(() => ClassSubset.Parse("Coat,4", classes)).Message);
+        Assert.Contains("given twice", Assert.Throws<ArgumentException>(() => ClassSubset.Parse("Coat,4", classes))
+            .Message);
         Assert.Contains("0..9", Assert.Throws<ArgumentException>(() => ClassSubset.Parse("10", classes)).Message);
         Assert.Contains("neither", Assert.Throws<ArgumentException>(() => ClassSubset.Parse("Hat", classes)).Message);
         var e = Assert.Throws<ConfigException>(() => TinyRunConfig("data.classes=Coat,Hat"));
-        Assert.StartsWith("--set data.classes=Coat,Hat: 'data.classes' is Coat,Hat; it must be Fashion-MNIST classes", e.Message);
+        Assert.StartsWith("--set data.classes=Coat,Hat: 'data.classes' is Coat,Hat; it must be Fashion-MNIST classes",
+            e.Message);
         Assert.Equal("Coat,Shirt", TinyRunConfig("data.classes=Coat,Shirt").Data.Classes);
     }
 
     private static TrainConfig TinyRunConfig(string assignment) =>
-        ConfigLoader.Parse("""{"data": {"dataset": "fashion_mnist"}, "model": {"stem": {"in_channels": 1}}}""", "t", [assignment]);
+        ConfigLoader.Parse("""{"data": {"dataset": "fashion_mnist"}, "model": {"stem": {"in_channels": 1}}}""", "t",
+            [assignment]);
 
     [SkippableFact]
     public void A_fashion_mnist_split_has_the_test_images_of_its_classes()

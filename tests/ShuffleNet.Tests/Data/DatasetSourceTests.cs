@@ -55,7 +55,8 @@ public class DatasetSourceTests
         var (chw, labels) = Synthetic(21);
         var classes = IdxDataset.FashionMnistClasses;
         var legacy = new LegacyInMemorySource(chw, labels, [1, Side, Side], classes, 0.2860f, 0.3530f, 8, null);
-        var source = new DatasetSource(new ArrayDataset(chw, labels, 1, Side, Side, classes), Presets.FashionMnistEval(),
+        var source = new DatasetSource(new ArrayDataset(chw, labels, 1, Side, Side, classes),
+            Presets.FashionMnistEval(),
             8, train: false);
         Assert.Equal(3, source.BatchesPerEpoch);
         Assert.Equal(labels, source.Epoch(0).SelectMany(b => b.Labels));
@@ -103,7 +104,8 @@ public class DatasetSourceTests
     public void Random_erasing_zeroes_one_rectangle_per_sample_and_leaves_the_rest_of_the_batch_as_without_it()
     {
         const int n = 16, side = 12;
-        var images = Enumerable.Range(0, n * side * side).Select(i => (byte)(100 + i % 100)).ToArray();   // never the mean
+        // never the mean
+        var images = Enumerable.Range(0, n * side * side).Select(i => (byte)(100 + i % 100)).ToArray();
         var labels = Enumerable.Range(0, n).Select(i => (long)(i % 3)).ToArray();
         var normalize = new Normalize([0.1f], [0.3f], inputScale: 255f, multiplyAdd: true);
         DatasetSource Source(double erasing) => new(new ArrayDataset(images, labels, 1, side, side, ["a", "b", "c"]),

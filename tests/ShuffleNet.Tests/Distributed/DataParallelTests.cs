@@ -15,7 +15,8 @@ public class DataParallelTests
         var single = RankPrograms.TrainFloat64(SingleProcessGroup.Instance);
         Assert.Equal(single.Length, rank0.Length);
         Assert.Equal(rank0, rank1);   // same all-reduced gradients, same updates: bit-identical
-        Assert.True(single.Zip(rank0).Max(p => Math.Abs(p.First - p.Second)) < 1e-10, $"max difference {single.Zip(rank0).Max(p => Math.Abs(p.First - p.Second))}");
+        Assert.True(single.Zip(rank0).Max(p => Math.Abs(p.First - p.Second)) < 1e-10,
+            $"max difference {single.Zip(rank0).Max(p => Math.Abs(p.First - p.Second))}");
     }
 
     [Fact]
@@ -34,7 +35,8 @@ public class DataParallelTests
         var ckpt = CheckpointFile.Load(Path.Combine(dir, "latest.pth"));
         Assert.Equal(2L, ckpt.Meta["world_size"]);
         Assert.Equal(4L, ckpt.Meta["iters_per_epoch"]);   // 8 batches of 8 dealt to 2 ranks
-        Assert.Single(File.ReadAllLines(Path.Combine(dir, "log.json")), l => l.Contains("\"val\"", StringComparison.Ordinal));
+        Assert.Single(File.ReadAllLines(Path.Combine(dir, "log.json")), l => l.Contains("\"val\"",
+            StringComparison.Ordinal));
 
         // resumed by one process: the epoch done on 2 ranks (4 iterations) is the 8 iterations of a world of one
         // (in a process of its own: trainers seed torch's global generator, which the other test classes share)

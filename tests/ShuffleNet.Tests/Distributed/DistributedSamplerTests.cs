@@ -7,7 +7,8 @@ public class DistributedSamplerTests
 {
     // written by tools/reference/make_sampler_fixture.py with PyTorch 1.13's DistributedSampler
     private static readonly JsonElement[] Cases =
-        [.. JsonDocument.Parse(File.ReadAllText(Path.Combine(Paths.RepoRoot, "tests", "ShuffleNet.Tests", "Distributed", "sampler.json"))).RootElement.EnumerateArray()];
+        [.. JsonDocument.Parse(File.ReadAllText(Path.Combine(Paths.RepoRoot, "tests", "ShuffleNet.Tests", "Distributed",
+            "sampler.json"))).RootElement.EnumerateArray()];
 
     [Fact]
     public void Every_rank_gets_what_pytorchs_sampler_gives_for_the_same_epoch_permutation()
@@ -23,7 +24,8 @@ public class DistributedSamplerTests
             {
                 int[] want = [.. ranks[r].EnumerateArray().Select(e => e.GetInt32())];
                 Assert.True(want.SequenceEqual(DistributedSampler.Indices(perm, r, world, dropLast)),
-                    $"n {n}, world {world}, rank {r}, drop_last {dropLast}, epoch {c.GetProperty("epoch")}: want [{string.Join(",", want)}]");
+                    $"n {n}, world {world}, rank {r}, drop_last {dropLast}, epoch {c.GetProperty("epoch")}: want " +
+                        $"[{string.Join(",", want)}]");
                 Assert.Equal(want.Length, DistributedSampler.NumSamples(n, world, dropLast));
             }
         }
@@ -36,7 +38,8 @@ public class DistributedSamplerTests
         Assert.Equal([4, 1], DistributedSampler.Indices(order, 0, 3, dropLast: false));
         Assert.Equal([3, 4], DistributedSampler.Indices(order, 2, 3, dropLast: false));   // padded with order[0]
         Assert.Equal([3], DistributedSampler.Indices(order, 2, 3, dropLast: true));
-        Assert.Equal([4, 4], DistributedSampler.Indices([4], 0, 2, dropLast: false).Concat(DistributedSampler.Indices([4], 1, 2, dropLast: false)));
+        Assert.Equal([4, 4], DistributedSampler.Indices([4], 0, 2, dropLast: false)
+            .Concat(DistributedSampler.Indices([4], 1, 2, dropLast: false)));
         Assert.Empty(DistributedSampler.Indices([4], 1, 2, dropLast: true));
     }
 

@@ -1,8 +1,9 @@
 using ShuffleNet.Tests.Distributed;
 
 /// <summary>
-/// The .NET startup hook (<c>DOTNET_STARTUP_HOOKS=.../ShuffleNet.Tests.dll</c>): the runtime calls <see cref="Initialize"/>
-/// before the assembly's generated Main. Only <see cref="MpiRun"/> sets the variables; in a test run nothing happens.
+/// The .NET startup hook (<c>DOTNET_STARTUP_HOOKS=.../ShuffleNet.Tests.dll</c>): the runtime calls
+/// <see cref="Initialize"/> before the assembly's generated Main. Only <see cref="MpiRun"/> sets the variables; in a
+/// test run nothing happens.
 /// </summary>
 internal static class StartupHook
 {

@@ -22,7 +22,8 @@ public class AccuracyMeterTests
         meter.Update(logits, labels);
         Assert.Equal(25.0, meter.Top1, 9);
         Assert.Equal(75.0, meter.Top5, 9);
-        meter.Update(logits.narrow(0, 0, 1), labels.narrow(0, 0, 1));   // batches accumulate: 2 of 5 first, 4 of 5 in the top 5
+        // batches accumulate: 2 of 5 first, 4 of 5 in the top 5
+        meter.Update(logits.narrow(0, 0, 1), labels.narrow(0, 0, 1));
         Assert.Equal(40.0, meter.Top1, 9);
         Assert.Equal(80.0, meter.Top5, 9);
         var perClass = meter.PerClass();

@@ -28,7 +28,8 @@ public class TorchClassifierTests
         Close(expected, classifier.Run(input, 3));
         Close(expected, classifier.Run(input, 3)); // second call on the cached input tensor
         Close(expected.AsSpan(0, 1000).ToArray(), classifier.Run(input.AsSpan(0, 3 * 64 * 64), 1));
-        Assert.NotEqual(classifier.Run(input.AsSpan(0, 3 * 64 * 64), 1), classifier.Run(input.AsSpan(3 * 64 * 64, 3 * 64 * 64), 1));
+        Assert.NotEqual(classifier.Run(input.AsSpan(0, 3 * 64 * 64), 1), classifier.Run(input.AsSpan(3 * 64 * 64,
+            3 * 64 * 64), 1));
     }
 
     [Fact]

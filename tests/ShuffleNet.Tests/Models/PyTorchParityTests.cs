@@ -45,7 +45,8 @@ public class PyTorchParityTests(ITestOutputHelper output)
         backbone.eval();
         Tensor Ref(string name) => PyTorchParityTests.Ref(name, width);
         var x = Ref("input");
-        var children = backbone.named_children().Where(c => c.name is "conv1" or "maxpool").ToDictionary(c => c.name, c => (nn.Module<Tensor, Tensor>)c.module);
+        var children = backbone.named_children().Where(c => c.name is "conv1" or "maxpool").ToDictionary(c => c.name,
+            c => (nn.Module<Tensor, Tensor>)c.module);
         Check("stem", children["maxpool"].call(children["conv1"].call(x)), Ref("stem"));
         var stages = backbone.call(x);
         var names = new[] { "stage2", "stage3", "stage4", "conv5" };
@@ -70,7 +71,8 @@ public class PyTorchParityTests(ITestOutputHelper output)
         var path = Path.Combine(Path.GetTempPath(), $"roundtrip-{Guid.NewGuid():N}.pth");
         try
         {
-            CheckpointFile.Save(path, new Checkpoint(Weights.ToStateDict(model), model.Classes, new Dictionary<string, object?>()));
+            CheckpointFile.Save(path, new Checkpoint(Weights.ToStateDict(model), model.Classes,
+                new Dictionary<string, object?>()));
             using var again = ShuffleNetV2Builder.FromCheckpoint(path);
             foreach (var (k, v) in Weights.ToStateDict(again))
                 Assert.Equal(Weights.ToStateDict(model)[k].Bytes, v.Bytes);

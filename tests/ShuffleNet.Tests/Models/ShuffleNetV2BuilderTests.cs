@@ -20,7 +20,8 @@ public class ShuffleNetV2BuilderTests
         var path = TempFile();
         try
         {
-            CheckpointFile.Save(path, new Checkpoint(Weights.ToStateDict(model), [.. Enumerable.Range(0, 10).Select(i => $"c{i}")], meta));
+            CheckpointFile.Save(path, new Checkpoint(Weights.ToStateDict(model), [.. Enumerable.Range(0, 10)
+                .Select(i => $"c{i}")], meta));
             using var again = ShuffleNetV2Builder.FromCheckpoint(path);
             Assert.Equal(stem, again.Backbone.Stem);
             Assert.Equal("c9", again.Classes![9]);
@@ -61,7 +62,8 @@ public class ShuffleNetV2BuilderTests
         foreach (var (k, shape) in ShuffleNetV2Layout.Keys(Width.X0_5, numClasses: 0))
             sd[k] = new TensorData(k.EndsWith("num_batches_tracked") ? DType.Int64 : DType.Float32, shape,
                 new byte[shape.Aggregate(1L, (a, b) => a * b) * (k.EndsWith("num_batches_tracked") ? 8 : 4)]);
-        var e = Assert.Throws<CheckpointException>(() => ShuffleNetV2Builder.FromCheckpoint(Checkpoint.FromStateDict(sd), "backbone.pth"));
+        var e = Assert.Throws<CheckpointException>(() =>
+            ShuffleNetV2Builder.FromCheckpoint(Checkpoint.FromStateDict(sd), "backbone.pth"));
         Assert.Contains("backbone.pth", e.Message);
         Assert.Contains("head", e.Message);
     }

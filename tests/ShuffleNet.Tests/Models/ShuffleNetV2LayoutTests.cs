@@ -10,16 +10,19 @@ public class ShuffleNetV2LayoutTests
         { Width.X0_5, "0.5" }, { Width.X1_0, "1.0" }, { Width.X1_5, "1.5" }, { Width.X2_0, "2.0" },
     };
 
-    // golden lists: torchvision's state dict renamed by the reference script's mapping (tools/reference/make_model_fixtures.py)
+    // golden lists: torchvision's state dict renamed by the reference script's mapping
+    // (tools/reference/make_model_fixtures.py)
     private static string[] Golden(string w) => File.ReadAllLines(Paths.Fixture($"keys_{w}.txt"));
 
     [Theory, MemberData(nameof(Widths))]
     public void Model_state_dict_has_mmpretrains_keys_and_shapes_in_order(Width width, string name)
     {
         using var model = ShuffleNetV2Builder.Create(width);
-        var actual = Weights.ToStateDict(model).Select(kv => $"{kv.Key} {kv.Value.ShapeText.Replace(" ", "")}").ToArray();
+        var actual = Weights.ToStateDict(model).Select(kv => $"{kv.Key} {kv.Value.ShapeText.Replace(" ", "")}")
+            .ToArray();
         Assert.Equal(Golden(name), actual);
-        Assert.Equal(actual.Order(), model.state_dict().Select(kv => $"{kv.Key} [{string.Join(",", kv.Value.shape)}]").Order());
+        Assert.Equal(actual.Order(), model.state_dict().Select(kv => $"{kv.Key} [{string.Join(",", kv.Value.shape)}]")
+            .Order());
     }
 
     [Theory, MemberData(nameof(Widths))]
@@ -45,10 +48,13 @@ public class ShuffleNetV2LayoutTests
             var mm = line.Split(' ')[0];
             Assert.Equal(mm, TorchvisionKeyMap.ToMmcls(TorchvisionKeyMap.ToTorchvision(mm)));
         }
-        Assert.Equal("backbone.layers.0.0.branch2.1.conv.weight", TorchvisionKeyMap.ToMmcls("stage2.0.branch2.3.weight"));
-        Assert.Equal("stage4.0.branch1.2.weight", TorchvisionKeyMap.ToTorchvision("backbone.layers.2.0.branch1.1.conv.weight"));
+        Assert.Equal("backbone.layers.0.0.branch2.1.conv.weight",
+            TorchvisionKeyMap.ToMmcls("stage2.0.branch2.3.weight"));
+        Assert.Equal("stage4.0.branch1.2.weight",
+            TorchvisionKeyMap.ToTorchvision("backbone.layers.2.0.branch1.1.conv.weight"));
         Assert.Equal("conv5.1.running_var", TorchvisionKeyMap.ToTorchvision("backbone.layers.3.bn.running_var"));
-        Assert.Throws<KeyNotFoundException>(() => TorchvisionKeyMap.ToMmcls("stage2.0.branch2.2.weight")); // a ReLU holds no state
+        // a ReLU holds no state
+        Assert.Throws<KeyNotFoundException>(() => TorchvisionKeyMap.ToMmcls("stage2.0.branch2.2.weight"));
     }
 
     [Theory]
@@ -57,7 +63,8 @@ public class ShuffleNetV2LayoutTests
     [InlineData("1x", Width.X1_0)]
     [InlineData("x1_5", Width.X1_5)]
     [InlineData("2.0x", Width.X2_0)]
-    public void Width_names_parse(string text, Width expected) => Assert.Equal(expected, ShuffleNetV2Layout.TryParse(text));
+    public void Width_names_parse(string text, Width expected) => Assert.Equal(expected,
+        ShuffleNetV2Layout.TryParse(text));
 
     [Theory]
     [InlineData("0.75x")]

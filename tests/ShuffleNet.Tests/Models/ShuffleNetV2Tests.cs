@@ -64,7 +64,8 @@ public class ShuffleNetV2Tests
         backbone.eval();
         using var _ = no_grad();
         var outs = backbone.call(randn(1, 3, 64, 64));
-        Assert.Equal(new long[][] { [1, 48, 8, 8], [1, 96, 4, 4], [1, 192, 2, 2], [1, 1024, 2, 2] }, outs.Select(o => o.shape).ToArray());
+        Assert.Equal(new long[][] { [1, 48, 8, 8], [1, 96, 4, 4], [1, 192, 2, 2], [1, 1024, 2, 2] },
+            outs.Select(o => o.shape).ToArray());
     }
 
     [Fact]
@@ -72,8 +73,10 @@ public class ShuffleNetV2Tests
     {
         using var backbone = new ShuffleNetV2(Width.X0_5, frozenStages: 2);
         backbone.train();
-        var frozen = backbone.named_parameters().Where(p => p.name.StartsWith("conv1.") || p.name.StartsWith("layers.0.") || p.name.StartsWith("layers.1."));
-        var free = backbone.named_parameters().Where(p => p.name.StartsWith("layers.2.") || p.name.StartsWith("layers.3."));
+        var frozen = backbone.named_parameters().Where(p => p.name.StartsWith("conv1.")
+            || p.name.StartsWith("layers.0.") || p.name.StartsWith("layers.1."));
+        var free = backbone.named_parameters().Where(p => p.name.StartsWith("layers.2.")
+            || p.name.StartsWith("layers.3."));
         Assert.All(frozen, p => Assert.False(p.parameter.requires_grad, p.name));
         Assert.All(free, p => Assert.True(p.parameter.requires_grad, p.name));
         var bns = backbone.named_modules().Where(m => m.module is BatchNorm2d).ToList();
@@ -87,7 +90,8 @@ public class ShuffleNetV2Tests
         using var backbone = new ShuffleNetV2(Width.X0_5, normEval: true);
         backbone.train();
         Assert.True(backbone.training);
-        Assert.All(backbone.named_modules().Where(m => m.module is BatchNorm2d), m => Assert.False(m.module.training, m.name));
+        Assert.All(backbone.named_modules().Where(m => m.module is BatchNorm2d), m => Assert.False(m.module.training,
+            m.name));
     }
 
     [Fact]

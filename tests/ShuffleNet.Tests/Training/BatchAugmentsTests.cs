@@ -20,7 +20,8 @@ public class BatchAugmentsTests
         var got = actual.data<float>().ToArray();
         Assert.Equal(expected.Length, got.Length);
         for (int i = 0; i < got.Length; i++)
-            Assert.True(Math.Abs(expected[i] - got[i]) <= tolerance, $"{what}[{i}]: PyTorch {expected[i]}, ours {got[i]}");
+            Assert.True(Math.Abs(expected[i] - got[i]) <= tolerance,
+                $"{what}[{i}]: PyTorch {expected[i]}, ours {got[i]}");
     }
 
     private static (Tensor X, Tensor Targets, Tensor Perm) Inputs()
@@ -29,7 +30,8 @@ public class BatchAugmentsTests
         long[] shape = [.. Fixture.GetProperty("x_shape").EnumerateArray().Select(v => v.GetInt64())];
         var x = tensor(Floats(Fixture.GetProperty("x")), shape);
         var labels = tensor(Fixture.GetProperty("labels").EnumerateArray().Select(v => v.GetInt64()).ToArray());
-        var targets = nn.functional.one_hot(labels, Fixture.GetProperty("num_classes").GetInt64()).to_type(ScalarType.Float32);
+        var targets = nn.functional.one_hot(labels, Fixture.GetProperty("num_classes").GetInt64())
+            .to_type(ScalarType.Float32);
         var perm = tensor(Fixture.GetProperty("index").EnumerateArray().Select(v => v.GetInt64()).ToArray());
         return (x, targets, perm);
     }
@@ -69,7 +71,8 @@ public class BatchAugmentsTests
         using var scope = NewDisposeScope();
         var (_, targets, perm) = Inputs();
         var mixed = BatchAugments.Mix(targets, perm, Fixture.GetProperty("mixup").GetProperty("lam").GetDouble());
-        var logits = tensor(Floats(Fixture.GetProperty("logits")), [targets.shape[0], targets.shape[1]]).requires_grad_();
+        var logits = tensor(Floats(Fixture.GetProperty("logits")), [targets.shape[0], targets.shape[1]])
+            .requires_grad_();
         var loss = BatchAugments.SoftCrossEntropy(logits, mixed, smoothing);
         var reference = Fixture.GetProperty("soft_ce").GetProperty(key);
         Assert.Equal(reference.GetProperty("loss").GetDouble(), loss.item<float>(), 5);

@@ -5,7 +5,8 @@ namespace ShuffleNet.Tests.Training;
 
 public class ConfigLoaderTests
 {
-    public static TheoryData<string> Recipes() => [.. Directory.GetFiles(Path.Combine(Paths.RepoRoot, "configs"), "*.json").Select(f => Path.GetFileName(f))];
+    public static TheoryData<string> Recipes() => [.. Directory.GetFiles(Path.Combine(Paths.RepoRoot, "configs"),
+        "*.json").Select(f => Path.GetFileName(f))];
 
     [Theory]
     [MemberData(nameof(Recipes))]
@@ -14,7 +15,8 @@ public class ConfigLoaderTests
 
     [Fact]
     public void The_built_in_default_equals_its_file_in_configs() =>
-        Assert.Equal(ConfigLoader.Load(Path.Combine(Paths.RepoRoot, "configs", DefaultRecipe.Name + ".json")), DefaultRecipe.Load());
+        Assert.Equal(ConfigLoader.Load(Path.Combine(Paths.RepoRoot, "configs", DefaultRecipe.Name + ".json")),
+            DefaultRecipe.Load());
 
     [Fact]
     public void An_unknown_key_is_an_error_naming_its_dotted_path()
@@ -61,7 +63,8 @@ public class ConfigLoaderTests
     [Fact]
     public void Set_overrides_a_value_with_its_type()
     {
-        var c = ConfigLoader.Parse("{}", "x", ["optimizer.lr=0.25", "model.stem.max_pool=false", "data.root=/tmp/x", "schedule.epochs=3"]);
+        var c = ConfigLoader.Parse("{}", "x", ["optimizer.lr=0.25", "model.stem.max_pool=false", "data.root=/tmp/x",
+            "schedule.epochs=3"]);
         Assert.Equal(0.25, c.Optimizer.Lr);
         Assert.False(c.Model.Stem.MaxPool);
         Assert.Equal("/tmp/x", c.Data.Root);
@@ -75,7 +78,8 @@ public class ConfigLoaderTests
     [InlineData("model.stem=1", "'model.stem' is a section")]
     [InlineData("optimizer.lr", "is not key=value")]
     public void A_bad_set_is_an_error_naming_the_key(string assignment, string expected) =>
-        Assert.Contains(expected, Assert.Throws<ConfigException>(() => ConfigLoader.ApplyOverride(new JsonObject(), assignment)).Message);
+        Assert.Contains(expected, Assert.Throws<ConfigException>(() => ConfigLoader.ApplyOverride(new JsonObject(),
+            assignment)).Message);
 
     [Fact]
     public void The_json_written_into_checkpoints_reads_back_as_the_same_config()
@@ -90,7 +94,8 @@ public class ConfigLoaderTests
         var data = new TheoryData<string>();
         void Walk(Type t, string prefix)
         {
-            foreach (var p in t.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First().GetParameters())
+            foreach (var p in t.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First()
+                .GetParameters())
             {
                 var key = prefix + ConfigLoader_Snake(p.Name!);
                 if (p.ParameterType.Name.EndsWith("Config", StringComparison.Ordinal)) Walk(p.ParameterType, key + ".");
@@ -102,7 +107,8 @@ public class ConfigLoaderTests
     }
 
     private static string ConfigLoader_Snake(string pascal) =>
-        string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+        string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "")
+            + char.ToLowerInvariant(c) : c.ToString()));
 
     [Fact]
     public void There_are_floating_point_keys_to_check() => Assert.True(DoubleKeys().Count >= 8);
@@ -124,7 +130,8 @@ public class ConfigLoaderTests
     public void A_json_number_beyond_double_is_refused_naming_file_and_key(string key)
     {
         var parts = key.Split('.');
-        var json = string.Concat(parts.Take(parts.Length - 1).Select(p => $"{{\"{p}\": ")) + $"{{\"{parts[^1]}\": 1e999}}"
+        var json = string.Concat(parts.Take(parts.Length - 1).Select(p => $"{{\"{p}\": "))
+            + $"{{\"{parts[^1]}\": 1e999}}"
                    + new string('}', parts.Length - 1);
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(json, "x.json"));
         Assert.Contains($"config 'x.json': '{key}' is Infinity; it must be a finite number", e.Message);
@@ -141,7 +148,8 @@ public class ConfigLoaderTests
     [Fact]
     public void A_config_built_in_code_is_checked_by_the_trainer_before_it_touches_the_work_dir()
     {
-        var config = TinyRun.Config() with { Schedule = TinyRun.Config().Schedule with { Power = double.PositiveInfinity } };
+        var config = TinyRun.Config() with { Schedule = TinyRun.Config()
+            .Schedule with { Power = double.PositiveInfinity } };
         var dir = Path.Combine(Path.GetTempPath(), $"never-{Guid.NewGuid():N}");
         var e = Assert.Throws<ConfigException>(() => new Trainer(config, dir, TinyRun.Data(), null).Run());
         Assert.Contains("'schedule.power' is Infinity; it must be a finite number", e.Message);
@@ -174,10 +182,14 @@ public class ConfigLoaderTests
 
     [Theory]
     [InlineData("""{"optimizer": {"lr": -1}}""", "config 'x.json': 'optimizer.lr' is -1; it must be a positive number")]
-    [InlineData("""{"data": {"batch_size": 100000}}""", "config 'x.json': 'data.batch_size' is 100000; it must be in 1..65,536")]
-    [InlineData("""{"data": {"crop_size": 4096, "resize_edge": 4096, "batch_size": 60000}}""", "'data.batch_size' is 60000; it must be small enough")]
-    [InlineData("""{"dist": {"timeout": 0}}""", "config 'x.json': 'dist.timeout' is 0; it must be at least 1 (seconds)")]
-    [InlineData("""{"dist": {"backend": "gloo"}}""", "config 'x.json': 'dist.backend' is gloo; it must be auto or mpi or nccl")]
+    [InlineData("""{"data": {"batch_size": 100000}}""",
+        "config 'x.json': 'data.batch_size' is 100000; it must be in 1..65,536")]
+    [InlineData("""{"data": {"crop_size": 4096, "resize_edge": 4096, "batch_size": 60000}}""",
+        "'data.batch_size' is 60000; it must be small enough")]
+    [InlineData("""{"dist": {"timeout": 0}}""",
+        "config 'x.json': 'dist.timeout' is 0; it must be at least 1 (seconds)")]
+    [InlineData("""{"dist": {"backend": "gloo"}}""",
+        "config 'x.json': 'dist.backend' is gloo; it must be auto or mpi or nccl")]
     public void A_range_error_names_the_file(string json, string expected) =>
         Assert.Contains(expected, Assert.Throws<ConfigException>(() => ConfigLoader.Parse(json, "x.json")).Message);
 

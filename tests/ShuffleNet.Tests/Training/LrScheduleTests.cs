@@ -19,7 +19,8 @@ public class LrScheduleTests
     [InlineData(5000, 0.5)]                                 // PolyLR begins at the full rate
     [InlineData(190300, 0.25)]                              // halfway from 5000 to 375600
     [InlineData(375599, 0.5 / 370600)]                      // last iteration: one step before 0
-    public void The_ImageNet_recipe_holds_a_tenth_for_5000_iterations_then_decays_linearly(long iter, double expected) =>
+    public void The_ImageNet_recipe_holds_a_tenth_for_5000_iterations_then_decays_linearly(long iter,
+        double expected) =>
         Assert.Equal(expected, ImageNet().At(iter), 12);
 
     [Fact]

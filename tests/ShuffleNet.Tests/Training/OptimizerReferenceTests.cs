@@ -20,9 +20,11 @@ public class OptimizerReferenceTests
 
     private static float[] Floats(JsonElement e) => [.. e.EnumerateArray().Select(v => (float)v.GetDouble())];
 
-    private static long[] Shape(string name) => [.. Fixture.GetProperty("shapes").GetProperty(name).EnumerateArray().Select(v => v.GetInt64())];
+    private static long[] Shape(string name) => [.. Fixture.GetProperty("shapes").GetProperty(name).EnumerateArray()
+        .Select(v => v.GetInt64())];
 
-    private static Tensor Init(string name, string shapeOf) => tensor(Floats(Fixture.GetProperty("init").GetProperty(name)), Shape(shapeOf));
+    private static Tensor Init(string name, string shapeOf) => tensor(Floats(Fixture.GetProperty("init")
+        .GetProperty(name)), Shape(shapeOf));
 
     private static void AssertClose(float[] expected, float[] actual, float tolerance, string what)
     {
@@ -53,11 +55,14 @@ public class OptimizerReferenceTests
             }
             optimizer.Lr = lrs[s];
             optimizer.Step();
-            AssertClose(Floats(steps[s].GetProperty("p0")), a.data<float>().ToArray(), 2e-6f, $"{name} step {s + 1} p0");
-            AssertClose(Floats(steps[s].GetProperty("p1")), b.data<float>().ToArray(), 2e-6f, $"{name} step {s + 1} p1");
+            AssertClose(Floats(steps[s].GetProperty("p0")), a.data<float>().ToArray(), 2e-6f,
+                $"{name} step {s + 1} p0");
+            AssertClose(Floats(steps[s].GetProperty("p1")), b.data<float>().ToArray(), 2e-6f,
+                $"{name} step {s + 1} p1");
         }
         foreach (var state in reference.GetProperty("state0").EnumerateObject())
-            AssertClose(Floats(state.Value), optimizer.State(0)[state.Name].data<float>().ToArray(), 2e-6f, $"{name} state {state.Name}");
+            AssertClose(Floats(state.Value), optimizer.State(0)[state.Name].data<float>().ToArray(), 2e-6f,
+                $"{name} state {state.Name}");
         Assert.Equal(reference.GetProperty("state0").EnumerateObject().Count(), optimizer.State(0).Count);
     }
 

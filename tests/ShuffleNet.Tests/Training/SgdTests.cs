@@ -32,18 +32,23 @@ public class SgdTests
         Backward(p);
         sgd.Step();     // g = [0.50949, 1.47852]; buf = 0.9 buf + g = [0.96849, 2.81052]; p -= 0.1 buf
         Assert.Equal(new[] { 0.852151f, -2.429052f }, p.data<float>().ToArray(), new FloatComparer(1e-6f));
-        Assert.Equal(new[] { 0.96849f, 2.81052f }, sgd.State(0)["momentum_buffer"].data<float>().ToArray(), new FloatComparer(1e-6f));
+        Assert.Equal(new[] { 0.96849f, 2.81052f }, sgd.State(0)["momentum_buffer"].data<float>().ToArray(),
+            new FloatComparer(1e-6f));
     }
 
     [Fact]
     public void It_takes_the_same_steps_as_TorchSharps_SGD_with_two_param_groups()
     {
         ShuffleNet.Platform.TorchRuntime.EnsureLoaded();
-        using var a1 = new Parameter(tensor(new[] { 1f, -2f })); using var a2 = new Parameter(tensor(new[] { 0.3f, 0.7f }));
-        using var b1 = new Parameter(tensor(new[] { 1f, -2f })); using var b2 = new Parameter(tensor(new[] { 0.3f, 0.7f }));
+        using var a1 = new Parameter(tensor(new[] { 1f, -2f })); using var a2 = new Parameter(tensor(new[] { 0.3f,
+            0.7f }));
+        using var b1 = new Parameter(tensor(new[] { 1f, -2f })); using var b2 = new Parameter(tensor(new[] { 0.3f,
+            0.7f }));
         using var ours = new Sgd([new ParamGroup(["1"], [a1], 0.01), new ParamGroup(["2"], [a2], 0)], 0.9) { Lr = 0.1 };
-        var theirs = optim.SGD([new TorchSgd.ParamGroup([b1], new TorchSgd.Options { weight_decay = 0.01, momentum = 0.9 }),
-                                new TorchSgd.ParamGroup([b2], new TorchSgd.Options { weight_decay = 0, momentum = 0.9 })], 0.1, momentum: 0.9);
+        var theirs = optim.SGD([new TorchSgd.ParamGroup([b1], new TorchSgd.Options { weight_decay = 0.01,
+            momentum = 0.9 }),
+                                new TorchSgd.ParamGroup([b2], new TorchSgd.Options { weight_decay = 0,
+                                    momentum = 0.9 })], 0.1, momentum: 0.9);
         for (int step = 0; step < 3; step++)
         {
             foreach (var p in new[] { a1, a2, b1, b2 }) { p.grad?.zero_(); Backward(p); }

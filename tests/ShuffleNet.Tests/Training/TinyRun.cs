@@ -5,12 +5,15 @@ using ShuffleNet.Vision.Transforms;
 
 namespace ShuffleNet.Tests.Training;
 
-/// <summary>A tiny synthetic task for trainer tests: 64 grayscale 16x16 images of 4 classes, 0.5x with the small stem.</summary>
+/// <summary>
+/// A tiny synthetic task for trainer tests: 64 grayscale 16x16 images of 4 classes, 0.5x with the small stem.
+/// </summary>
 internal static class TinyRun
 {
     public static TrainConfig Config(params string[] more) => ConfigLoader.Parse("{}", "tiny",
     [
-        "model.width=0.5x", "model.num_classes=4", "model.stem.in_channels=1", "model.stem.stride=1", "model.stem.max_pool=false",
+        "model.width=0.5x", "model.num_classes=4", "model.stem.in_channels=1", "model.stem.stride=1",
+            "model.stem.max_pool=false",
         "data.dataset=fashion_mnist", "data.batch_size=8", "optimizer.lr=0.05", "optimizer.base_batch_size=0",
         "schedule.epochs=2", "schedule.policy=cosine", "schedule.warmup=none", "run.log_interval=2", .. more,
     ]);
@@ -33,7 +36,8 @@ internal static class TinyRun
             }
         }
         var names = Enumerable.Range(0, classes).Select(c => $"c{c}").ToList();
-        var dataset = new ArrayDataset(ArrayDataset.FromChw(images, count, channels, size, size), labels, channels, size, size,
+        var dataset = new ArrayDataset(ArrayDataset.FromChw(images, count, channels, size, size), labels, channels,
+            size, size,
             names);
         var mean = Enumerable.Repeat(0.3f, channels).ToArray();
         var normalize = new Normalize(mean, mean, inputScale: 255f, multiplyAdd: true);

@@ -20,7 +20,8 @@ public class TrainerFilesTests(ITestOutputHelper output)
         new Trainer(TinyRun.Config("schedule.epochs=1"), dir, TinyRun.Data(), null, notes).Run();
         Assert.False(File.Exists(stale));
         Assert.True(File.Exists(Path.Combine(dir, "notes.tmp")));
-        Assert.Contains(notes.Notes, n => n.Contains("removed 1 temporary file", StringComparison.Ordinal) && n.Contains(Path.GetFileName(stale), StringComparison.Ordinal));
+        Assert.Contains(notes.Notes, n => n.Contains("removed 1 temporary file", StringComparison.Ordinal)
+            && n.Contains(Path.GetFileName(stale), StringComparison.Ordinal));
         Assert.Empty(Directory.GetFiles(dir, ".*"));
     }
 
@@ -30,7 +31,8 @@ public class TrainerFilesTests(ITestOutputHelper output)
         var dir = TinyRun.WorkDir();
         Directory.CreateDirectory(Path.Combine(dir, "log.json"));
         var recorder = new TinyRun.Recorder();
-        var e = Assert.Throws<TrainingException>(() => new Trainer(TinyRun.Config("schedule.epochs=1"), dir, TinyRun.Data(), null, recorder).Run());
+        var e = Assert.Throws<TrainingException>(() => new Trainer(TinyRun.Config("schedule.epochs=1"), dir,
+            TinyRun.Data(), null, recorder).Run());
         Assert.StartsWith($"cannot write '{Path.Combine(dir, "log.json")}': it is a directory", e.Message);
         Assert.EndsWith("or choose another --work-dir", e.Message);
         Assert.Empty(recorder.Losses);
@@ -45,8 +47,10 @@ public class TrainerFilesTests(ITestOutputHelper output)
 
         var dir = TinyRun.WorkDir();
         var first = new TinyRun.Recorder(stopAfter: 11);
-        var stopped = new Trainer(config, dir, TinyRun.Data(), TinyRun.Data(train: false), first).Run(cancel: first.Cancel.Token);
-        Assert.Equal(11L, CheckpointFile.Load(stopped.LatestCheckpoint).Meta["log_lines"] is long n ? n - 1 : -1);   // 11 train + 1 val
+        var stopped = new Trainer(config, dir, TinyRun.Data(), TinyRun.Data(train: false), first)
+            .Run(cancel: first.Cancel.Token);
+        // 11 train + 1 val
+        Assert.Equal(11L, CheckpointFile.Load(stopped.LatestCheckpoint).Meta["log_lines"] is long n ? n - 1 : -1);
         // a run killed after its checkpoint logs on: those lines are not in the checkpoint and must go
         var log = Path.Combine(dir, "log.json");
         File.AppendAllLines(log, File.ReadLines(Path.Combine(whole, "log.json")).Skip(12).Take(3));
@@ -63,14 +67,16 @@ public class TrainerFilesTests(ITestOutputHelper output)
         var config = TinyRun.Config("run.log_interval=1");
         var dir = TinyRun.WorkDir();
         var first = new TinyRun.Recorder(stopAfter: 11);
-        var stopped = new Trainer(config, dir, TinyRun.Data(), TinyRun.Data(train: false), first).Run(cancel: first.Cancel.Token);
+        var stopped = new Trainer(config, dir, TinyRun.Data(), TinyRun.Data(train: false), first)
+            .Run(cancel: first.Cancel.Token);
         // an older checkpoint: no meta.log_lines
         var ckpt = (OrderedDictionary<object, object?>)TorchFile.Load(stopped.LatestCheckpoint)!;
         ((OrderedDictionary<object, object?>)ckpt["meta"]!).Remove("log_lines");
         TorchFile.Save(stopped.LatestCheckpoint, ckpt);
         var log = Path.Combine(dir, "log.json");
         var lines = File.ReadAllLines(log);
-        File.AppendAllLines(log, [lines[^1].Replace("\"iter\":3", "\"iter\":4", StringComparison.Ordinal)]);   // epoch 2, iter 4: after 11
+        // epoch 2, iter 4: after 11
+        File.AppendAllLines(log, [lines[^1].Replace("\"iter\":3", "\"iter\":4", StringComparison.Ordinal)]);
         var before = Positions(log);
         Assert.Equal(13, before.Count);
         new Trainer(config, dir, TinyRun.Data(), TinyRun.Data(train: false)).Run(stopped.LatestCheckpoint);
@@ -97,7 +103,8 @@ public class TrainerFilesTests(ITestOutputHelper output)
             output.WriteLine(e.Message);
             Assert.StartsWith($"cannot write '{Path.Combine(dir, "epoch_1.pth")}': the file system is full", e.Message);
             Assert.DoesNotContain('\n', e.Message);
-            Assert.Equal(["latest.pth", "log.json"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
+            Assert.Equal(["latest.pth", "log.json"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName)
+                .Order());
             Assert.Equal(1L, CheckpointFile.Load(Path.Combine(dir, "latest.pth")).Meta["epoch"]);
         }
         finally
@@ -109,7 +116,8 @@ public class TrainerFilesTests(ITestOutputHelper output)
 
     private static List<(string, int, int)> Positions(string log) =>
         [.. File.ReadLines(log).Select(l => JsonDocument.Parse(l).RootElement)
-            .Select(e => (e.GetProperty("mode").GetString()!, e.GetProperty("epoch").GetInt32(), e.GetProperty("iter").GetInt32()))];
+            .Select(e => (e.GetProperty("mode").GetString()!, e.GetProperty("epoch").GetInt32(), e.GetProperty("iter")
+                .GetInt32()))];
 
     private static bool Mount(string dir, long bytes) =>
         Environment.UserName == "root" && Run("mount", "-t", "tmpfs", "-o", $"size={bytes}", "tmpfs", dir) == 0;

@@ -18,11 +18,13 @@ public class TrainerTests
 
         var dir = TinyRun.WorkDir();
         var first = new TinyRun.Recorder(stopAfter: 11);   // mid-way through epoch 2
-        var stopped = new Trainer(config, dir, TinyRun.Data(), TinyRun.Data(train: false), first).Run(cancel: first.Cancel.Token);
+        var stopped = new Trainer(config, dir, TinyRun.Data(), TinyRun.Data(train: false), first)
+            .Run(cancel: first.Cancel.Token);
         Assert.True(stopped.Stopped);
         Assert.Equal(11, stopped.Position.Iter);
         var rest = new TinyRun.Recorder();
-        var resumed = new Trainer(config, dir, TinyRun.Data(), TinyRun.Data(train: false), rest).Run(stopped.LatestCheckpoint);
+        var resumed = new Trainer(config, dir, TinyRun.Data(), TinyRun.Data(train: false), rest)
+            .Run(stopped.LatestCheckpoint);
         Assert.False(resumed.Stopped);
         Assert.Equal(whole.Losses, first.Losses.Concat(rest.Losses));
     }
@@ -31,7 +33,8 @@ public class TrainerTests
     public void A_run_leaves_checkpoints_an_mmcls_log_and_a_chart()
     {
         var dir = TinyRun.WorkDir();
-        var result = new Trainer(TinyRun.Config("run.keep_checkpoints=1"), dir, TinyRun.Data(), TinyRun.Data(train: false)).Run();
+        var result = new Trainer(TinyRun.Config("run.keep_checkpoints=1"), dir, TinyRun.Data(),
+            TinyRun.Data(train: false)).Run();
         Assert.NotNull(result.LastValidation);
         var ckpt = CheckpointFile.Load(result.LatestCheckpoint);
         Assert.Equal(["c0", "c1", "c2", "c3"], ckpt.Classes);
@@ -41,13 +44,16 @@ public class TrainerTests
         Assert.True(File.Exists(Path.Combine(dir, "epoch_2.pth")));
         Assert.False(File.Exists(Path.Combine(dir, "epoch_1.pth")));     // keep_checkpoints 1
         var lines = File.ReadAllLines(result.LogPath).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Equal(["train", "train", "train", "train", "val"], lines.Take(5).Select(l => l.GetProperty("mode").GetString()));
-        foreach (var key in new[] { "epoch", "iter", "lr", "time", "data_time", "memory", "loss" }) Assert.True(lines[0].TryGetProperty(key, out _), key);
+        Assert.Equal(["train", "train", "train", "train", "val"], lines.Take(5).Select(l => l.GetProperty("mode")
+            .GetString()));
+        foreach (var key in new[] { "epoch", "iter", "lr", "time", "data_time", "memory",
+            "loss" }) Assert.True(lines[0].TryGetProperty(key, out _), key);
         Assert.True(lines[4].TryGetProperty("accuracy_top-1", out _));
         Assert.True(lines[4].TryGetProperty("accuracy_top-5", out _));
         Assert.NotNull(result.ChartPath);
         Assert.True(new FileInfo(result.ChartPath!).Length > 1000);
-        var model = ShuffleNetV2Builder.FromCheckpoint(result.LatestCheckpoint);   // test/predict rebuild the small stem from meta.stem
+        // test/predict rebuild the small stem from meta.stem
+        var model = ShuffleNetV2Builder.FromCheckpoint(result.LatestCheckpoint);
         using (model) Assert.Equal(1, model.Backbone.Stem.InChannels);
     }
 
@@ -64,7 +70,8 @@ public class TrainerTests
     public void An_unwritable_work_dir_is_an_error_naming_it()
     {
         var file = Path.GetTempFileName();   // a file where a folder should be: fails even for root
-        var e = Assert.Throws<TrainingException>(() => new Trainer(TinyRun.Config(), Path.Combine(file, "run"), TinyRun.Data(), null).Run());
+        var e = Assert.Throws<TrainingException>(() => new Trainer(TinyRun.Config(), Path.Combine(file, "run"),
+            TinyRun.Data(), null).Run());
         Assert.Contains("not writable", e.Message);
         Assert.Contains("--work-dir", e.Message);
     }
@@ -75,7 +82,8 @@ public class TrainerTests
         var path = Path.Combine(TinyRun.WorkDir(), "other.pth");
         using (var other = ShuffleNet.Models.ShuffleNetV2Builder.Create(Width.X1_0, 4, StemOptions.SmallImages))
             CheckpointFile.Save(path, Checkpoint.FromStateDict(ShuffleNet.Models.Weights.ToStateDict(other)));
-        var e = Assert.Throws<CheckpointException>(() => new Trainer(TinyRun.Config(), TinyRun.WorkDir(), TinyRun.Data(), null).Run(path));
+        var e = Assert.Throws<CheckpointException>(() => new Trainer(TinyRun.Config(), TinyRun.WorkDir(),
+            TinyRun.Data(), null).Run(path));
         Assert.Contains("ShuffleNetV2 1.0x", e.Message);
         Assert.Contains("trains ShuffleNetV2 0.5x", e.Message);
     }
@@ -86,15 +94,18 @@ public class TrainerTests
         var dir = TinyRun.WorkDir();
         var pretrained = new Trainer(TinyRun.Config("schedule.epochs=1"), dir, TinyRun.Data(), null).Run();
         var notes = new TinyRun.Recorder();
-        new Trainer(TinyRun.Config("schedule.epochs=1", "model.num_classes=6", $"model.load_from={pretrained.LatestCheckpoint}", "model.frozen_stages=2"),
+        new Trainer(TinyRun.Config("schedule.epochs=1", "model.num_classes=6",
+            $"model.load_from={pretrained.LatestCheckpoint}", "model.frozen_stages=2"),
             TinyRun.WorkDir(), TinyRun.Data(classes: 6), null, notes).Run();
-        Assert.Contains(notes.Notes, n => n.Contains("head re-initialised", StringComparison.Ordinal) && n.Contains("4 classes", StringComparison.Ordinal));
+        Assert.Contains(notes.Notes, n => n.Contains("head re-initialised", StringComparison.Ordinal)
+            && n.Contains("4 classes", StringComparison.Ordinal));
     }
 
     [Fact]
     public void A_missing_dataset_says_how_to_install_it()
     {
-        var e = Assert.Throws<DataException>(() => TrainData.Create(TinyRun.Config("data.root=/nonexistent/fashion-mnist")));
+        var e = Assert.Throws<DataException>(() =>
+            TrainData.Create(TinyRun.Config("data.root=/nonexistent/fashion-mnist")));
         Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
     }
 
@@ -105,7 +116,8 @@ public class TrainerTests
     [Fact]
     public void A_diverging_loss_stops_with_a_clear_message()
     {
-        var e = Assert.Throws<TrainingException>(() => new Trainer(TinyRun.Config("optimizer.lr=1e38", "schedule.epochs=1"), TinyRun.WorkDir(), TinyRun.Data(), null).Run());
+        var e = Assert.Throws<TrainingException>(() => new Trainer(TinyRun.Config("optimizer.lr=1e38",
+            "schedule.epochs=1"), TinyRun.WorkDir(), TinyRun.Data(), null).Run());
         Assert.Contains("diverged", e.Message);
         Assert.Contains("optimizer.lr", e.Message);
     }

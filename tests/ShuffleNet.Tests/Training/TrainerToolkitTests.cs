@@ -24,7 +24,8 @@ public class TrainerToolkitTests
 
         var dir = TinyRun.WorkDir();
         var first = new TinyRun.Recorder(stopAfter: 11);
-        var stopped = new Trainer(config, dir, TinyRun.Data(), TinyRun.Data(train: false), first).Run(cancel: first.Cancel.Token);
+        var stopped = new Trainer(config, dir, TinyRun.Data(), TinyRun.Data(train: false), first)
+            .Run(cancel: first.Cancel.Token);
         var rest = new TinyRun.Recorder();
         new Trainer(config, dir, TinyRun.Data(), TinyRun.Data(train: false), rest).Run(stopped.LatestCheckpoint);
         Assert.Equal(whole.Losses, first.Losses.Concat(rest.Losses));
@@ -39,7 +40,8 @@ public class TrainerToolkitTests
     public void With_EMA_checkpoints_hold_the_averages_and_validation_used_them()
     {
         var dir = TinyRun.WorkDir();
-        var result = new Trainer(TinyRun.Config("ema.momentum=0.3"), dir, TinyRun.Data(), TinyRun.Data(train: false)).Run();
+        var result = new Trainer(TinyRun.Config("ema.momentum=0.3"), dir, TinyRun.Data(), TinyRun.Data(train: false))
+            .Run();
         var graph = (OrderedDictionary<object, object?>)TorchFile.Load(result.LatestCheckpoint)!;
         var swapped = Assert.IsType<OrderedDictionary<object, object?>>(graph["ema_state_dict"]);
         var averages = CheckpointFile.Load(result.LatestCheckpoint).StateDict;
@@ -80,7 +82,8 @@ public class TrainerToolkitTests
         Assert.True(resumed.EarlyStopped);
         Assert.Equal(3, resumed.Position.Epoch);
 
-        var off = new Trainer(TinyRun.Config("schedule.epochs=3"), TinyRun.WorkDir(), TinyRun.Data(), TinyRun.Data(train: false)).Run();
+        var off = new Trainer(TinyRun.Config("schedule.epochs=3"), TinyRun.WorkDir(), TinyRun.Data(),
+            TinyRun.Data(train: false)).Run();
         Assert.False(off.EarlyStopped);
     }
 
@@ -90,7 +93,8 @@ public class TrainerToolkitTests
         var dir = TinyRun.WorkDir();
         var sgd = new Trainer(TinyRun.Config("schedule.epochs=1"), dir, TinyRun.Data(), null).Run();
         var e = Assert.Throws<CheckpointException>(() =>
-            new Trainer(TinyRun.Config("optimizer.type=AdamW"), TinyRun.WorkDir(), TinyRun.Data(), null).Run(sgd.LatestCheckpoint));
+            new Trainer(TinyRun.Config("optimizer.type=AdamW"), TinyRun.WorkDir(), TinyRun.Data(), null)
+                .Run(sgd.LatestCheckpoint));
         Assert.Contains("optimizer.type", e.Message);
     }
 }

@@ -25,7 +25,8 @@ public class FolderAndListTests
     public void Image_folder_errors_name_the_folder_when_it_is_missing_empty_or_has_no_images()
     {
         using var d = new TempDir();
-        Assert.Contains("not found", Assert.Throws<DatasetException>(() => new ImageFolderDataset(d.Path + "/nope")).Message);
+        Assert.Contains("not found", Assert.Throws<DatasetException>(() => new ImageFolderDataset(d.Path + "/nope"))
+            .Message);
         var empty = Assert.Throws<DatasetException>(() => new ImageFolderDataset(d.Path));
         Assert.Contains(d.Path, empty.Message);
         Assert.Contains("no class sub-folders", empty.Message);
@@ -70,7 +71,8 @@ public class FolderAndListTests
     public void Missing_files_are_listed_up_front_with_the_first_few_names()
     {
         using var d = new TempDir();
-        var ann = d.File("ann.txt", System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Enumerable.Range(0, 9).Select(i => $"m{i}.jpg 0"))));
+        var ann = d.File("ann.txt", System.Text.Encoding.UTF8.GetBytes(string.Join("\n", Enumerable.Range(0, 9)
+            .Select(i => $"m{i}.jpg 0"))));
         var ex = Assert.Throws<DatasetException>(() => new AnnotationListDataset(ann, d.Path));
         Assert.Contains("9 listed image(s)", ex.Message);
         Assert.Contains("m4.jpg", ex.Message);
@@ -83,7 +85,9 @@ public class FolderAndListTests
         var names = ClassNames.Load(TestPaths.Reference("imagenet_classes.txt"));
         Assert.Equal(1000, names.Count);
         using var d = new TempDir();
-        Assert.Contains("line 2 is blank", Assert.Throws<DatasetException>(() => ClassNames.Load(d.File("c.txt", "a\n\nb\n"u8.ToArray()))).Message);
-        Assert.Contains("empty", Assert.Throws<DatasetException>(() => ClassNames.Load(d.File("e.txt", "\n"u8.ToArray()))).Message);
+        Assert.Contains("line 2 is blank", Assert.Throws<DatasetException>(() => ClassNames.Load(d.File("c.txt",
+            "a\n\nb\n"u8.ToArray()))).Message);
+        Assert.Contains("empty", Assert.Throws<DatasetException>(() => ClassNames.Load(d.File("e.txt",
+            "\n"u8.ToArray()))).Message);
     }
 }

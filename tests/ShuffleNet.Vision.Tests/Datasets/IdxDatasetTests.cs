@@ -30,7 +30,8 @@ public class IdxDatasetTests
         using var d = new TempDir();
         var pixels = Enumerable.Range(0, 3 * 4 * 5).Select(i => (byte)i).ToArray();
         byte[] img = Idx(0x803, [3, 4, 5], pixels), lab = Idx(0x801, [3], [2, 0, 1]);
-        var ds = new IdxDataset(d.File("i", gzip ? Gzip(img) : img), d.File("l", gzip ? Gzip(lab) : lab), ["a", "b", "c"]);
+        var ds = new IdxDataset(d.File("i", gzip ? Gzip(img) : img), d.File("l", gzip ? Gzip(lab) : lab), ["a", "b",
+            "c"]);
         Assert.Equal((3, 3, 4, 5), (ds.Count, ds.NumClasses, ds.Height, ds.Width));
         Assert.Equal(2, ds.GetLabel(0));
         using var second = ds.Load(1);
@@ -43,9 +44,12 @@ public class IdxDatasetTests
     {
         using var d = new TempDir();
         var img = d.File("i", Idx(0x803, [2, 1, 1], [0, 0]));
-        Assert.Contains("magic", Assert.Throws<DatasetException>(() => new IdxDataset(d.File("x", Idx(0x801, [2], [0, 0])), img, ["a"])).Message);
-        Assert.Contains("1 labels", Assert.Throws<DatasetException>(() => new IdxDataset(img, d.File("l1", Idx(0x801, [1], [0])), ["a"])).Message);
-        var ex = Assert.Throws<DatasetException>(() => new IdxDataset(img, d.File("l2", Idx(0x801, [2], [0, 7])), ["a", "b"]));
+        Assert.Contains("magic", Assert.Throws<DatasetException>(() => new IdxDataset(d.File("x", Idx(0x801, [2], [0,
+            0])), img, ["a"])).Message);
+        Assert.Contains("1 labels", Assert.Throws<DatasetException>(() => new IdxDataset(img, d.File("l1", Idx(0x801,
+            [1], [0])), ["a"])).Message);
+        var ex = Assert.Throws<DatasetException>(() => new IdxDataset(img, d.File("l2", Idx(0x801, [2], [0, 7])), ["a",
+            "b"]));
         Assert.Contains("label 7 of sample 1", ex.Message);
         Assert.Contains("l2", ex.Message);
     }
@@ -57,7 +61,8 @@ public class IdxDatasetTests
             "Fashion-MNIST is not installed (Debian's dataset-fashion-mnist; tools/setup.sh installs it)");
         var train = IdxDataset.FashionMnist(train: true);
         var test = IdxDataset.FashionMnist(train: false);
-        Assert.Equal((60000, 10000, 10, 28, 28), (train.Count, test.Count, train.NumClasses, train.Height, train.Width));
+        Assert.Equal((60000, 10000, 10, 28, 28), (train.Count, test.Count, train.NumClasses, train.Height,
+            train.Width));
         Assert.Equal("Ankle boot", train.Classes[9]);
     }
 }

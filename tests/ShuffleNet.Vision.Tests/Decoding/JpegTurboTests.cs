@@ -15,7 +15,8 @@ public class JpegTurboTests(ITestOutputHelper output)
         Path.Combine("jpeg", "astronaut.jpg"), Path.Combine("jpeg", "chelsea.jpg"), Path.Combine("jpeg", "coffee.jpg"),
         Path.Combine("odd", "gray.jpg"), Path.Combine("odd", "cmyk.jpg"), Path.Combine("odd", "exif6.jpg"),
         // chroma 4:4:4 / 4:2:2 / 4:2:0, baseline and progressive, 203x150 (tools/reference/make_jpeg_variants.py)
-        .. new[] { "444", "422", "420" }.SelectMany(s => new[] { "", "_progressive" }.Select(p => Path.Combine("jpeg-variants", $"chelsea_{s}{p}.jpg"))),
+        .. new[] { "444", "422", "420" }.SelectMany(s => new[] { "",
+            "_progressive" }.Select(p => Path.Combine("jpeg-variants", $"chelsea_{s}{p}.jpg"))),
         // restart markers in the scan, as cameras write (tools/reference/make_restart_jpeg.c)
         Path.Combine("jpeg-variants", "restart.jpg"),
     ];
@@ -34,7 +35,8 @@ public class JpegTurboTests(ITestOutputHelper output)
         var bytes = File.ReadAllBytes(TestPaths.Fixture(file));
         using var expected = Skia.Decode(bytes, file);
         using var actual = Turbo.Decode(bytes, file);
-        Assert.Equal((expected.Width, expected.Height, expected.Channels), (actual.Width, actual.Height, actual.Channels));
+        Assert.Equal((expected.Width, expected.Height, expected.Channels), (actual.Width, actual.Height,
+            actual.Channels));
         Assert.True(expected.Pixels.SequenceEqual(actual.Pixels), $"{file}: pixels differ from Skia's decode");
     }
 
@@ -60,7 +62,8 @@ public class JpegTurboTests(ITestOutputHelper output)
         {
             using var expected = PillowResize.Crop(full, box);
             var (region, _) = Turbo.DecodeRegion(bytes, (_, _) => box, file);
-            using (region) Assert.True(expected.Pixels.SequenceEqual(region.Pixels), $"{file} {box}: region differs from the full decode's crop");
+            using (region) Assert.True(expected.Pixels.SequenceEqual(region.Pixels),
+                $"{file} {box}: region differs from the full decode's crop");
         }
     }
 
@@ -118,7 +121,8 @@ public class JpegTurboTests(ITestOutputHelper output)
         Assert.Contains("Not a JPEG file", message);
 
         var bytes = File.ReadAllBytes(TestPaths.Fixture("jpeg", "coffee.jpg"));
-        Assert.Equal(JpegTurbo.Result.Error, JpegTurbo.TryDecode(bytes, 0, 0, 100_000, 1, new byte[300_000], out message));
+        Assert.Equal(JpegTurbo.Result.Error, JpegTurbo.TryDecode(bytes, 0, 0, 100_000, 1, new byte[300_000],
+            out message));
         Assert.Contains("outside", message);
         Assert.Equal(JpegTurbo.Result.Ok, JpegTurbo.TryDecode(bytes, 0, 0, 8, 8, new byte[192], out _));
     }

@@ -26,7 +26,8 @@ public class JpegVersusPillowTests(ITestOutputHelper output)
         for (int c = 0; c < 3; c++)
             for (int i = 0; i < 224 * 224; i++) chw[i * 3 + c] = (byte)ourCrop[c * 224 * 224 + i];
         var (cropDiff, cropMax) = Compare(pilCrop, chw);
-        output.WriteLine($"{photo}.jpg: decode {decDiff}/{pillow.Length} bytes differ from Pillow (max |diff| {decMax}); " +
+        output.WriteLine($"{photo}.jpg: decode {decDiff}/{pillow.Length} bytes differ from Pillow (max |diff| " +
+            $"{decMax}); " +
                          $"eval crop {cropDiff}/{pilCrop.Length} differ (max {cropMax})");
         Assert.True(decMax <= 8 && cropMax <= 8, "Skia's JPEG decode drifted far from Pillow's");
     }
@@ -35,7 +36,8 @@ public class JpegVersusPillowTests(ITestOutputHelper output)
     {
         Assert.Equal(a.Length, b.Length);
         int n = 0, max = 0;
-        for (int i = 0; i < a.Length; i++) { int d = Math.Abs(a[i] - b[i]); n += d > 0 ? 1 : 0; max = Math.Max(max, d); }
+        for (int i = 0; i < a.Length; i++) { int d = Math.Abs(a[i] - b[i]); n += d > 0 ? 1 : 0; max = Math.Max(max, d);
+            }
         return (n, max);
     }
 }

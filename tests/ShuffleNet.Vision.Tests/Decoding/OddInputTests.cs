@@ -46,7 +46,8 @@ public class OddInputTests(ITestOutputHelper output)
             maxDiff = Math.Max(maxDiff, d);
             differing += d > 0 ? 1 : 0;
         }
-        output.WriteLine($"{file}: {differing}/{expected.Length} bytes differ from {e.GetProperty("reference")}, max |diff| {maxDiff}");
+        output.WriteLine($"{file}: {differing}/{expected.Length} bytes differ from {e.GetProperty("reference")}, max " +
+            $"|diff| {maxDiff}");
         Assert.True(maxDiff <= e.GetProperty("tolerance").GetInt32(),
             $"{file}: max |diff| {maxDiff} over tolerance ({e.GetProperty("note")})");
     }
@@ -84,7 +85,8 @@ public class OddInputTests(ITestOutputHelper output)
     [Fact]
     public void Empty_and_non_image_bytes_are_told_apart()
     {
-        Assert.Equal(ImageDecodeError.Empty, Assert.Throws<ImageDecodeException>(() => ImageDecoder.Default.Decode([], "e")).Kind);
+        Assert.Equal(ImageDecodeError.Empty, Assert.Throws<ImageDecodeException>(() => ImageDecoder.Default.Decode([],
+            "e")).Kind);
         var text = "hello, not an image"u8.ToArray();
         var ex = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Default.Decode(text, "t.txt"));
         Assert.Equal(ImageDecodeError.NotAnImage, ex.Kind);

@@ -25,7 +25,8 @@ public class RegionDecodeTests(ITestOutputHelper output)
             Assert.Equal(new CropBox(x, y, w, h), box);
             int differing = 0, max = 0;
             var a = expected.Pixels; var b = region.Pixels;
-            for (int i = 0; i < a.Length; i++) { int d = Math.Abs(a[i] - b[i]); differing += d > 0 ? 1 : 0; max = Math.Max(max, d); }
+            for (int i = 0; i < a.Length; i++) { int d = Math.Abs(a[i] - b[i]); differing += d > 0 ? 1 : 0;
+                max = Math.Max(max, d); }
             output.WriteLine($"{box}: {differing}/{a.Length} bytes differ from the full decode, max |diff| {max}");
             Assert.True(max <= 16, $"max |diff| {max}");
         }
@@ -45,7 +46,8 @@ public class RegionDecodeTests(ITestOutputHelper output)
             var b = exact.Run(ImageDecoder.Default.Decode(bytes), new Random(seed));
             fast.RunEncoded(bytes, "coffee.jpg", ImageDecoder.Default, new Random(seed), a);
             double meanAbs = a.Zip(b).Average(p => Math.Abs(p.First - p.Second));
-            Assert.True(meanAbs < 0.05, $"seed {seed}: mean |diff| {meanAbs} (normalized units): a different crop or flip?");
+            Assert.True(meanAbs < 0.05, $"seed {seed}: mean |diff| {meanAbs} (normalized units): a different crop or " +
+                "flip?");
         }
     }
 
@@ -54,7 +56,8 @@ public class RegionDecodeTests(ITestOutputHelper output)
     {
         var bytes = File.ReadAllBytes(TestPaths.Fixture("odd", "truncated.jpg"));
         var ex = Assert.Throws<ImageDecodeException>(() =>
-            Presets.ImageNetTrain(16).RunEncoded(bytes, "truncated.jpg", ImageDecoder.Default, new Random(0), new float[3 * 16 * 16]));
+            Presets.ImageNetTrain(16).RunEncoded(bytes, "truncated.jpg", ImageDecoder.Default, new Random(0),
+                new float[3 * 16 * 16]));
         Assert.Contains("truncated.jpg", ex.Message);
     }
 

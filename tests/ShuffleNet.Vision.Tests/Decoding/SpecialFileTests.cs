@@ -8,7 +8,8 @@ public class SpecialFileTests
 {
     [Fact]
     public void A_device_is_refused_without_reading_it() =>   // /dev/zero would fill memory if read to its end
-        Assert.Contains("device or pipe", Assert.Throws<ImageDecodeException>(() => ImageDecoder.Default.Decode("/dev/zero")).Message);
+        Assert.Contains("device or pipe", Assert.Throws<ImageDecodeException>(() =>
+            ImageDecoder.Default.Decode("/dev/zero")).Message);
 
     [Fact]
     public void A_fifo_is_refused_without_blocking_on_it()
@@ -17,7 +18,8 @@ public class SpecialFileTests
         var fifo = Path.Combine(dir, "image.png");
         using (var p = Process.Start("mkfifo", [fifo])) p.WaitForExit();
         var decode = Task.Run(() => ImageDecoder.Default.Decode(fifo));
-        Assert.True(((IAsyncResult)decode).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(20)), "decoding a FIFO blocked");
+        Assert.True(((IAsyncResult)decode).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(20)),
+            "decoding a FIFO blocked");
         Assert.Contains($"'{fifo}'", Assert.IsType<ImageDecodeException>(decode.Exception?.InnerException).Message);
         Directory.Delete(dir, recursive: true);
     }

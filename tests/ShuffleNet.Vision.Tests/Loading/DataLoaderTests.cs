@@ -23,7 +23,8 @@ public class DataLoaderTests
     {
         var ds = new SyntheticDataset(37);
         var runs = new[] { 1, 2, 4 }.Select(w =>
-            Collect(new DataLoader(ds, Train, new LoaderOptions { BatchSize = 8, Seed = 5, Workers = w }), epoch: 3)).ToList();
+            Collect(new DataLoader(ds, Train, new LoaderOptions { BatchSize = 8, Seed = 5, Workers = w }), epoch: 3))
+                .ToList();
         foreach (var run in runs.Skip(1))
         {
             Assert.Equal(runs[0].Count, run.Count);
@@ -39,7 +40,8 @@ public class DataLoaderTests
     [Fact]
     public void Starting_at_a_later_batch_gives_the_same_batches_as_skipping_to_it()
     {
-        var loader = new DataLoader(new SyntheticDataset(45), Train, new LoaderOptions { BatchSize = 8, Seed = 2, Workers = 2 });
+        var loader = new DataLoader(new SyntheticDataset(45), Train, new LoaderOptions { BatchSize = 8, Seed = 2,
+            Workers = 2 });
         var full = Collect(loader, 1);
         var resumed = new List<(float[] Images, long[] Labels, int[] Indices, int Index)>();
         foreach (var b in loader.GetEpoch(1, startBatch: 3))
@@ -56,7 +58,8 @@ public class DataLoaderTests
     [Fact]
     public void Every_epoch_is_reshuffled_and_covers_each_sample_exactly_once_with_int64_labels()
     {
-        var loader = new DataLoader(new SyntheticDataset(50), Train, new LoaderOptions { BatchSize = 16, Seed = 1, Workers = 2 });
+        var loader = new DataLoader(new SyntheticDataset(50), Train, new LoaderOptions { BatchSize = 16, Seed = 1,
+            Workers = 2 });
         var e0 = Collect(loader, 0).SelectMany(b => b.Indices).ToArray();
         var e1 = Collect(loader, 1).SelectMany(b => b.Indices).ToArray();
         Assert.Equal(Enumerable.Range(0, 50), e0.Order());
@@ -72,7 +75,8 @@ public class DataLoaderTests
     [InlineData(true, new[] { 16, 16, 16 })]
     public void Drop_last_decides_whether_the_short_final_batch_is_kept(bool dropLast, int[] sizes)
     {
-        var loader = new DataLoader(new SyntheticDataset(50), Train, new LoaderOptions { BatchSize = 16, DropLast = dropLast, Workers = 2 });
+        var loader = new DataLoader(new SyntheticDataset(50), Train, new LoaderOptions { BatchSize = 16,
+            DropLast = dropLast, Workers = 2 });
         Assert.Equal(sizes, Collect(loader, 0).Select(b => b.Labels.Length));
         Assert.Equal(sizes.Length, loader.BatchesPerEpoch);
     }
@@ -81,11 +85,13 @@ public class DataLoaderTests
     public void Skip_policy_leaves_corrupt_images_out_fills_the_batch_and_reports_them()
     {
         var ds = new SyntheticDataset(20, corrupt: new HashSet<int> { 3, 11 });
-        var loader = new DataLoader(ds, Train, new LoaderOptions { BatchSize = 6, Shuffle = false, Workers = 3, OnCorruptImage = CorruptImagePolicy.Skip });
+        var loader = new DataLoader(ds, Train, new LoaderOptions { BatchSize = 6, Shuffle = false, Workers = 3,
+            OnCorruptImage = CorruptImagePolicy.Skip });
         var sizes = new List<int>();
         var skipped = new List<string>();
         foreach (var b in loader.GetEpoch(0))
-            using (b) { sizes.Add(b.Count); skipped.AddRange(b.Skipped.Select(s => s.Source)); Assert.DoesNotContain(3, b.Indices[..b.Count]); }
+            using (b) { sizes.Add(b.Count); skipped.AddRange(b.Skipped.Select(s => s.Source)); Assert.DoesNotContain(3,
+                b.Indices[..b.Count]); }
         Assert.Equal([6, 6, 6], sizes);
         Assert.Equal(["/data/img3.jpg", "/data/img11.jpg"], skipped);
     }

@@ -7,8 +7,11 @@ namespace ShuffleNet.Vision.Tests.Loading;
 
 public class SkipPolicyTests
 {
-    /// <summary>Small images; chosen indices fail with a decode error, others with any exception, others are too large.</summary>
-    private sealed class FailingDataset(int count, Func<int, Exception?> failure, Func<int, (int W, int H)>? size = null) : IImageDataset
+    /// <summary>
+    /// Small images; chosen indices fail with a decode error, others with any exception, others are too large.
+    /// </summary>
+    private sealed class FailingDataset(int count, Func<int, Exception?> failure, Func<int, (int W,
+        int H)>? size = null) : IImageDataset
     {
         public int Count => count;
         public int NumClasses => 2;
@@ -40,7 +43,8 @@ public class SkipPolicyTests
         var reported = new List<SkippedSample>();
         var loader = new DataLoader(ds, Eval, new LoaderOptions
         {
-            BatchSize = 4, Shuffle = false, Workers = 2, OnCorruptImage = CorruptImagePolicy.Skip, OnSkipped = reported.Add,
+            BatchSize = 4, Shuffle = false, Workers = 2, OnCorruptImage = CorruptImagePolicy.Skip,
+                OnSkipped = reported.Add,
         });
         var loaded = new List<int>();
         foreach (var b in loader.GetEpoch(0)) using (b) loaded.AddRange(b.Indices[..b.Count]);
@@ -55,9 +59,11 @@ public class SkipPolicyTests
     public void Samples_of_a_last_batch_that_ends_up_empty_are_reported_too()
     {
         var reported = new List<SkippedSample>();
-        var loader = new DataLoader(new FailingDataset(6, i => i >= 4 ? new IOException("gone") : null), Eval, new LoaderOptions
+        var loader = new DataLoader(new FailingDataset(6, i => i >= 4 ? new IOException("gone") : null), Eval,
+            new LoaderOptions
         {
-            BatchSize = 4, Shuffle = false, Workers = 1, OnCorruptImage = CorruptImagePolicy.Skip, OnSkipped = reported.Add,
+            BatchSize = 4, Shuffle = false, Workers = 1, OnCorruptImage = CorruptImagePolicy.Skip,
+                OnSkipped = reported.Add,
         });
         Assert.Equal([4], loader.GetEpoch(0).Select(b => { using (b) return b.Count; }));
         Assert.Equal([4, 5], reported.Select(s => s.Index));

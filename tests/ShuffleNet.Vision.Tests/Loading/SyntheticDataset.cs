@@ -17,7 +17,8 @@ internal sealed class SyntheticDataset(int count, ISet<int>? corrupt = null, int
     {
         Interlocked.Increment(ref Loads);
         if (delayMs > 0) Thread.Sleep(delayMs);
-        if (corrupt?.Contains(index) == true) throw new ImageDecodeException(Describe(index), ImageDecodeError.Truncated, "the data ends early (truncated file)");
+        if (corrupt?.Contains(index) == true) throw new ImageDecodeException(Describe(index),
+            ImageDecodeError.Truncated, "the data ends early (truncated file)");
         var image = ImageU8.Rent(40, 30);
         var rng = new Random(index);
         rng.NextBytes(image.Pixels);

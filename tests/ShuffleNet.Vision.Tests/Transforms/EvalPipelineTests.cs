@@ -64,7 +64,8 @@ public class EvalPipelineTests
     [InlineData(256, 300, 256, 300)]   // short side already 256: untouched
     [InlineData(512, 512, 256, 256)]
     [InlineData(600, 400, 384, 256)]
-    public void Resize_edge_truncates_the_long_side_and_skips_when_the_short_side_already_fits(int w, int h, int ow, int oh) =>
+    public void Resize_edge_truncates_the_long_side_and_skips_when_the_short_side_already_fits(int w, int h, int ow,
+        int oh) =>
         Assert.Equal((ow, oh), new ResizeEdge(256).OutputSize(w, h));
 
     [Fact]

@@ -5,7 +5,8 @@ namespace ShuffleNet.Vision.Tests.Transforms;
 
 public class GrayscaleTests
 {
-    // 37x23 RGB, Pillow's convert('L') of it, and that resized to 28x28 bilinear (tools/reference/make_grayscale_fixture.py)
+    // 37x23 RGB, Pillow's convert('L') of it, and that resized to 28x28 bilinear
+    // (tools/reference/make_grayscale_fixture.py)
     private static readonly byte[] Fixture = File.ReadAllBytes(TestPaths.Fixture("gray.bin"));
     private const int W = 37, H = 23;
 

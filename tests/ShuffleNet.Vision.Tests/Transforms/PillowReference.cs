@@ -29,7 +29,8 @@ internal static class PillowReference
         return (byte)(i < 0 ? 0 : i > 255 ? 255 : i);
     }
 
-    private static int precompute_coeffs(int inSize, float in0, float in1, int outSize, FilterFn filter, double filterSupport,
+    private static int precompute_coeffs(int inSize, float in0, float in1, int outSize, FilterFn filter,
+        double filterSupport,
         out int[] bounds, out double[] kk)
     {
         double support, scale, filterscale, center, ww, ss;
@@ -64,11 +65,13 @@ internal static class PillowReference
     {
         var kk = new int[outSize * ksize];
         for (int x = 0; x < outSize * ksize; x++)
-            kk[x] = prekk[x] < 0 ? (int)(-0.5 + prekk[x] * (1 << PRECISION_BITS)) : (int)(0.5 + prekk[x] * (1 << PRECISION_BITS));
+            kk[x] = prekk[x] < 0 ? (int)(-0.5 + prekk[x] * (1 << PRECISION_BITS)) : (int)(0.5
+                + prekk[x] * (1 << PRECISION_BITS));
         return kk;
     }
 
-    private static byte[][] ResampleHorizontal(byte[][] imIn, int bands, int outX, int outY, int offset, int ksize, int[] bounds, double[] prekk)
+    private static byte[][] ResampleHorizontal(byte[][] imIn, int bands, int outX, int outY, int offset, int ksize,
+        int[] bounds, double[] prekk)
     {
         var kk = normalize_coeffs_8bpc(outX, ksize, prekk);
         var imOut = NewImage(outX * bands, outY);
@@ -86,7 +89,8 @@ internal static class PillowReference
         return imOut;
     }
 
-    private static byte[][] ResampleVertical(byte[][] imIn, int bands, int outX, int outY, int ksize, int[] bounds, double[] prekk)
+    private static byte[][] ResampleVertical(byte[][] imIn, int bands, int outX, int outY, int ksize, int[] bounds,
+        double[] prekk)
     {
         var kk = normalize_coeffs_8bpc(outY, ksize, prekk);
         var imOut = NewImage(outX * bands, outY);
@@ -105,21 +109,25 @@ internal static class PillowReference
     }
 
     /// <summary>ImagingResampleInner with box = (0, 0, xsizeIn, ysizeIn), as Image.resize passes it.</summary>
-    private static byte[][] ImagingResampleInner(byte[][] imIn, int bands, int inX, int inY, int xsize, int ysize, FilterFn f, double support)
+    private static byte[][] ImagingResampleInner(byte[][] imIn, int bands, int inX, int inY, int xsize, int ysize,
+        FilterFn f, double support)
     {
         float[] box = [0, 0, inX, inY];
         bool need_horizontal = xsize != inX || box[0] != 0 || box[2] != xsize;
         bool need_vertical = ysize != inY || box[1] != 0 || box[3] != ysize;
-        int ksize_vert = precompute_coeffs(inY, box[1], box[3], ysize, f, support, out var bounds_vert, out var kk_vert);
+        int ksize_vert = precompute_coeffs(inY, box[1], box[3], ysize, f, support, out var bounds_vert,
+            out var kk_vert);
         int ybox_first = bounds_vert[0];
         int ybox_last = bounds_vert[ysize * 2 - 2] + bounds_vert[ysize * 2 - 1];
         byte[][]? imOut = null;
         int curX = inX;
         if (need_horizontal)
         {
-            int ksize_horiz = precompute_coeffs(inX, box[0], box[2], xsize, f, support, out var bounds_horiz, out var kk_horiz);
+            int ksize_horiz = precompute_coeffs(inX, box[0], box[2], xsize, f, support, out var bounds_horiz,
+                out var kk_horiz);
             for (int i = 0; i < ysize; i++) bounds_vert[i * 2] -= ybox_first;
-            imOut = imIn = ResampleHorizontal(imIn, bands, xsize, ybox_last - ybox_first, ybox_first, ksize_horiz, bounds_horiz, kk_horiz);
+            imOut = imIn = ResampleHorizontal(imIn, bands, xsize, ybox_last - ybox_first, ybox_first, ksize_horiz,
+                bounds_horiz, kk_horiz);
             curX = xsize;
         }
         if (need_vertical) imOut = ResampleVertical(imIn, bands, curX, ysize, ksize_vert, bounds_vert, kk_vert);
@@ -166,5 +174,6 @@ internal static class PillowReference
         return res.SelectMany(r => r).ToArray();
     }
 
-    private static byte[][] NewImage(int rowBytes, int rows) => Enumerable.Range(0, rows).Select(_ => new byte[rowBytes]).ToArray();
+    private static byte[][] NewImage(int rowBytes, int rows) => Enumerable.Range(0, rows)
+        .Select(_ => new byte[rowBytes]).ToArray();
 }

@@ -7,7 +7,8 @@ public class PillowResizeTests
 {
     private static Resample Filter(string name) => name switch
     {
-        "nearest" => Resample.Nearest, "bilinear" => Resample.Bilinear, "bicubic" => Resample.Bicubic, _ => throw new ArgumentException(name),
+        "nearest" => Resample.Nearest, "bilinear" => Resample.Bilinear, "bicubic" => Resample.Bicubic,
+            _ => throw new ArgumentException(name),
     };
 
     private static int Differing(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
@@ -54,7 +55,8 @@ public class PillowResizeTests
         var filters = new[] { "nearest", "bilinear", "bicubic" };
         for (int i = 0; i < 1000; i++)
         {
-            int sw = rng.Next(1, 70), sh = rng.Next(1, 70), dw = rng.Next(1, 90), dh = rng.Next(1, 90), ch = rng.Next(2) == 0 ? 1 : 3;
+            int sw = rng.Next(1, 70), sh = rng.Next(1, 70), dw = rng.Next(1, 90), dh = rng.Next(1, 90),
+                ch = rng.Next(2) == 0 ? 1 : 3;
             var bytes = new byte[sw * sh * ch];
             rng.NextBytes(bytes);
             string f = filters[i % 3];

@@ -18,7 +18,8 @@ public class RandomErasingTests
             var zero = Enumerable.Range(0, H * W).Where(p => x[p] == 0).ToList();
             if (zero.Count == 0) continue;   // all 10 tries failed to fit: allowed, rare
             erased++;
-            int y0 = zero.Min(p => p / W), y1 = zero.Max(p => p / W), x0 = zero.Min(p => p % W), x1 = zero.Max(p => p % W);
+            int y0 = zero.Min(p => p / W), y1 = zero.Max(p => p / W), x0 = zero.Min(p => p % W),
+                x1 = zero.Max(p => p % W);
             int h = y1 - y0 + 1, w = x1 - x0 + 1;
             Assert.Equal(h * w, zero.Count);   // a filled rectangle
             for (int c = 0; c < C; c++)
@@ -28,7 +29,8 @@ public class RandomErasingTests
                     Assert.Equal(inside ? 0f : 1f + c * H * W + p, x[c * H * W + p]);
                 }
             // sides are rounded from sqrt(area * ratio) and sqrt(area / ratio): allow half a pixel on each
-            Assert.InRange(h * w, (Math.Sqrt(0.02 * H * W) - 1) * (Math.Sqrt(0.02 * H * W) - 1) * 0.3, H * W / 3.0 * 1.3);
+            Assert.InRange(h * w, (Math.Sqrt(0.02 * H * W) - 1) * (Math.Sqrt(0.02 * H * W) - 1) * 0.3,
+                H * W / 3.0 * 1.3);
             Assert.InRange((double)h / w, 0.3 * 0.5, 1 / 0.3 * 2);
         }
         Assert.InRange(erased, 400, 500);
@@ -54,6 +56,7 @@ public class RandomErasingTests
     [InlineData(1.5, 0.02, 0.33, 0.3, 3.3)]
     [InlineData(0.5, 0.5, 0.2, 0.3, 3.3)]
     [InlineData(0.5, 0.02, 0.33, 0, 3.3)]
-    public void Bad_parameters_are_refused(double p, double minArea, double maxArea, double minRatio, double maxRatio) =>
+    public void Bad_parameters_are_refused(double p, double minArea, double maxArea, double minRatio,
+        double maxRatio) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new RandomErasing(p, minArea, maxArea, minRatio, maxRatio));
 }

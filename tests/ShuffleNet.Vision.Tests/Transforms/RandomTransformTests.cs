@@ -21,8 +21,10 @@ public class RandomTransformTests
             if (box == rrc.Fallback(h, w)) continue;
             // the sides are real lengths rounded to integers: undo at most half a pixel each way
             double bw = box.Width, bh = box.Height, area = (double)h * w;
-            Assert.True((bw + 0.5) * (bh + 0.5) >= 0.08 * area && (bw - 0.5) * (bh - 0.5) <= area, $"{box}: area out of range");
-            Assert.True((bw + 0.5) / (bh - 0.5) >= 0.75 && (bw - 0.5) / (bh + 0.5) <= 4.0 / 3, $"{box}: ratio out of range");
+            Assert.True((bw + 0.5) * (bh + 0.5) >= 0.08 * area && (bw - 0.5) * (bh - 0.5) <= area,
+                $"{box}: area out of range");
+            Assert.True((bw + 0.5) / (bh - 0.5) >= 0.75 && (bw - 0.5) / (bh + 0.5) <= 4.0 / 3,
+                $"{box}: ratio out of range");
         }
     }
 
@@ -41,7 +43,8 @@ public class RandomTransformTests
     public void Random_resized_crop_is_deterministic_per_seed_and_varies_across_seeds()
     {
         var rrc = new RandomResizedCrop(224);
-        var a = Enumerable.Range(0, 50).Select(_ => 0).Select((_, i) => rrc.SampleParams(375, 500, new Random(i))).ToArray();
+        var a = Enumerable.Range(0, 50).Select(_ => 0).Select((_, i) => rrc.SampleParams(375, 500, new Random(i)))
+            .ToArray();
         var b = Enumerable.Range(0, 50).Select((_, i) => rrc.SampleParams(375, 500, new Random(i))).ToArray();
         Assert.Equal(a, b);
         Assert.True(a.Distinct().Count() > 45);
@@ -86,7 +89,8 @@ public class RandomTransformTests
             int dy = rng.Next(0, 5), dx = rng.Next(0, 5);   // torchvision's order: top, then left
             var padded = new float[32 * 32];   // F.pad(x, (2, 2, 2, 2)) then rows dy.., cols dx..
             for (int r = 0; r < 28; r++) for (int c = 0; c < 28; c++) padded[(r + 2) * 32 + c + 2] = x[r * 28 + c];
-            for (int r = 0; r < 28; r++) for (int c = 0; c < 28; c++) Assert.Equal(padded[(r + dy) * 32 + c + dx], got[r * 28 + c]);
+            for (int r = 0; r < 28; r++) for (int c = 0; c < 28; c++) Assert.Equal(padded[(r + dy) * 32 + c + dx],
+                got[r * 28 + c]);
         }
     }
 

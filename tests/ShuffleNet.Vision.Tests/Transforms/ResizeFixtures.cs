@@ -3,10 +3,12 @@ using System.Text.Json;
 namespace ShuffleNet.Vision.Tests.Transforms;
 
 /// <summary>One Pillow resize made by tools/reference/make_vision_fixtures.py (resize.json + resize.bin).</summary>
-public sealed record ResizeCase(int Index, int SrcW, int SrcH, int Channels, int[]? Box, int DstW, int DstH, string Filter, byte[] Src, byte[] Expected)
+public sealed record ResizeCase(int Index, int SrcW, int SrcH, int Channels, int[]? Box, int DstW, int DstH,
+    string Filter, byte[] Src, byte[] Expected)
 {
     public override string ToString() =>
-        $"#{Index} {Filter} {SrcW}x{SrcH}x{Channels}{(Box is null ? "" : $" box[{string.Join(",", Box)}]")} -> {DstW}x{DstH}";
+        $"#{Index} {Filter} {SrcW}x{SrcH}x{Channels}{(Box is null ? "" : $" box[{string.Join(",", Box)}]")} -> " +
+            $"{DstW}x{DstH}";
 
     private static readonly Lazy<ResizeCase[]> All = new(Load);
 
@@ -24,7 +26,8 @@ public sealed record ResizeCase(int Index, int SrcW, int SrcH, int Channels, int
             int[] dst = e.GetProperty("dst_wh").EnumerateArray().Select(v => v.GetInt32()).ToArray();
             int c = e.GetProperty("channels").GetInt32();
             var boxEl = e.GetProperty("box");
-            int[]? box = boxEl.ValueKind == JsonValueKind.Null ? null : boxEl.EnumerateArray().Select(v => v.GetInt32()).ToArray();
+            int[]? box = boxEl.ValueKind == JsonValueKind.Null ? null : boxEl.EnumerateArray().Select(v => v.GetInt32())
+                .ToArray();
             int so = e.GetProperty("src_offset").GetInt32(), d0 = e.GetProperty("dst_offset").GetInt32();
             return new ResizeCase(i, src[0], src[1], c, box, dst[0], dst[1], e.GetProperty("filter").GetString()!,
                 blob.AsSpan(so, src[0] * src[1] * c).ToArray(), blob.AsSpan(d0, dst[0] * dst[1] * c).ToArray());

@@ -5,10 +5,14 @@ using ShuffleNet.Vision.Transforms;
 
 namespace ShuffleNet.Vision.Tests.Transforms;
 
-/// <summary>Every intermediate image a pipeline would allocate is checked against the pixel limit before it exists.</summary>
+/// <summary>
+/// Every intermediate image a pipeline would allocate is checked against the pixel limit before it exists.
+/// </summary>
 public class SizeLimitTests
 {
-    /// <summary>A gray PNG of <paramref name="width"/> x <paramref name="height"/> (a few KB even for a million rows).</summary>
+    /// <summary>
+    /// A gray PNG of <paramref name="width"/> x <paramref name="height"/> (a few KB even for a million rows).
+    /// </summary>
     internal static byte[] GrayPng(int width, int height)
     {
         using var raw = new MemoryStream();
@@ -58,18 +62,22 @@ public class SizeLimitTests
         File.WriteAllBytes(path, GrayPng(1, 1_000_000));
         var pipeline = Presets.ImageNetEval();
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var e = Assert.Throws<ImageDecodeException>(() => pipeline.Run(ImageDecoder.Default.Decode(path), new Random(0), new float[pipeline.SampleSize], path));
+        var e = Assert.Throws<ImageDecodeException>(() => pipeline.Run(ImageDecoder.Default.Decode(path), new Random(0),
+            new float[pipeline.SampleSize], path));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.StartsWith($"image '{path}' is too large to process: it is 1x1,000,000, and ResizeEdge(short=256, Bilinear) would make 256x256,000,000", e.Message);
+        Assert.StartsWith($"image '{path}' is too large to process: it is 1x1,000,000, and ResizeEdge(short=256, " +
+            "Bilinear) would make 256x256,000,000", e.Message);
         Assert.Equal(path, e.FileName);
-        Assert.True(allocated < 64L << 20, $"{allocated:N0} bytes allocated");   // the decode (7 MB), not 256 x 256,000,000 x 3
+        // the decode (7 MB), not 256 x 256,000,000 x 3
+        Assert.True(allocated < 64L << 20, $"{allocated:N0} bytes allocated");
         File.Delete(path);
     }
 
     [Fact]
     public void The_encoded_path_checks_from_the_header_too() =>
         Assert.Contains("too large to process",
-            Assert.Throws<ImageDecodeException>(() => Presets.ImageNetEval().RunEncoded(GrayPng(1, 1_000_000), "tall.png", ImageDecoder.Default,
+            Assert.Throws<ImageDecodeException>(() => Presets.ImageNetEval().RunEncoded(GrayPng(1, 1_000_000),
+                "tall.png", ImageDecoder.Default,
                 new Random(0), new float[3 * 224 * 224])).Message);
 
     [Theory]
@@ -86,8 +94,10 @@ public class SizeLimitTests
     [Fact]
     public void A_lower_limit_is_honoured()
     {
-        var pipeline = new Pipeline([new ResizeEdge(256), new CenterCrop(224)], Normalize.ImageNet, 224, 224) { MaxPixels = 100_000 };
-        Assert.Contains("above the limit of 100,000", Assert.Throws<ImageDecodeException>(() => pipeline.CheckSize(640, 480, "p.jpg")).Message);
+        var pipeline = new Pipeline([new ResizeEdge(256), new CenterCrop(224)], Normalize.ImageNet, 224,
+            224) { MaxPixels = 100_000 };
+        Assert.Contains("above the limit of 100,000", Assert.Throws<ImageDecodeException>(() => pipeline.CheckSize(640,
+            480, "p.jpg")).Message);
         pipeline.CheckSize(256, 300, "q.jpg");
     }
 
@@ -95,12 +105,14 @@ public class SizeLimitTests
     public void Training_crops_of_an_extreme_image_stay_small_so_the_training_pipeline_accepts_it() =>
         Presets.ImageNetTrain().CheckSize(1, 1_000_000, "tall.png");
 
-    // Plan promises the size Apply makes, and PeakPixels bounds what PillowResize allocates, for sizes and draws at random
+    // Plan promises the size Apply makes, and PeakPixels bounds what PillowResize allocates, for sizes and draws at
+    // random
     [Fact]
     public void Plans_match_what_the_steps_do()
     {
         var rng = new Random(1);
-        IImageTransform[] steps = [new ResizeEdge(64), new CenterCrop(48), new Resize(20, 30), new Grayscale(), new RandomFlip(), new RandomResizedCrop(32)];
+        IImageTransform[] steps = [new ResizeEdge(64), new CenterCrop(48), new Resize(20, 30), new Grayscale(),
+            new RandomFlip(), new RandomResizedCrop(32)];
         for (int trial = 0; trial < 60; trial++)
         {
             int w = rng.Next(1, 200), h = rng.Next(1, 200);
@@ -116,7 +128,8 @@ public class SizeLimitTests
             for (int draw = 0; draw < 20; draw++)
             {
                 var box = rrc.SampleParams(h, w, new Random(draw));
-                Assert.True(PillowResize.PeakPixels(box.Width, box.Height, 32, 32, Resample.Bilinear) <= rrc.Plan(w, h).PeakPixels, $"{w}x{h} {box}");
+                Assert.True(PillowResize.PeakPixels(box.Width, box.Height, 32, 32, Resample.Bilinear) <= rrc.Plan(w, h)
+                    .PeakPixels, $"{w}x{h} {box}");
             }
         }
     }

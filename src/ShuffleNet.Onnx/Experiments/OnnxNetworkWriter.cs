@@ -1,4 +1,6 @@
-namespace ShuffleNet.Onnx.Export;
+using ShuffleNet.Onnx.Export;
+
+namespace ShuffleNet.Onnx.Experiments;
 
 /// <summary>
 /// Writes an arbitrary small convolutional network as an ONNX model, operator by operator: for networks that are not
@@ -22,12 +24,17 @@ public sealed class OnnxNetworkWriter
     /// <summary>The input's value name, <c>input</c>.</summary>
     public string Input => "input";
 
-    /// <summary>Convolution; <paramref name="weight"/> is <c>[outChannels, inPerGroup, kernel, kernel]</c>, <paramref name="bias"/> <c>[outChannels]</c> or null.</summary>
-    public string Conv(string x, float[] weight, float[]? bias, int outChannels, int inPerGroup, int kernel, int stride, int padding, int groups)
+    /// <summary>
+    /// Convolution; <paramref name="weight"/> is <c>[outChannels, inPerGroup, kernel, kernel]</c>,
+    /// <paramref name="bias"/> <c>[outChannels]</c> or null.
+    /// </summary>
+    public string Conv(string x, float[] weight, float[]? bias, int outChannels, int inPerGroup, int kernel, int stride,
+        int padding, int groups)
     {
         string[] inputs = bias is null
             ? [x, _g.Constant("w", weight, outChannels, inPerGroup, kernel, kernel)]
-            : [x, _g.Constant("w", weight, outChannels, inPerGroup, kernel, kernel), _g.Constant("b", bias, outChannels)];
+            : [x, _g.Constant("w", weight, outChannels, inPerGroup, kernel, kernel), _g.Constant("b", bias,
+                outChannels)];
         return _g.Add("Conv", inputs,
             new OnnxAttribute("kernel_shape", Ints: [kernel, kernel]),
             new OnnxAttribute("strides", Ints: [stride, stride]),
@@ -47,7 +54,10 @@ public sealed class OnnxNetworkWriter
     /// <summary>Concatenation along channels.</summary>
     public string Concat(params string[] xs) => _g.Concat(xs);
 
-    /// <summary>Channel shuffle of <paramref name="channels"/> channels in <paramref name="groups"/> groups: Reshape, Transpose, Reshape.</summary>
+    /// <summary>
+    /// Channel shuffle of <paramref name="channels"/> channels in <paramref name="groups"/> groups: Reshape, Transpose,
+    /// Reshape.
+    /// </summary>
     public string ChannelShuffle(string x, int groups, long channels)
     {
         var shape = _g.Add("Shape", [x]);
@@ -64,31 +74,44 @@ public sealed class OnnxNetworkWriter
         Pool("AveragePool", x, kernel, stride, padding, new OnnxAttribute("count_include_pad", Int: 1));
 
     /// <summary>Global average pooling and flatten: <c>[N, C, H, W]</c> to <c>[N, C]</c>.</summary>
-    public string GlobalAveragePool(string x) => _g.Add("Flatten", [_g.Add("GlobalAveragePool", [x])], new OnnxAttribute("axis", Int: 1));
+    public string GlobalAveragePool(string x) => _g.Add("Flatten", [_g.Add("GlobalAveragePool", [x])],
+        new OnnxAttribute("axis", Int: 1));
 
-    /// <summary>Fully connected layer: <paramref name="weight"/> <c>[outFeatures, inFeatures]</c>, <paramref name="bias"/> <c>[outFeatures]</c>.</summary>
+    /// <summary>
+    /// Fully connected layer: <paramref name="weight"/> <c>[outFeatures, inFeatures]</c>, <paramref name="bias"/>
+    /// <c>[outFeatures]</c>.
+    /// </summary>
     public string Linear(string x, float[] weight, float[] bias, int outFeatures, int inFeatures) =>
-        _g.Add("Gemm", [x, _g.Constant("fc_w", weight, outFeatures, inFeatures), _g.Constant("fc_b", bias, outFeatures)], new OnnxAttribute("transB", Int: 1));
+        _g.Add("Gemm", [x, _g.Constant("fc_w", weight, outFeatures, inFeatures), _g.Constant("fc_b", bias,
+            outFeatures)], new OnnxAttribute("transB", Int: 1));
 
-    /// <summary>The serialised model with <paramref name="output"/> as its only output, of per-image shape <paramref name="outputShape"/> (batch excluded).</summary>
-    /// <exception cref="OnnxExportException">The opset is outside 13 to <see cref="OnnxExporter.MaxOpset"/>.</exception>
+    /// <summary>
+    /// The serialised model with <paramref name="output"/> as its only output, of per-image shape
+    /// <paramref name="outputShape"/> (batch excluded).
+    /// </summary>
+    /// <exception cref="OnnxExportException">The opset is outside 13 to
+    /// <see cref="OnnxExporter.MaxOpset"/>.</exception>
     public byte[] ToBytes(string output, long[] outputShape, int opset = ExportOptions.DefaultOpset)
     {
         if (opset < ExportOptions.DefaultOpset || opset > OnnxExporter.MaxOpset)
-            throw new OnnxExportException($"opset {opset} is not supported; use {ExportOptions.DefaultOpset} to {OnnxExporter.MaxOpset}");
+            throw new OnnxExportException($"opset {opset} is not supported; use {ExportOptions.DefaultOpset} to " +
+                $"{OnnxExporter.MaxOpset}");
         // the output gets its public name: rename the node output that produces it
         var graph = new OnnxGraph();
         foreach (var node in _g.Nodes)
-            graph.Nodes.Add(node with { Inputs = node.Inputs.Select(Rename).ToArray(), Outputs = node.Outputs.Select(Rename).ToArray() });
+            graph.Nodes.Add(node with { Inputs = node.Inputs.Select(Rename).ToArray(),
+                Outputs = node.Outputs.Select(Rename).ToArray() });
         graph.Initializers.AddRange(_g.Initializers);
-        return OnnxModelWriter.Write(graph, opset, _name, Value(Input, _inputShape), Value("output", outputShape), new Dictionary<string, string>());
+        return OnnxModelWriter.Write(graph, opset, _name, Value(Input, _inputShape), Value("output", outputShape),
+            new Dictionary<string, string>());
         string Rename(string v) => v == output ? "output" : v;
     }
 
     private static OnnxValue Value(string name, long[] perImage) =>
         new(name, [(null, "N"), .. perImage.Select(d => ((long?)d, (string?)null))]);
 
-    private string Pool(string op, string x, int kernel, int stride, int padding, params OnnxAttribute[] extra) => _g.Add(op, [x],
+    private string Pool(string op, string x, int kernel, int stride, int padding,
+        params OnnxAttribute[] extra) => _g.Add(op, [x],
     [
         new OnnxAttribute("kernel_shape", Ints: [kernel, kernel]),
         new OnnxAttribute("strides", Ints: [stride, stride]),

@@ -3,14 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ShuffleNet.Analysis;
-
-/// <summary>A block whose forward is more than a chain of layers (residuals, concatenations, shuffles) describes itself to a <see cref="GraphTracer"/>.</summary>
-public interface IGraphTraceable
-{
-    /// <summary>Adds this block's nodes to <paramref name="tracer"/>'s graph reading node <paramref name="x"/>; returns its output node.</summary>
-    int Trace(GraphTracer tracer, int x);
-}
+namespace ShuffleNet.Experiments;
 
 /// <summary>
 /// Turns an eval-mode TorchSharp model into a <see cref="NetGraph"/> with its weights, BatchNorm folded into the
@@ -58,10 +51,14 @@ public sealed class GraphTracer
             case ReLU: return Graph.Relu(x);
             case ReLU6: return Graph.Relu6(x);
             case Dropout or Identity: return x;
-            case Linear fc: return Graph.Linear(x, fc.out_features, Floats(fc.weight), fc.bias is null ? null : Floats(fc.bias));
-            case MaxPool2d p: return Graph.MaxPool(x, (int)p.kernel_size[0], (int)(p.stride?[0] ?? p.kernel_size[0]), (int)(p.padding?[0] ?? 0));
-            case AvgPool2d p: return Graph.AvgPool(x, (int)p.kernel_size[0], (int)(p.stride?[0] ?? p.kernel_size[0]), (int)(p.padding?[0] ?? 0));
-            default: throw new NotSupportedException($"cannot trace a {m.GetType().Name}; implement IGraphTraceable on it");
+            case Linear fc: return Graph.Linear(x, fc.out_features, Floats(fc.weight), fc.bias is null
+                ? null : Floats(fc.bias));
+            case MaxPool2d p: return Graph.MaxPool(x, (int)p.kernel_size[0], (int)(p.stride?[0] ?? p.kernel_size[0]),
+                (int)(p.padding?[0] ?? 0));
+            case AvgPool2d p: return Graph.AvgPool(x, (int)p.kernel_size[0], (int)(p.stride?[0] ?? p.kernel_size[0]),
+                (int)(p.padding?[0] ?? 0));
+            default: throw new NotSupportedException($"cannot trace a {m.GetType().Name}; implement IGraphTraceable " +
+                "on it");
         }
     }
 
@@ -75,7 +72,8 @@ public sealed class GraphTracer
         var b = conv.bias is null ? null : Floats(conv.bias);
         if (bn is not null)
         {
-            var (gamma, beta, mean, variance) = (Floats(bn.weight!), Floats(bn.bias!), Floats(bn.running_mean!), Floats(bn.running_var!));
+            var (gamma, beta, mean, variance) = (Floats(bn.weight!), Floats(bn.bias!), Floats(bn.running_mean!),
+                Floats(bn.running_var!));
             int per = w.Length / gamma.Length;
             b ??= new float[gamma.Length];
             for (int c = 0; c < gamma.Length; c++)

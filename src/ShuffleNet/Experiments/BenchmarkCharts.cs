@@ -2,7 +2,7 @@ using ScottPlot;
 using ScottPlot.TickGenerators;
 using ShuffleNet.Checkpoints;
 
-namespace ShuffleNet.Analysis;
+namespace ShuffleNet.Experiments;
 
 /// <summary>PNG charts of the guideline and architecture benchmarks (ScottPlot).</summary>
 public static class BenchmarkCharts
@@ -22,7 +22,8 @@ public static class BenchmarkCharts
         {
             var plot = multiplot.GetPlot(p);
             var settings = groups[p].Select(r => r.Setting).Distinct().ToList();
-            double X(GuidelineRow r) => settings.IndexOf(r.Setting) * 4 + Array.IndexOf(GuidelineReport.WidthLabels, r.Width);
+            double X(GuidelineRow r) => settings.IndexOf(r.Setting) * 4 + Array.IndexOf(GuidelineReport.WidthLabels,
+                r.Width);
             foreach (var width in GuidelineReport.WidthLabels)
             {
                 var cells = groups[p].Where(r => r.Width == width).ToList();
@@ -32,13 +33,17 @@ public static class BenchmarkCharts
                 bars.LegendText = $"here {width}";
             }
             var all = groups[p].ToList();
-            plot.Add.Markers(all.Select(X).ToArray(), all.Select(r => r.PaperGpuRatio).ToArray(), MarkerShape.OpenCircle, 9, Colors.Black).LegendText = "paper GPU";
-            plot.Add.Markers(all.Select(X).ToArray(), all.Select(r => r.PaperArmRatio).ToArray(), MarkerShape.OpenTriangleUp, 9, Colors.Crimson).LegendText = "paper ARM";
+            plot.Add.Markers(all.Select(X).ToArray(), all.Select(r => r.PaperGpuRatio).ToArray(),
+                MarkerShape.OpenCircle, 9, Colors.Black).LegendText = "paper GPU";
+            plot.Add.Markers(all.Select(X).ToArray(), all.Select(r => r.PaperArmRatio).ToArray(),
+                MarkerShape.OpenTriangleUp, 9, Colors.Crimson).LegendText = "paper ARM";
             plot.Add.HorizontalLine(1, 1, Colors.Gray, LinePattern.Dashed);
-            plot.Axes.Bottom.TickGenerator = new NumericManual(settings.Select((_, i) => i * 4 + 1.0).ToArray(), settings.ToArray());
+            plot.Axes.Bottom.TickGenerator = new NumericManual(settings.Select((_, i) => i * 4 + 1.0).ToArray(),
+                settings.ToArray());
             plot.Title(p == 0 ? $"{title} — {groups[p].Key}" : groups[p].Key.ToString());
             plot.YLabel("speed / first setting");
-            plot.Axes.SetLimitsY(0, Math.Max(1.3, all.Max(r => Math.Max(r.Ratio, Math.Max(r.PaperGpuRatio, r.PaperArmRatio))) * 1.1));
+            plot.Axes.SetLimitsY(0, Math.Max(1.3, all.Max(r => Math.Max(r.Ratio, Math.Max(r.PaperGpuRatio,
+                r.PaperArmRatio))) * 1.1));
             plot.ShowLegend(Edge.Right); // outside the data: bars reach any height
         }
         byte[] png;
@@ -46,8 +51,11 @@ public static class BenchmarkCharts
         AtomicFile.Write(pngPath, stream => stream.Write(png));
     }
 
-    /// <summary>Images per second against conv+fc multiply-adds, one labelled point per model, one colour per family.</summary>
-    public static void SpeedVersusFlops(IReadOnlyList<(string Family, string Name, double MFlops, double ImagesPerSecond)> points, string pngPath, string title)
+    /// <summary>
+    /// Images per second against conv+fc multiply-adds, one labelled point per model, one colour per family.
+    /// </summary>
+    public static void SpeedVersusFlops(IReadOnlyList<(string Family, string Name, double MFlops,
+        double ImagesPerSecond)> points, string pngPath, string title)
     {
         var plot = new Plot();
         Color[] palette = [Colors.SteelBlue, Colors.DarkOrange, Colors.SeaGreen, Colors.Crimson, Colors.Purple];
@@ -55,7 +63,8 @@ public static class BenchmarkCharts
         foreach (var family in points.GroupBy(p => p.Family))
         {
             var list = family.OrderBy(p => p.MFlops).ToList();
-            var s = plot.Add.Scatter(list.Select(p => p.MFlops).ToArray(), list.Select(p => p.ImagesPerSecond).ToArray(), palette[f++ % palette.Length]);
+            var s = plot.Add.Scatter(list.Select(p => p.MFlops).ToArray(), list.Select(p => p.ImagesPerSecond)
+                .ToArray(), palette[f++ % palette.Length]);
             s.LegendText = family.Key;
             s.MarkerSize = 9;
             foreach (var p in list)

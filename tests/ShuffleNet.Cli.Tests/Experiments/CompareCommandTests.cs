@@ -1,4 +1,4 @@
-namespace ShuffleNet.Cli.Tests.Commands;
+namespace ShuffleNet.Cli.Tests.Experiments;
 
 public class CompareCommandTests
 {
@@ -7,7 +7,8 @@ public class CompareCommandTests
     [InlineData("Ort")]
     public void Compare_json_reports_flops_parameters_and_speed_per_model(string backend)
     {
-        var r = CliRunner.Run("compare", "--backend", backend, "--models", "ShuffleNet V2 0.5x", "ShuffleNet V1", "--iterations", "1", "--warmup", "0", "--json");
+        var r = CliRunner.Run("compare", "--backend", backend, "--models", "ShuffleNet V2 0.5x", "ShuffleNet V1",
+            "--iterations", "1", "--warmup", "0", "--json");
         Assert.True(r.ExitCode == 0, r.Stderr);
         var models = r.Json.GetProperty("models");
         Assert.Equal(2, models.GetArrayLength());

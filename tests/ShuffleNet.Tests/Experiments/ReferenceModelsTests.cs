@@ -1,9 +1,8 @@
-using ShuffleNet.Analysis;
-using ShuffleNet.Models;
+using ShuffleNet.Experiments;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ShuffleNet.Tests.Analysis;
+namespace ShuffleNet.Tests.Experiments;
 
 public class ReferenceModelsTests
 {
@@ -53,7 +52,8 @@ public class ReferenceModelsTests
     [InlineData("v1")]
     public void Traced_graph_with_batchnorm_folded_computes_what_the_module_computes(string which)
     {
-        nn.Module<Tensor, Tensor> model = which == "mbv2" ? new MobileNetV2(0.5) : new ShuffleNetV1Classifier(groups: 3);
+        nn.Module<Tensor, Tensor> model = which == "mbv2" ? new MobileNetV2(0.5)
+            : new ShuffleNetV1Classifier(groups: 3);
         using var _ = no_grad();
         var rng = new Random(1);
         foreach (var (_, m) in model.named_modules())

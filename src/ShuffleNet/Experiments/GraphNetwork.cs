@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ShuffleNet.Analysis;
+namespace ShuffleNet.Experiments;
 
 /// <summary>
 /// A <see cref="NetGraph"/> as a TorchSharp module, with the graph's weights: input <c>[N, C, H, W]</c> float32,
@@ -23,7 +23,8 @@ public sealed class GraphNetwork : nn.Module<Tensor, Tensor>
         var consumers = new int[_nodes.Length];
         foreach (var n in _nodes) foreach (var i in n.Inputs) consumers[i]++;
         // ReLU in place (as ConvModule does) where nothing else reads its input: the same memory traffic ORT plans
-        _inPlace = _nodes.Select(n => n.Kind is OpKind.Relu or OpKind.Relu6 && n.Inputs[0] != 0 && consumers[n.Inputs[0]] == 1).ToArray();
+        _inPlace = _nodes.Select(n => n.Kind is OpKind.Relu or OpKind.Relu6 && n.Inputs[0] != 0
+            && consumers[n.Inputs[0]] == 1).ToArray();
         using var _ = no_grad();
         for (int id = 0; id < _nodes.Length; id++)
         {
@@ -32,7 +33,8 @@ public sealed class GraphNetwork : nn.Module<Tensor, Tensor>
             if (n.Kind == OpKind.Conv)
             {
                 long inChannels = _nodes[n.Inputs[0]].Shape[0];
-                var conv = nn.Conv2d(inChannels, n.Shape[0], n.Kernel, stride: n.Stride, padding: n.Padding, groups: n.Groups, bias: n.Bias is not null);
+                var conv = nn.Conv2d(inChannels, n.Shape[0], n.Kernel, stride: n.Stride, padding: n.Padding,
+                    groups: n.Groups, bias: n.Bias is not null);
                 Copy(conv.weight!, n.Weight!);
                 if (n.Bias is not null) Copy(conv.bias!, n.Bias);
                 _layerOf[id] = Register(conv);

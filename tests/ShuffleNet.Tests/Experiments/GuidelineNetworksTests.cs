@@ -1,7 +1,8 @@
-using ShuffleNet.Analysis;
 using static TorchSharp.torch;
 
-namespace ShuffleNet.Tests.Analysis;
+using ShuffleNet.Experiments;
+
+namespace ShuffleNet.Tests.Experiments;
 
 public class GuidelineNetworksTests
 {
@@ -15,10 +16,12 @@ public class GuidelineNetworksTests
         return data;
     }
 
-    // The paper fixes FLOPs within every table (Tables 1-3 say so; Table 4 only removes ReLU and the shortcut, which have no conv FLOPs).
+    // The paper fixes FLOPs within every table (Tables 1-3 say so; Table 4 only removes ReLU and the shortcut, which
+    // have no conv FLOPs).
     [Theory]
     [MemberData(nameof(AllGroups))]
-    public void Every_setting_has_the_flops_of_the_first_setting_within_one_percent(Guideline g, PaperSetup setup, FragmentMerge merge)
+    public void Every_setting_has_the_flops_of_the_first_setting_within_one_percent(Guideline g, PaperSetup setup,
+        FragmentMerge merge)
     {
         var cases = GuidelineNetworks.Build(g, setup, merge);
         var table = PaperFigures.Tables[g];
@@ -27,7 +30,8 @@ public class GuidelineNetworksTests
         {
             var first = cases.Single(k => k.Setting == table.Rows[0].Setting && k.WidthIndex == c.WidthIndex);
             Assert.InRange((double)c.Graph.ConvFcMacs / first.Graph.ConvFcMacs, 0.99, 1.01);
-            Assert.Equal(new long[] { GuidelineNetworks.InputSize, GuidelineNetworks.InputSize }, c.Graph.ShapeOf(0)[1..]);
+            Assert.Equal(new long[] { GuidelineNetworks.InputSize, GuidelineNetworks.InputSize },
+                c.Graph.ShapeOf(0)[1..]);
         }
     }
 
@@ -78,7 +82,8 @@ public class GuidelineNetworksTests
     [Fact]
     public void The_torch_module_of_a_graph_runs_every_operator_and_ends_in_pooled_channels()
     {
-        foreach (var graph in new[] { GuidelineNetworks.G3(4, true, FragmentMerge.Sum, 32).Graph, GuidelineNetworks.G4(true, true, 8).Graph })
+        foreach (var graph in new[] { GuidelineNetworks.G3(4, true, FragmentMerge.Sum, 32).Graph,
+            GuidelineNetworks.G4(true, true, 8).Graph })
         {
             using var net = new GraphNetwork(graph);
             using var x = randn(2, graph.ShapeOf(0)[0], 56, 56);

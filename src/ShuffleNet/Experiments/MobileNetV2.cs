@@ -1,51 +1,16 @@
 // MobileNet V2: Sandler, Howard, Zhu, Zhmoginov, Chen. "MobileNetV2: Inverted Residuals and Linear Bottlenecks",
 // CVPR 2018. Mirrors torchvision/models/mobilenetv2.py (module and state-dict names, widths, initialisation): the
 // reference architecture ShuffleNet V2's paper compares against (its Fig. 1 and Table 8).
-using ShuffleNet.Analysis;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ShuffleNet.Models;
-
-/// <summary>
-/// torchvision's <c>InvertedResidual</c> (named apart from ShuffleNet V2's unit of that name): 1x1 expansion (absent when
-/// the expand ratio is 1), 3x3 depthwise, 1x1 linear projection; a residual when stride is 1 and channels are kept.
-/// </summary>
-public sealed class MobileNetV2Block : nn.Module<Tensor, Tensor>, IGraphTraceable
-{
-    private readonly Sequential conv;
-    private readonly bool _useResidual;
-
-    /// <summary>Creates a block from <paramref name="inChannels"/> to <paramref name="outChannels"/>.</summary>
-    public MobileNetV2Block(long inChannels, long outChannels, long stride, long expandRatio) : base("InvertedResidual")
-    {
-        long hidden = inChannels * expandRatio;
-        _useResidual = stride == 1 && inChannels == outChannels;
-        var layers = new List<nn.Module<Tensor, Tensor>>();
-        if (expandRatio != 1) layers.Add(MobileNetV2.ConvBnReLU6(inChannels, hidden, 1));
-        layers.Add(MobileNetV2.ConvBnReLU6(hidden, hidden, 3, stride, groups: hidden));
-        layers.Add(nn.Conv2d(hidden, outChannels, 1, bias: false));
-        layers.Add(nn.BatchNorm2d(outChannels));
-        conv = nn.Sequential(layers);
-        RegisterComponents();
-    }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor x) => _useResidual ? x + conv.call(x) : conv.call(x);
-
-    /// <inheritdoc />
-    public int Trace(GraphTracer tracer, int x)
-    {
-        int y = tracer.Module(conv, x);
-        return _useResidual ? tracer.Graph.Add(x, y) : y;
-    }
-}
+namespace ShuffleNet.Experiments;
 
 /// <summary>
 /// torchvision's <c>MobileNetV2</c> classifier: <c>features</c> (stem, 17 blocks, 1x1 conv to 1280), global average
-/// pooling, <c>classifier</c> (dropout 0.2, linear). Input <c>[N, 3, H, W]</c> float32, normalised; output <c>[N, NumClasses]</c>.
-/// 1.0x at 224x224: 3,504,872 parameters, 300M multiply-adds.
+/// pooling, <c>classifier</c> (dropout 0.2, linear). Input <c>[N, 3, H, W]</c> float32, normalised; output <c>[N,
+/// NumClasses]</c>. 1.0x at 224x224: 3,504,872 parameters, 300M multiply-adds.
 /// </summary>
 public sealed class MobileNetV2 : nn.Module<Tensor, Tensor>, IGraphTraceable
 {
@@ -57,7 +22,8 @@ public sealed class MobileNetV2 : nn.Module<Tensor, Tensor>, IGraphTraceable
     private readonly Sequential classifier;
 
     /// <summary>Builds the model with torchvision's initialisation.</summary>
-    /// <param name="widthMult">Channel multiplier (1.0, 0.75, 0.5, ...); the last conv keeps 1280 channels below 1.0.</param>
+    /// <param name="widthMult">Channel multiplier (1.0, 0.75, 0.5, ...); the last conv keeps 1280 channels below
+    /// 1.0.</param>
     /// <param name="numClasses">Classes of the linear layer.</param>
     public MobileNetV2(double widthMult = 1.0, int numClasses = 1000) : base(nameof(MobileNetV2))
     {
@@ -92,14 +58,19 @@ public sealed class MobileNetV2 : nn.Module<Tensor, Tensor>, IGraphTraceable
     }
 
     /// <inheritdoc />
-    public int Trace(GraphTracer tracer, int x) => tracer.Module(classifier, tracer.Graph.GlobalPool(tracer.Module(features, x)));
+    public int Trace(GraphTracer tracer, int x) => tracer.Module(classifier,
+        tracer.Graph.GlobalPool(tracer.Module(features, x)));
 
     /// <summary>torchvision's <c>Conv2dNormActivation</c> with ReLU6: keys <c>0</c> (conv), <c>1</c> (bn).</summary>
-    internal static Sequential ConvBnReLU6(long inChannels, long outChannels, long kernel, long stride = 1, long groups = 1) =>
-        nn.Sequential(nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: (kernel - 1) / 2, groups: groups, bias: false),
+    internal static Sequential ConvBnReLU6(long inChannels, long outChannels, long kernel, long stride = 1,
+        long groups = 1) =>
+        nn.Sequential(nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: (kernel - 1) / 2,
+            groups: groups, bias: false),
             nn.BatchNorm2d(outChannels), nn.ReLU6(inplace: true));
 
-    /// <summary>torchvision's <c>_make_divisible(v, 8)</c>: nearest multiple of 8, at least 8, never more than 10% below v.</summary>
+    /// <summary>
+    /// torchvision's <c>_make_divisible(v, 8)</c>: nearest multiple of 8, at least 8, never more than 10% below v.
+    /// </summary>
     public static long MakeDivisible(double v)
     {
         long n = Math.Max(8, (long)(v + 4) / 8 * 8);

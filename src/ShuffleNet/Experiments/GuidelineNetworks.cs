@@ -1,30 +1,4 @@
-namespace ShuffleNet.Analysis;
-
-/// <summary>Which of the paper's two channel columns the networks use: the GPU widths (larger) or the ARM/CPU widths.</summary>
-public enum PaperSetup
-{
-    /// <summary>The GPU columns (G1: c1 = 128, 256, 512 at 1:1).</summary>
-    Gpu,
-    /// <summary>The ARM/CPU columns (G1: c1 = 32, 64, 128 at 1:1).</summary>
-    Arm,
-}
-
-/// <summary>How G3's parallel fragments are merged (the paper's appendix figure leaves the join implicit).</summary>
-public enum FragmentMerge
-{
-    /// <summary>k convs c→c/k on the same input, concatenated: the same FLOPs, weights and channels as 1-fragment, only split (default).</summary>
-    Concat,
-    /// <summary>k convs a→b on the same input, summed: fewer channels (a·b = c²/k) and k−1 extra element-wise adds.</summary>
-    Sum,
-}
-
-/// <summary>One network of a guideline experiment.</summary>
-/// <param name="Guideline">Which experiment.</param>
-/// <param name="Setting">The paper's row label.</param>
-/// <param name="WidthIndex">0, 1, 2: the ×1, ×2, ×4 column.</param>
-/// <param name="Channels">The channel counts used, e.g. <c>91→180</c>.</param>
-/// <param name="Graph">The network: 10 blocks on a 56x56 input, then global average pooling (both backends run it; it is &lt;1% of the work).</param>
-public sealed record GuidelineCase(Guideline Guideline, string Setting, int WidthIndex, string Channels, NetGraph Graph);
+namespace ShuffleNet.Experiments;
 
 /// <summary>
 /// The paper's Section 2 micro-benchmarks as graphs. G1-G3 are bare 1x1 convolutions (no bias, BatchNorm or ReLU), so
@@ -40,8 +14,12 @@ public static class GuidelineNetworks
     /// <summary>Input height and width, as in the paper.</summary>
     public const int InputSize = 56;
 
-    /// <summary>Every setting at every width of <paramref name="guideline"/>, in the paper's row order, width-major within a row.</summary>
-    public static IReadOnlyList<GuidelineCase> Build(Guideline guideline, PaperSetup setup = PaperSetup.Gpu, FragmentMerge merge = FragmentMerge.Concat)
+    /// <summary>
+    /// Every setting at every width of <paramref name="guideline"/>, in the paper's row order, width-major within a
+    /// row.
+    /// </summary>
+    public static IReadOnlyList<GuidelineCase> Build(Guideline guideline, PaperSetup setup = PaperSetup.Gpu,
+        FragmentMerge merge = FragmentMerge.Concat)
     {
         var table = PaperFigures.Tables[guideline];
         var widths = setup == PaperSetup.Gpu ? table.GpuChannels : table.ArmChannels;
@@ -72,7 +50,10 @@ public static class GuidelineNetworks
         return (g, $"{a}→{b}→{a}");
     }
 
-    /// <summary>G2: 10 pointwise group convs with c²/g ≈ <paramref name="c"/>² (alternating widths a, b, multiples of g, when needed).</summary>
+    /// <summary>
+    /// G2: 10 pointwise group convs with c²/g ≈ <paramref name="c"/>² (alternating widths a, b, multiples of g, when
+    /// needed).
+    /// </summary>
     public static (NetGraph Graph, string Channels) G2(int groups, int c)
     {
         var (a, b) = Pair(c * Math.Sqrt(groups), (double)c * c * groups, groups);
@@ -83,7 +64,9 @@ public static class GuidelineNetworks
         return (g, a == b ? $"{a}" : $"{a}↔{b}");
     }
 
-    /// <summary>G3: <paramref name="fragments"/> 1x1 convs per block, in series or in parallel, FLOPs equal to one c→c conv.</summary>
+    /// <summary>
+    /// G3: <paramref name="fragments"/> 1x1 convs per block, in series or in parallel, FLOPs equal to one c→c conv.
+    /// </summary>
     public static (NetGraph Graph, string Channels) G3(int fragments, bool parallel, FragmentMerge merge, int c)
     {
         bool split = parallel && merge == FragmentMerge.Concat;
@@ -95,7 +78,8 @@ public static class GuidelineNetworks
         {
             long to = g.ShapeOf(x)[0] == a ? b : a;
             if (!parallel) for (int f = 0; f < fragments; f++) x = g.Conv(x, g.ShapeOf(x)[0] == a ? b : a, 1);
-            else if (split) x = g.Concat(Enumerable.Range(0, fragments).Select(_ => g.Conv(x, c / fragments, 1)).ToArray());
+            else if (split) x = g.Concat(Enumerable.Range(0, fragments).Select(_ => g.Conv(x, c / fragments, 1))
+                .ToArray());
             else
             {
                 int input = x;
@@ -108,7 +92,9 @@ public static class GuidelineNetworks
         return (g, channels);
     }
 
-    /// <summary>G4: ResNet bottleneck 4c→c (1x1) →c (3x3) →4c (1x1), with or without its ReLUs and its identity shortcut.</summary>
+    /// <summary>
+    /// G4: ResNet bottleneck 4c→c (1x1) →c (3x3) →4c (1x1), with or without its ReLUs and its identity shortcut.
+    /// </summary>
     public static (NetGraph Graph, string Channels) G4(bool relu, bool shortcut, int c)
     {
         var g = new NetGraph($"G4 relu={relu} shortcut={shortcut} c={c}", 4 * c, InputSize, InputSize);

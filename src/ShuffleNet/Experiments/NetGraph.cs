@@ -1,44 +1,4 @@
-namespace ShuffleNet.Analysis;
-
-/// <summary>Operators a <see cref="NetGraph"/> can hold: what the micro-benchmarks and the reference models need.</summary>
-public enum OpKind
-{
-    /// <summary>The network input, node 0.</summary>
-    Input,
-    /// <summary>2-D convolution, padding k/2; weight [O, I/groups, k, k], optional bias (folded BatchNorm).</summary>
-    Conv,
-    /// <summary>max(x, 0).</summary>
-    Relu,
-    /// <summary>min(max(x, 0), 6).</summary>
-    Relu6,
-    /// <summary>Element-wise sum of two inputs.</summary>
-    Add,
-    /// <summary>Concatenation along channels.</summary>
-    Concat,
-    /// <summary>Channel shuffle over <see cref="GraphNode.Groups"/> groups.</summary>
-    Shuffle,
-    /// <summary>Max pooling.</summary>
-    MaxPool,
-    /// <summary>Average pooling, padding counted (PyTorch's default <c>count_include_pad=True</c>).</summary>
-    AvgPool,
-    /// <summary>Global average pooling and flatten: [C, H, W] to [C].</summary>
-    GlobalPool,
-    /// <summary>Fully connected layer: weight [O, I], bias [O].</summary>
-    Linear,
-}
-
-/// <summary>One node of a <see cref="NetGraph"/>. <paramref name="Shape"/> is per image: <c>[C, H, W]</c>, or <c>[C]</c> after pooling.</summary>
-/// <param name="Kind">Operator.</param>
-/// <param name="Inputs">Indices of earlier nodes.</param>
-/// <param name="Shape">Output shape for one image.</param>
-/// <param name="Kernel">Conv or pooling kernel size.</param>
-/// <param name="Stride">Conv or pooling stride.</param>
-/// <param name="Padding">Conv or pooling padding.</param>
-/// <param name="Groups">Conv groups, or shuffle groups.</param>
-/// <param name="Weight">Conv or linear weights, row-major.</param>
-/// <param name="Bias">Conv or linear bias, or null.</param>
-public sealed record GraphNode(OpKind Kind, int[] Inputs, long[] Shape, int Kernel = 0, int Stride = 1, int Padding = 0, int Groups = 1,
-    float[]? Weight = null, float[]? Bias = null);
+namespace ShuffleNet.Experiments;
 
 /// <summary>
 /// A small network as a list of nodes in topological order, with weights: one description from which
@@ -80,22 +40,27 @@ public sealed class NetGraph
     /// <summary>Multiply-adds of one node per image.</summary>
     public long Macs(GraphNode n) => n.Kind switch
     {
-        OpKind.Conv => n.Shape[0] * n.Shape[1] * n.Shape[2] * (_nodes[n.Inputs[0]].Shape[0] / n.Groups) * n.Kernel * n.Kernel,
+        OpKind.Conv =>
+            n.Shape[0] * n.Shape[1] * n.Shape[2] * (_nodes[n.Inputs[0]].Shape[0] / n.Groups) * n.Kernel * n.Kernel,
         OpKind.Linear => n.Shape[0] * _nodes[n.Inputs[0]].Shape[0],
         _ => 0,
     };
 
     /// <summary>Convolution with padding k/2; random weights unless given as <c>[out, in/groups, k, k]</c>.</summary>
-    public int Conv(int x, long outChannels, int kernel, int stride = 1, int groups = 1, float[]? weight = null, float[]? bias = null)
+    public int Conv(int x, long outChannels, int kernel, int stride = 1, int groups = 1, float[]? weight = null,
+        float[]? bias = null)
     {
         var s = ShapeOf(x);
         if (s.Length != 3 || s[0] % groups != 0 || outChannels % groups != 0)
-            throw new ArgumentException($"conv {s[0]}→{outChannels} channels with {groups} groups on [{string.Join(", ", s)}] is not possible");
+            throw new ArgumentException($"conv {s[0]}→{outChannels} channels with {groups} groups on " +
+                $"[{string.Join(", ", s)}] is not possible");
         long fanIn = s[0] / groups * kernel * kernel;
         weight ??= Uniform(outChannels * fanIn, fanIn);
-        if (weight.Length != outChannels * fanIn) throw new ArgumentException($"conv weight has {weight.Length} values, expected {outChannels * fanIn}");
+        if (weight.Length != outChannels * fanIn) throw new ArgumentException($"conv weight has {weight.Length} " +
+            $"values, expected {outChannels * fanIn}");
         long size(long d) => (d + 2 * (kernel / 2) - kernel) / stride + 1;
-        return Append(new GraphNode(OpKind.Conv, [x], [outChannels, size(s[1]), size(s[2])], kernel, stride, kernel / 2, groups, weight, bias));
+        return Append(new GraphNode(OpKind.Conv, [x], [outChannels, size(s[1]), size(s[2])], kernel, stride, kernel / 2,
+            groups, weight, bias));
     }
 
     /// <summary>ReLU.</summary>
@@ -108,7 +73,8 @@ public sealed class NetGraph
     public int Add(int a, int b)
     {
         if (!ShapeOf(a).SequenceEqual(ShapeOf(b)))
-            throw new ArgumentException($"cannot add [{string.Join(", ", ShapeOf(a))}] and [{string.Join(", ", ShapeOf(b))}]");
+            throw new ArgumentException($"cannot add [{string.Join(", ", ShapeOf(a))}] and " +
+                $"[{string.Join(", ", ShapeOf(b))}]");
         return Append(new GraphNode(OpKind.Add, [a, b], ShapeOf(a)));
     }
 
@@ -132,7 +98,8 @@ public sealed class NetGraph
     public int Linear(int x, long outFeatures, float[]? weight = null, float[]? bias = null)
     {
         long inFeatures = ShapeOf(x)[0];
-        return Append(new GraphNode(OpKind.Linear, [x], [outFeatures], Weight: weight ?? Uniform(outFeatures * inFeatures, inFeatures),
+        return Append(new GraphNode(OpKind.Linear, [x], [outFeatures], Weight: weight
+            ?? Uniform(outFeatures * inFeatures, inFeatures),
             Bias: bias ?? new float[outFeatures]));
     }
 
