@@ -32,14 +32,23 @@ Rate(i => ImageDecoder.Default.Decode(bytes[i]).Dispose());   // warm-up: JIT, p
 Rate(i => skia.Decode(bytes[i]).Dispose());
 var exact = Presets.ImageNetTrain(224, regionDecode: false);
 var decoded = files.Select(f => skia.Decode(f)).ToArray();
-Console.WriteLine($"train transforms only       : {Rate(i => exact.Run(decoded[i].Clone(), DataLoader.SampleRandom(0, 0, i), output)),7:F1} img/s (1 thread, best of {passes}; pre-decoded: crop+resize+flip+normalize)");
+Console.WriteLine($"train transforms only       : " +
+    $"{Rate(i => exact.Run(decoded[i].Clone(), DataLoader.SampleRandom(0, 0, i), output)),7:F1} img/s (1 thread, " +
+    $"best of {passes}; pre-decoded: crop+resize+flip+normalize)");
 foreach (var (name, decoder) in new[] { ("skia", skia), ("turbo", ImageDecoder.Default) })
 {
     if (decoder == ImageDecoder.Default && !JpegTurbo.IsAvailable) continue;
-    Console.WriteLine($"{name,-5} decode                : {Rate(i => decoder.Decode(File.ReadAllBytes(files[i]), files[i]).Dispose()),7:F1} img/s");
-    Console.WriteLine($"{name,-5} train, full decode    : {Rate(i => exact.Run(decoder.Decode(File.ReadAllBytes(files[i]), files[i]), DataLoader.SampleRandom(0, 0, i), output)),7:F1} img/s");
-    Console.WriteLine($"{name,-5} train, region decode  : {Rate(i => train.RunEncoded(File.ReadAllBytes(files[i]), files[i], decoder, DataLoader.SampleRandom(0, 0, i), output)),7:F1} img/s");
-    Console.WriteLine($"{name,-5} eval pipeline         : {Rate(i => eval.Run(decoder.Decode(File.ReadAllBytes(files[i]), files[i]), new Random(0), output)),7:F1} img/s");
+    Console.WriteLine($"{name,-5} decode                : " +
+        $"{Rate(i => decoder.Decode(File.ReadAllBytes(files[i]), files[i]).Dispose()),7:F1} img/s");
+    Console.WriteLine($"{name,-5} train, full decode    : " +
+        $"{Rate(i => exact.Run(decoder.Decode(File.ReadAllBytes(files[i]), files[i]),
+            DataLoader.SampleRandom(0, 0, i), output)),7:F1} img/s");
+    Console.WriteLine($"{name,-5} train, region decode  : " +
+        $"{Rate(i => train.RunEncoded(File.ReadAllBytes(files[i]), files[i], decoder,
+            DataLoader.SampleRandom(0, 0, i), output)),7:F1} img/s");
+    Console.WriteLine($"{name,-5} eval pipeline         : " +
+        $"{Rate(i => eval.Run(decoder.Decode(File.ReadAllBytes(files[i]), files[i]), new Random(0), output)),7:F1} " +
+        "img/s");
 }
 
 var root = Path.Combine(Path.GetTempPath(), "loader-bench-folder");
@@ -48,7 +57,8 @@ if (!Directory.Exists(root))
     Directory.CreateDirectory(Path.Combine(root, "all"));
     foreach (var f in files) File.Copy(f, Path.Combine(root, "all", Path.GetFileName(f)));
 }
-foreach (var (name, decoder, workers) in new[] { ("skia", skia, 1), ("turbo", ImageDecoder.Default, 1), ("turbo", ImageDecoder.Default, 2) })
+foreach (var (name, decoder, workers) in new[] { ("skia", skia, 1), ("turbo", ImageDecoder.Default, 1), ("turbo",
+    ImageDecoder.Default, 2) })
 {
     var dataset = new ImageFolderDataset(root, decoder: decoder);
     var loader = new DataLoader(dataset, train, new LoaderOptions { BatchSize = 32, Workers = workers, Seed = 1 });

@@ -22,7 +22,8 @@ OrtThreads.ShareOnePool(threads, spin);
 var ortOptions = new OrtOptions { SharedThreadPool = true };
 
 var ckpt = CheckpointFile.Load(checkpoint);
-var outDir = opts.Has("out") ? Directory.CreateDirectory(opts.Get("out", "")).FullName : Directory.CreateTempSubdirectory("onnxbench").FullName;
+var outDir = opts.Has("out") ? Directory.CreateDirectory(opts.Get("out", "")).FullName
+    : Directory.CreateTempSubdirectory("onnxbench").FullName;
 var ours = Path.Combine(outDir, "shufflenet_v2_1.0x.onnx");
 var exportClock = System.Diagnostics.Stopwatch.StartNew();
 OnnxExporter.Export(ckpt.StateDict, ours, new ExportOptions { Classes = ckpt.Classes });
@@ -53,24 +54,29 @@ foreach (var batch in batches)
         double diff = logits[0].Zip(logits[s], (a, b) => Math.Abs(a - b)).Max();
         Console.WriteLine($"batch {batch}: max |ours - {sessions[s].Name}| = {diff:E2}");
     }
-    var bench = new LatencyBenchmark { Warmup = 20, Iterations = batch == 1 ? iterations : Math.Max(20, iterations / 8), PerRound = opts.Has("round") ? int.Parse(opts.Get("round", "1"), CultureInfo.InvariantCulture) : 1 };
+    var bench = new LatencyBenchmark { Warmup = 20, Iterations = batch == 1 ? iterations : Math.Max(20, iterations / 8),
+        PerRound = opts.Has("round") ? int.Parse(opts.Get("round", "1"), CultureInfo.InvariantCulture) : 1 };
     var cases = sessions.Select((s, i) => (s.Name, (Action)(() => s.Classifier.Run(input, batch, logits[i])))).ToList();
     results.AddRange(bench.MeasureInterleaved(batch, cases));
 }
 
-Console.WriteLine($"{Environment.ProcessorCount} cores, one shared pool of {threads} intra-op threads, spinning {spin}, load {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine($"{Environment.ProcessorCount} cores, one shared pool of {threads} intra-op threads, spinning " +
+    $"{spin}, load {File.ReadAllText("/proc/loadavg").Trim()}");
 Console.WriteLine("| model | batch | median ms | p90 ms | mean ms | min ms | img/s |");
 Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var r in results)
-    Console.WriteLine($"| {r.Name} | {r.Batch} | {r.MedianMs:F3} | {r.P90Ms:F3} | {r.MeanMs:F3} | {r.MinMs:F3} | {r.ImagesPerSecond:F0} |");
+    Console.WriteLine($"| {r.Name} | {r.Batch} | {r.MedianMs:F3} | {r.P90Ms:F3} | {r.MeanMs:F3} | {r.MinMs:F3} | " +
+        $"{r.ImagesPerSecond:F0} |");
 foreach (var g in results.GroupBy(r => r.Batch))
 {
     var o = g.First(r => r.Name == "ours");
     var p = g.First(r => r.Name == "pytorch-export");
     // 0.29 GFLOP per image (2 FLOP per multiply-add); 370 GFLOP/s ORT SGEMM peak here
-    Console.WriteLine($"batch {g.Key}: ours / pytorch-export = {o.ImagesPerSecond / p.ImagesPerSecond:F2}x; ours at {o.ImagesPerSecond * 0.29 / 370 * 100:F0}% of peak");
+    Console.WriteLine($"batch {g.Key}: ours / pytorch-export = {o.ImagesPerSecond / p.ImagesPerSecond:F2}x; ours at " +
+        $"{o.ImagesPerSecond * 0.29 / 370 * 100:F0}% of peak");
 }
-if (opts.Has("json")) File.WriteAllText(opts.Get("json", ""), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+if (opts.Has("json")) File.WriteAllText(opts.Get("json", ""), JsonSerializer.Serialize(results,
+    new JsonSerializerOptions { WriteIndented = true }));
 foreach (var s in sessions) s.Classifier.Dispose();
 if (!opts.Has("out")) Directory.Delete(outDir, recursive: true);
 
@@ -81,7 +87,8 @@ internal sealed class Args(Dictionary<string, string> values)
         var d = new Dictionary<string, string>();
         for (int i = 0; i < args.Length; i++)
         {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument '{args[i]}'");
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected " +
+                $"argument '{args[i]}'");
             bool hasValue = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
             d[args[i][2..]] = hasValue ? args[++i] : "1";
         }

@@ -15,15 +15,20 @@ using ShuffleNet.Vision.Transforms;
 
 var opts = Args(args);
 string root = FindRoot(), cli = Path.Combine(root, "shufflenet");
-string checkpoint = opts.GetValueOrDefault("--checkpoint", Path.GetFullPath(Path.Combine(root, "..", "shared", "reference", "mmcls_1.0.pth")));
-string imageDir = opts.GetValueOrDefault("--images", Path.GetFullPath(Path.Combine(root, "..", "shared", "reference", "images")));
+string checkpoint = opts.GetValueOrDefault("--checkpoint", Path.GetFullPath(Path.Combine(root, "..", "shared",
+    "reference", "mmcls_1.0.pth")));
+string imageDir = opts.GetValueOrDefault("--images", Path.GetFullPath(Path.Combine(root, "..", "shared", "reference",
+    "images")));
 int seconds = int.Parse(opts.GetValueOrDefault("--seconds", "20"));
-var photos = Directory.GetFiles(imageDir, "*.png").Order().Select(f => (Name: Path.GetFileName(f), Bytes: File.ReadAllBytes(f))).ToArray();
+var photos = Directory.GetFiles(imageDir, "*.png").Order().Select(f => (Name: Path.GetFileName(f),
+    Bytes: File.ReadAllBytes(f))).ToArray();
 // the bad files of the mixed run: not an image, a truncated PNG, an empty body
-var bad = new[] { ("notes.png", "this is text, not an image"u8.ToArray()), ("half.png", photos[0].Bytes[..(photos[0].Bytes.Length / 2)]), ("empty.png", Array.Empty<byte>()) };
+var bad = new[] { ("notes.png", "this is text, not an image"u8.ToArray()), ("half.png",
+    photos[0].Bytes[..(photos[0].Bytes.Length / 2)]), ("empty.png", Array.Empty<byte>()) };
 
 Console.WriteLine($"load before: {Uptime()}");
-Console.WriteLine($"checkpoint {checkpoint}, photos {string.Join(", ", photos.Select(p => p.Name))}, {seconds} s per phase, {Environment.ProcessorCount} cores");
+Console.WriteLine($"checkpoint {checkpoint}, photos {string.Join(", ", photos.Select(p => p.Name))}, {seconds} s per " +
+    $"phase, {Environment.ProcessorCount} cores");
 var rows = new List<(string Name, int Clients, Result R)>();
 var peers = new List<double>();
 peers.Add(InProcess());
@@ -34,8 +39,8 @@ foreach (var (label, batch) in new[] { ("on", 32), ("off", 1) })
     using var server = Serve(batch);
     foreach (int clients in new[] { 32, 16 })
         rows.Add(($"batching {label}", clients, await Load(server.Url, clients, badShare: 0)));
-    // "half that load": requests arriving at half the rate 32 clients got, whatever the latency (open loop); closed-loop
-    // clients instead wait for each answer, so their latency is clients / throughput however light the load
+    // "half that load": requests arriving at half the rate 32 clients got, whatever the latency (open loop);
+    // closed-loop clients instead wait for each answer, so their latency is clients / throughput however light the load
     double half = rows[^2].R.Rate / 2;
     rows.Add(($"batching {label}, open loop at {half:F0} req/s", 0, await OpenLoad(server.Url, half)));
     if (batch > 1) rows.Add(("batching on, 10% bad files", 16, await Load(server.Url, 16, badShare: 0.1)));
@@ -46,19 +51,24 @@ pipelinePeers.Add(InProcessPipeline());
 double peer = peers.Average();
 Console.WriteLine($"load after: {Uptime()}");
 Console.WriteLine();
-Console.WriteLine($"in-process batch 32 (shufflenet benchmark --backend ort --batch 32): {string.Join(" / ", peers.Select(p => $"{p:F0}"))} img/s, mean {peer:F0}");
+Console.WriteLine($"in-process batch 32 (shufflenet benchmark --backend ort --batch 32): " +
+    $"{string.Join(" / ", peers.Select(p => $"{p:F0}"))} img/s, mean {peer:F0}");
 Console.WriteLine($"in-process decode + preprocess (all cores) then batch 32, in turn: " +
     $"{string.Join(" / ", pipelinePeers.Select(p => $"{p:F0}"))} img/s, mean {pipelinePeers.Average():F0}");
 Console.WriteLine();
-Console.WriteLine("| run | clients | img/s | vs in-process b32 | vs in-process decode + b32 | p50 ms | p99 ms | 200 | 4xx | 5xx | failed |");
+Console.WriteLine("| run | clients | img/s | vs in-process b32 | vs in-process decode + b32 | p50 ms | p99 ms | 200 " +
+    "| 4xx | 5xx | failed |");
 Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 foreach (var (name, clients, r) in rows)
-    Console.WriteLine($"| {name} | {(clients > 0 ? clients : "open")} | {r.Rate:F0} | {r.Rate / peer:P0} | {r.Rate / pipelinePeers.Average():P0} | {r.P50:F1} | {r.P99:F1} | {r.Ok} | {r.ClientErrors} | {r.ServerErrors} | {r.Failed} |");
+    Console.WriteLine($"| {name} | {(clients > 0 ? clients : "open")} | {r.Rate:F0} | {r.Rate / peer:P0} | " +
+        $"{r.Rate / pipelinePeers.Average():P0} | {r.P50:F1} | {r.P99:F1} | {r.Ok} | {r.ClientErrors} | " +
+        $"{r.ServerErrors} | {r.Failed} |");
 return;
 
 double InProcess()
 {
-    var psi = new ProcessStartInfo(cli, ["benchmark", "--checkpoint", checkpoint, "--backend", "ort", "--batch", "32", "--iterations", "20", "--json"])
+    var psi = new ProcessStartInfo(cli, ["benchmark", "--checkpoint", checkpoint, "--backend", "ort", "--batch", "32",
+        "--iterations", "20", "--json"])
         { RedirectStandardOutput = true };
     using var p = Process.Start(psi)!;
     var json = JsonDocument.Parse(p.StandardOutput.ReadToEnd()).RootElement;
@@ -82,7 +92,8 @@ double InProcessPipeline()
     var sw = Stopwatch.StartNew();
     while (sw.Elapsed < TimeSpan.FromSeconds(seconds))
     {
-        Parallel.For(0, 32, i => pipeline.Run(ImageDecoder.Default.Decode(photos[(n + i) % photos.Length].Bytes), new Random(0),
+        Parallel.For(0, 32, i => pipeline.Run(ImageDecoder.Default.Decode(photos[(n + i) % photos.Length].Bytes),
+            new Random(0),
             input.AsSpan(i * pipeline.SampleSize, pipeline.SampleSize)));
         model.Run(input, 32, logits);
         n += 32;
@@ -105,13 +116,15 @@ double PreprocessRate()
 
 Server Serve(int maxBatch)
 {
-    var psi = new ProcessStartInfo(cli, ["serve", "--checkpoint", checkpoint, "--backend", "ort", "--port", "0", "--max-batch", maxBatch.ToString()])
+    var psi = new ProcessStartInfo(cli, ["serve", "--checkpoint", checkpoint, "--backend", "ort", "--port", "0",
+        "--max-batch", maxBatch.ToString()])
         { RedirectStandardOutput = true, RedirectStandardError = true };
     var p = Process.Start(psi)!;
     p.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("serve: " + e.Data); };
     p.BeginErrorReadLine();
     string? line;
-    while ((line = p.StandardOutput.ReadLine()) is not null && !line.StartsWith("serving ", StringComparison.Ordinal)) { }
+    while ((line = p.StandardOutput.ReadLine()) is not null && !line.StartsWith("serving ",
+        StringComparison.Ordinal)) { }
     if (line is null) throw new InvalidOperationException("serve did not start");
     var url = line.Split(" on ")[1].Split(' ')[0];
     using var probe = new HttpClient();
@@ -122,7 +135,9 @@ Server Serve(int maxBatch)
 
 async Task<Result> Load(string url, int clients, double badShare)
 {
-    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+    using var http =
+        new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri(url),
+        Timeout = TimeSpan.FromSeconds(30) };
     // warm the connections and the server's paths, untimed
     await Task.WhenAll(Enumerable.Range(0, clients).Select(i => Send(http, photos[i % photos.Length])));
     var latencies = new List<double>[clients];
@@ -203,7 +218,8 @@ static async Task<int> Send(HttpClient http, (string Name, byte[] Bytes) image)
     return (int)response.StatusCode;
 }
 
-static double Percentile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+static double Percentile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN
+    : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
 
 static string Uptime() => File.ReadAllText("/proc/loadavg").Trim();
 
