@@ -76,13 +76,18 @@ public sealed class RandAugment : IImageTransform
     private static double Gaussian(Random rng) =>
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 
+    /// <summary>The policy indices for one image: <see cref="NumPolicies"/> uniform draws, repeats allowed.</summary>
+    public int[] SampleIndices(Random rng)
+    {
+        var chosen = new int[NumPolicies];
+        for (int i = 0; i < chosen.Length; i++) chosen[i] = rng.Next(Policies.Count);
+        return chosen;
+    }
+
     /// <inheritdoc/>
     public ImageU8 Apply(ImageU8 image, Random rng)
     {
-        Span<int> chosen = stackalloc int[Math.Min(NumPolicies, 64)];
-        if (NumPolicies > chosen.Length) chosen = new int[NumPolicies];
-        for (int i = 0; i < chosen.Length; i++) chosen[i] = rng.Next(Policies.Count);
-        foreach (var i in chosen) image = Policies[i].Apply(image, rng, Settings);
+        foreach (var i in SampleIndices(rng)) image = Policies[i].Apply(image, rng, Settings);
         return image;
     }
 
