@@ -55,8 +55,9 @@ public static class ConfigChecks
         check.OneOf("data.auto_augment.policies", aa.Policies, ["", .. AutoAugment.PolicyNames]);
         check.Int("data.auto_augment.pad_val", aa.PadVal, 0, 255);
         check.OneOf("data.auto_augment.interpolation", aa.Interpolation, AugmentConfigs.Interpolations);
-        check.Ok("data.auto_augment.policies", aa.Policies.Length, aa.Policies.Length == 0 || ra.Policies.Length == 0,
-            "empty while data.rand_augment.policies is set: use one of RandAugment and AutoAugment");
+        if (aa.Policies.Length > 0 && ra.Policies.Length > 0)
+            check.Fail("data.auto_augment.policies", aa.Policies,
+                "empty while data.rand_augment.policies is set: use one of RandAugment and AutoAugment");
         if (d.Classes.Length > 0)
         {
             check.OneOf("data.dataset", d.Dataset, "fashion_mnist");   // data.classes splits Fashion-MNIST only
