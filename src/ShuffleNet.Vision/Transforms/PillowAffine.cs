@@ -38,9 +38,9 @@ public static class PillowAffine
                 double xin = a[0] * (x + 0.5) + a[1] * (y + 0.5) + a[2];
                 double yin = a[3] * (x + 0.5) + a[4] * (y + 0.5) + a[5];
                 if (xin < 0 || xin >= w || yin < 0 || yin >= h) continue;
-                for (int b = 0; b < c; b++)
-                    dst[(y * w + x) * c + b] = resample == Resample.Bilinear
-                        ? Bilinear(src, w, h, c, b, xin, yin) : Bicubic(src, w, h, c, b, xin, yin);
+                var pixel = dst.Slice((y * w + x) * c, c);
+                if (resample == Resample.Bilinear) Bilinear(src, pixel, w, h, xin, yin);
+                else Bicubic(src, pixel, w, h, xin, yin);
             }
         return output;
     }
@@ -121,42 +121,56 @@ public static class PillowAffine
 
     private static int Coord(double v) => v < 0 ? -1 : (int)v;
 
-    private static byte Bilinear(ReadOnlySpan<byte> src, int w, int h, int c, int b, double xin, double yin)
+    // Pillow's bilinear_filter8/32RGB: the sample position once, then each band; truncated to uint8
+    private static void Bilinear(ReadOnlySpan<byte> src, Span<byte> pixel, int w, int h, double xin, double yin)
     {
+        int c = pixel.Length, stride = w * c;
         xin -= 0.5; yin -= 0.5;
         int x = (int)Math.Floor(xin), y = (int)Math.Floor(yin);
         double dx = xin - x, dy = yin - y;
-        int x0 = Math.Clamp(x, 0, w - 1), x1 = Math.Clamp(x + 1, 0, w - 1), r = Math.Clamp(y, 0, h - 1);
-        double v1 = Lerp(At(src, w, c, b, x0, r), At(src, w, c, b, x1, r), dx), v2 = v1;
-        if (y + 1 >= 0 && y + 1 < h) v2 = Lerp(At(src, w, c, b, x0, y + 1), At(src, w, c, b, x1, y + 1), dx);
-        return (byte)Lerp(v1, v2, dy);
+        int x0 = Math.Clamp(x, 0, w - 1) * c, x1 = Math.Clamp(x + 1, 0, w - 1) * c;
+        int r0 = Math.Clamp(y, 0, h - 1) * stride, r1 = (y + 1) * stride;
+        bool next = y + 1 >= 0 && y + 1 < h;
+        for (int b = 0; b < c; b++)
+        {
+            double v1 = Lerp(src[r0 + x0 + b], src[r0 + x1 + b], dx);
+            double v2 = next ? Lerp(src[r1 + x0 + b], src[r1 + x1 + b], dx) : v1;
+            pixel[b] = (byte)Lerp(v1, v2, dy);
+        }
     }
 
     private static double Lerp(double a, double b, double d) => a + (b - a) * d;
 
-    private static byte Bicubic(ReadOnlySpan<byte> src, int w, int h, int c, int b, double xin, double yin)
+    // Pillow's bicubic_filter8/32RGB (a = -1): rows outside the image repeat the last one inside; clamped, truncated
+    private static void Bicubic(ReadOnlySpan<byte> src, Span<byte> pixel, int w, int h, double xin, double yin)
     {
+        int c = pixel.Length, stride = w * c;
         xin -= 0.5; yin -= 0.5;
         int x = (int)Math.Floor(xin), y = (int)Math.Floor(yin);
         double dx = xin - x, dy = yin - y;
         x--; y--;
-        int x0 = Math.Clamp(x, 0, w - 1), x1 = Math.Clamp(x + 1, 0, w - 1), x2 = Math.Clamp(x + 2, 0, w - 1);
-        int x3 = Math.Clamp(x + 3, 0, w - 1);
-        double Row(ReadOnlySpan<byte> s, int r) => Cubic(At(s, w, c, b, x0, r), At(s, w, c, b, x1, r),
-            At(s, w, c, b, x2, r), At(s, w, c, b, x3, r), dx);
-        double v1 = Row(src, Math.Clamp(y, 0, h - 1));
-        double v2 = y + 1 >= 0 && y + 1 < h ? Row(src, y + 1) : v1;
-        double v3 = y + 2 >= 0 && y + 2 < h ? Row(src, y + 2) : v2;
-        double v4 = y + 3 >= 0 && y + 3 < h ? Row(src, y + 3) : v3;
-        double v = Cubic(v1, v2, v3, v4, dy);
-        return v <= 0 ? (byte)0 : v >= 255 ? (byte)255 : (byte)v;
+        int x0 = Math.Clamp(x, 0, w - 1) * c, x1 = Math.Clamp(x + 1, 0, w - 1) * c;
+        int x2 = Math.Clamp(x + 2, 0, w - 1) * c, x3 = Math.Clamp(x + 3, 0, w - 1) * c;
+        int r0 = Math.Clamp(y, 0, h - 1) * stride;
+        bool in1 = y + 1 >= 0 && y + 1 < h, in2 = y + 2 >= 0 && y + 2 < h, in3 = y + 3 >= 0 && y + 3 < h;
+        int r1 = (y + 1) * stride, r2 = (y + 2) * stride, r3 = (y + 3) * stride;
+        for (int b = 0; b < c; b++)
+        {
+            double v1 = Row(src, r0 + b, x0, x1, x2, x3, dx);
+            double v2 = in1 ? Row(src, r1 + b, x0, x1, x2, x3, dx) : v1;
+            double v3 = in2 ? Row(src, r2 + b, x0, x1, x2, x3, dx) : v2;
+            double v4 = in3 ? Row(src, r3 + b, x0, x1, x2, x3, dx) : v3;
+            double v = Cubic(v1, v2, v3, v4, dy);
+            pixel[b] = v <= 0 ? (byte)0 : v >= 255 ? (byte)255 : (byte)v;
+        }
     }
+
+    private static double Row(ReadOnlySpan<byte> src, int row, int x0, int x1, int x2, int x3, double dx) =>
+        Cubic(src[row + x0], src[row + x1], src[row + x2], src[row + x3], dx);
 
     private static double Cubic(double v1, double v2, double v3, double v4, double d)
     {
         double p1 = v2, p2 = -v1 + v3, p3 = 2 * (v1 - v2) + v3 - v4, p4 = -v1 + v2 - v3 + v4;
         return p1 + d * (p2 + d * (p3 + d * p4));
     }
-
-    private static double At(ReadOnlySpan<byte> src, int w, int c, int b, int x, int y) => src[(y * w + x) * c + b];
 }

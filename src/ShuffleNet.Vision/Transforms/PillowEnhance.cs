@@ -32,13 +32,11 @@ public static class PillowEnhance
             for (int i = 0; i < px.Length; i += 3)
                 sum += (px[i] * 19595 + px[i + 1] * 38470 + px[i + 2] * 7471 + 0x8000) >> 16;
         int mean = (int)((double)sum / (image.Width * image.Height) + 0.5);
-        var degenerate = new byte[px.Length];
-        degenerate.AsSpan().Fill((byte)mean);
-        Blend(degenerate, px, factor);
+        BlendConstant((byte)mean, px, factor);
     }
 
     /// <summary><c>ImageEnhance.Brightness(img).enhance(factor)</c>: towards black.</summary>
-    public static void Brightness(ImageU8 image, double factor) => Blend(new byte[image.Length], image.Pixels, factor);
+    public static void Brightness(ImageU8 image, double factor) => BlendConstant(0, image.Pixels, factor);
 
     /// <summary><c>ImageEnhance.Sharpness(img).enhance(factor)</c>: towards <c>ImageFilter.SMOOTH</c>.</summary>
     public static void Sharpness(ImageU8 image, double factor) => Blend(Smooth(image), image.Pixels, factor);
@@ -77,11 +75,24 @@ public static class PillowEnhance
         float alpha = (float)factor;
         if (alpha == 1f) return;
         if (alpha == 0f) { degenerate.CopyTo(image); return; }
-        bool inside = alpha is >= 0 and <= 1;
-        for (int i = 0; i < image.Length; i++)
-        {
-            float v = degenerate[i] + alpha * (image[i] - degenerate[i]);
-            image[i] = inside ? (byte)v : v <= 0 ? (byte)0 : v >= 255 ? (byte)255 : (byte)v;
-        }
+        for (int i = 0; i < image.Length; i++) image[i] = Mix(degenerate[i], image[i], alpha);
+    }
+
+    // a constant degenerate (Brightness, Contrast): the output depends on the pixel value alone, so a 256-entry
+    // table of the same arithmetic gives the same bytes
+    private static void BlendConstant(byte degenerate, Span<byte> image, double factor)
+    {
+        float alpha = (float)factor;
+        if (alpha == 1f) return;
+        Span<byte> lut = stackalloc byte[256];
+        for (int v = 0; v < 256; v++) lut[v] = alpha == 0f ? degenerate : Mix(degenerate, (byte)v, alpha);
+        for (int i = 0; i < image.Length; i++) image[i] = lut[image[i]];
+    }
+
+    // ImagingBlend: in1 + alpha * (in2 - in1) in single precision, truncated; clamped only when extrapolating
+    private static byte Mix(byte in1, byte in2, float alpha)
+    {
+        float v = in1 + alpha * (in2 - in1);
+        return alpha is >= 0 and <= 1 ? (byte)v : v <= 0 ? (byte)0 : v >= 255 ? (byte)255 : (byte)v;
     }
 }

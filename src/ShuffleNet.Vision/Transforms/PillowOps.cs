@@ -82,7 +82,15 @@ public static class PillowOps
         int c = image.Channels;
         var hist = new long[256 * c];
         var px = image.Pixels;
-        for (int i = 0; i < px.Length; i++) hist[(i % c) * 256 + px[i]]++;
+        if (c == 1)
+            foreach (var v in px) hist[v]++;
+        else
+            for (int i = 0; i < px.Length; i += 3)
+            {
+                hist[px[i]]++;
+                hist[256 + px[i + 1]]++;
+                hist[512 + px[i + 2]]++;
+            }
         return hist;
     }
 
