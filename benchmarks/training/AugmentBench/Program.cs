@@ -21,7 +21,8 @@ ImageU8 Small(int i)
     new Random(i).NextBytes(px);
     return ImageU8.Wrap(px, 28, 28, 1);
 }
-Console.WriteLine($"28x28 source: {(fashion is null ? "random bytes (Fashion-MNIST not installed)" : "Fashion-MNIST train")}");
+Console.WriteLine("28x28 source: " +
+    (fashion is null ? "random bytes (Fashion-MNIST not installed)" : "Fashion-MNIST train"));
 
 var rand = new RandAugment(RandAugment.TimmIncreasing, 2, new AugmentSettings(9, 0.5, 10));
 var auto = new AutoAugment(AutoAugment.ImageNet, new AugmentSettings());

@@ -44,7 +44,8 @@ public enum AugmentKind
 /// <param name="Kind">The operation.</param>
 /// <param name="Prob">Chance that it runs.</param>
 /// <param name="Magnitude">A fixed magnitude (AutoAugment's policies), or null with <paramref name="Range"/>.</param>
-/// <param name="Range">mmpretrain's <c>magnitude_range</c> (val1, val2): level 0 maps to val1, total_level to val2.</param>
+/// <param name="Range">mmpretrain's <c>magnitude_range</c> (val1, val2): level 0 maps to val1, total_level to
+/// val2.</param>
 /// <param name="Vertical">For Shear and Translate: vertical instead of horizontal.</param>
 /// <param name="RandomNegativeProb">Chance of negating the magnitude (ops that negate; 0.5 in mmpretrain).</param>
 public sealed record AugmentOp(AugmentKind Kind, double Prob = 0.5, double? Magnitude = null,
@@ -86,7 +87,9 @@ public sealed record AugmentOp(AugmentKind Kind, double Prob = 0.5, double? Magn
             case AugmentKind.AutoContrast: PillowOps.AutoContrast(image); return image;
             case AugmentKind.Equalize: PillowOps.Equalize(image); return image;
             case AugmentKind.Invert: PillowOps.Invert(image); return image;
-            case AugmentKind.Posterize: PillowOps.Posterize(image, Math.Clamp((int)Math.Ceiling(m), 0, 8)); return image;
+            case AugmentKind.Posterize:   // mmpretrain rounds the bits up, as timm does
+                PillowOps.Posterize(image, Math.Clamp((int)Math.Ceiling(m), 0, 8));
+                return image;
             case AugmentKind.Solarize: PillowOps.Solarize(image, m); return image;
             case AugmentKind.SolarizeAdd: PillowOps.SolarizeAdd(image, m); return image;
             case AugmentKind.ColorTransform: PillowEnhance.Color(image, 1 + m); return image;

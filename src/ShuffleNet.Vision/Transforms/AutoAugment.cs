@@ -10,7 +10,7 @@ namespace ShuffleNet.Vision.Transforms;
 /// </summary>
 public sealed class AutoAugment : IImageTransform
 {
-    /// <summary>Creates the transform from sub-policies; <paramref name="settings"/> gives pad value and interpolation.</summary>
+    /// <summary>Creates the transform; <paramref name="settings"/> gives fill and interpolation.</summary>
     public AutoAugment(IReadOnlyList<IReadOnlyList<AugmentOp>> policies, AugmentSettings settings)
     {
         if (policies.Count == 0) throw new ArgumentException("no policies", nameof(policies));
@@ -23,7 +23,8 @@ public sealed class AutoAugment : IImageTransform
     /// <summary>The policy list mmpretrain calls <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">Not one of <see cref="PolicyNames"/>.</exception>
     public static IReadOnlyList<IReadOnlyList<AugmentOp>> Named(string name) => name == "imagenet" ? ImageNet
-        : throw new ArgumentException($"AutoAugment policies '{name}' is not known; use {string.Join(", ", PolicyNames)}");
+        : throw new ArgumentException(
+            $"AutoAugment policies '{name}' is not known; use {string.Join(", ", PolicyNames)}");
 
     private static AugmentOp Posterize(int bits, double p) => new(AugmentKind.Posterize, p, bits);
     private static AugmentOp Rotate(double angle, double p) => new(AugmentKind.Rotate, p, angle);

@@ -9,7 +9,7 @@ namespace ShuffleNet.Vision.Transforms;
 /// </summary>
 public static class PillowOps
 {
-    /// <summary><c>ImageOps.autocontrast(img)</c> (cutoff 0): each channel's darkest value to 0, its lightest to 255.</summary>
+    /// <summary><c>ImageOps.autocontrast(img)</c>, cutoff 0: per channel, darkest to 0, lightest to 255.</summary>
     public static void AutoContrast(ImageU8 image)
     {
         var lut = new byte[256 * image.Channels];
@@ -65,7 +65,7 @@ public static class PillowOps
         ApplyLut(image, Table(image.Channels, i => i & mask));
     }
 
-    /// <summary><c>ImageOps.solarize(img, threshold)</c>: values at or above <paramref name="threshold"/> become 255 - x.</summary>
+    /// <summary><c>ImageOps.solarize(img, threshold)</c>: x &gt;= <paramref name="threshold"/> is 255 - x.</summary>
     public static void Solarize(ImageU8 image, double threshold) =>
         ApplyLut(image, Table(image.Channels, i => i < threshold ? i : 255 - i));
 

@@ -10,13 +10,15 @@ namespace ShuffleNet.Vision.Transforms;
 /// </summary>
 public sealed class RandAugment : IImageTransform
 {
-    /// <summary>Creates the transform; <paramref name="settings"/> carries the magnitude level, noise and fill.</summary>
+    /// <summary>Creates the transform; <paramref name="settings"/> gives magnitude level, noise and fill.</summary>
     public RandAugment(IReadOnlyList<AugmentOp> policies, int numPolicies, AugmentSettings settings)
     {
         if (policies.Count == 0) throw new ArgumentException("no policies", nameof(policies));
         ArgumentOutOfRangeException.ThrowIfLessThan(numPolicies, 1);
-        if (!(settings.TotalLevel > 0)) throw new ArgumentOutOfRangeException(nameof(settings), "total_level must be > 0");
-        if (!(settings.MagnitudeLevel >= 0)) throw new ArgumentOutOfRangeException(nameof(settings), "magnitude_level must be >= 0");
+        if (!(settings.TotalLevel > 0))
+            throw new ArgumentOutOfRangeException(nameof(settings), "total_level must be > 0");
+        if (!(settings.MagnitudeLevel >= 0))
+            throw new ArgumentOutOfRangeException(nameof(settings), "magnitude_level must be >= 0");
         (Policies, NumPolicies, Settings) = (policies, numPolicies, settings);
     }
 
@@ -47,7 +49,8 @@ public sealed class RandAugment : IImageTransform
     /// <summary>The policy list mmpretrain calls <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">Not one of <see cref="PolicyNames"/>.</exception>
     public static IReadOnlyList<AugmentOp> Named(string name) => name == "timm_increasing" ? TimmIncreasing
-        : throw new ArgumentException($"RandAugment policies '{name}' is not known; use {string.Join(", ", PolicyNames)}");
+        : throw new ArgumentException(
+            $"RandAugment policies '{name}' is not known; use {string.Join(", ", PolicyNames)}");
 
     /// <summary>The ops to draw from.</summary>
     public IReadOnlyList<AugmentOp> Policies { get; }

@@ -26,7 +26,8 @@ public sealed record RandAugmentConfig(
 /// <c>data.auto_augment</c>. Off while <see cref="Policies"/> is empty. Pixels follow Pillow 9.4.
 /// </summary>
 /// <param name="Policies"><c>imagenet</c> (25 sub-policies), or empty for off.</param>
-/// <param name="PadVal"><c>hparams.pad_val</c>: fill (0-255, every channel) of pixels Rotate and Shear bring in.</param>
+/// <param name="PadVal"><c>hparams.pad_val</c>: fill (0-255, every channel) of pixels Rotate and Shear bring
+/// in.</param>
 /// <param name="Interpolation"><c>hparams.interpolation</c> of Rotate and Shear, or empty for mmpretrain's
 /// per-op defaults.</param>
 public sealed record AutoAugmentConfig(string Policies = "", int PadVal = 128, string Interpolation = "");

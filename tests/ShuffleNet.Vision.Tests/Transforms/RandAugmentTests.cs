@@ -67,12 +67,14 @@ public class RandAugmentTests
     public void With_noise_the_level_is_gaussian_around_it_and_clipped_to_the_total()
     {
         var rng = new Random(1);
-        var draws = Enumerable.Range(0, 20000).Select(_ => RandAugment.SampleMagnitude(5, 0.5, 10, 0, 30, rng)).ToArray();
+        double[] Draws(double level) =>
+            [.. Enumerable.Range(0, 20000).Select(_ => RandAugment.SampleMagnitude(level, 0.5, 10, 0, 30, rng))];
+        var draws = Draws(5);
         double mean = draws.Average(), sd = Math.Sqrt(draws.Select(d => (d - mean) * (d - mean)).Average());
         Assert.InRange(mean, 14.9, 15.1);   // level 5 of 10 over (0, 30)
         Assert.InRange(sd, 1.45, 1.55);     // 0.5 level = 1.5 degrees
         // at level 9.5 the noise often passes 10: clipped there, so never beyond the range's end
-        var high = Enumerable.Range(0, 20000).Select(_ => RandAugment.SampleMagnitude(9.5, 0.5, 10, 0, 30, rng)).ToArray();
+        var high = Draws(9.5);
         Assert.Equal(30, high.Max(), 12);
         Assert.InRange(high.Count(h => h == 30) / 20000.0, 0.13, 0.19);   // P(N(9.5, 0.5) > 10) = 0.159
         var uniform = Enumerable.Range(0, 20000)
