@@ -22,7 +22,9 @@ public static class PillowAffine
         int w = image.Width, h = image.Height, c = image.Channels;
         var output = ImageU8.Rent(w, h, c);
         var dst = output.Pixels;
-        for (int i = 0; i < dst.Length; i++) dst[i] = fill[fill.Length == 1 ? 0 : i % c];
+        if (fill.Length == 1 || (fill[0] == fill[1] && fill[1] == fill[2])) dst.Fill(fill[0]);
+        else
+            for (int i = 0; i < dst.Length; i += 3) (dst[i], dst[i + 1], dst[i + 2]) = (fill[0], fill[1], fill[2]);
         var src = image.Pixels;
         if (resample == Resample.Nearest)
         {
@@ -97,8 +99,7 @@ public static class PillowAffine
             int yi = Coord(yo);
             if (yi < 0 || yi >= h) continue;
             for (int x = 0; x < w; x++)
-                if (xin[x] >= 0 && xin[x] < w)
-                    src.Slice((yi * w + xin[x]) * c, c).CopyTo(dst.Slice((y * w + x) * c, c));
+                if (xin[x] >= 0 && xin[x] < w) Copy(src, (yi * w + xin[x]) * c, dst, (y * w + x) * c, c);
         }
     }
 
@@ -113,10 +114,17 @@ public static class PillowAffine
             for (int x = 0; x < w; x++, xx += a0, yy += a3)
             {
                 int xi = xx >> 16, yi = yy >> 16;
-                if (xi >= 0 && xi < w && yi >= 0 && yi < h)
-                    src.Slice((yi * w + xi) * c, c).CopyTo(dst.Slice((y * w + x) * c, c));
+                if (xi >= 0 && xi < w && yi >= 0 && yi < h) Copy(src, (yi * w + xi) * c, dst, (y * w + x) * c, c);
             }
         }
+    }
+
+    private static void Copy(ReadOnlySpan<byte> src, int from, Span<byte> dst, int to, int c)
+    {
+        if (c == 1) { dst[to] = src[from]; return; }
+        dst[to] = src[from];
+        dst[to + 1] = src[from + 1];
+        dst[to + 2] = src[from + 2];
     }
 
     private static int Coord(double v) => v < 0 ? -1 : (int)v;
