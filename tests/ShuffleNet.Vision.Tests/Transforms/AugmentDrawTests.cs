@@ -3,7 +3,7 @@ using ShuffleNet.Vision.Transforms;
 
 namespace ShuffleNet.Vision.Tests.Transforms;
 
-/// <summary>The order and use of the random draws, which mmpretrain fixes: choice, then per op run?, level, sign.</summary>
+/// <summary>The order and use of the random draws, mmpretrain's: choice, then per op run?, level, sign.</summary>
 public class AugmentDrawTests
 {
     /// <summary>A <see cref="Random"/> that returns scripted values and fails on any draw beyond them.</summary>
