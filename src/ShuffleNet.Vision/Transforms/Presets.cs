@@ -15,21 +15,25 @@ public static class Presets
     /// normalization. Output [3, crop, crop]. With <paramref name="regionDecode"/> (default) a JPEG is decoded only
     /// over the sampled crop (see <see cref="Pipeline.RegionDecode"/>): same draws, much faster, byte-exact with the
     /// system libjpeg-turbo. A positive <paramref name="randomErasing"/> appends <see cref="RandomErasing"/> with that
-    /// probability.
+    /// probability. An <paramref name="augment"/> (<see cref="RandAugment"/>, <see cref="AutoAugment"/>) runs after
+    /// the flip, as in mmpretrain's recipes.
     /// </summary>
-    public static Pipeline ImageNetTrain(int crop = 224, bool regionDecode = true, double randomErasing = 0) =>
-        new([new RandomResizedCrop(crop, interpolation: Resample.Bilinear), new RandomFlip(0.5)], Normalize.ImageNet,
-            crop, crop,
+    public static Pipeline ImageNetTrain(int crop = 224, bool regionDecode = true, double randomErasing = 0,
+        IImageTransform? augment = null) =>
+        new([new RandomResizedCrop(crop, interpolation: Resample.Bilinear), new RandomFlip(0.5),
+             .. augment is null ? Array.Empty<IImageTransform>() : [augment]], Normalize.ImageNet, crop, crop,
             randomErasing > 0 ? [new RandomErasing(randomErasing)] : null, regionDecode: regionDecode);
 
     /// <summary>
     /// The Fashion-MNIST peer's training augmentation: normalize <c>(x/255 - 0.2860) / 0.3530</c>, pad
     /// <paramref name="pad"/> (zeros in normalized units) + random 28 crop, horizontal flip (unless
     /// <paramref name="flip"/> is false), then <see cref="RandomErasing"/> when <paramref name="randomErasing"/> is
-    /// positive. Output [1, 28, 28].
+    /// positive. An <paramref name="augment"/> (<see cref="RandAugment"/>, <see cref="AutoAugment"/>) runs first, on
+    /// the 8-bit image: the crop and flip here are tensor steps after normalization. Output [1, 28, 28].
     /// </summary>
-    public static Pipeline FashionMnistTrain(int pad = 2, bool flip = true, double randomErasing = 0) =>
-        new([], Normalize.FashionMnist, 28, 28,
+    public static Pipeline FashionMnistTrain(int pad = 2, bool flip = true, double randomErasing = 0,
+        IImageTransform? augment = null) =>
+        new(augment is null ? [] : [augment], Normalize.FashionMnist, 28, 28,
             [new PaddedRandomCrop(pad), .. flip ? [new RandomFlip(0.5)] : Array.Empty<ITensorTransform>(),
              .. randomErasing > 0 ? [new RandomErasing(randomErasing)] : Array.Empty<ITensorTransform>()]);
 

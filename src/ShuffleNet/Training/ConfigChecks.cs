@@ -2,6 +2,7 @@ using System.Globalization;
 using ShuffleNet.Checkpoints;
 using ShuffleNet.Data;
 using ShuffleNet.Vision.Datasets;
+using ShuffleNet.Vision.Transforms;
 
 namespace ShuffleNet.Training;
 
@@ -42,6 +43,21 @@ public static class ConfigChecks
         check.Int("data.resize_edge", d.ResizeEdge, d.CropSize, 8192, $"data.crop_size ({d.CropSize})");
         check.Int("data.pad", d.Pad, 0, 1024);
         check.Real("data.random_erasing", d.RandomErasing, d.RandomErasing is >= 0 and <= 1, "a probability in [0, 1]");
+        var ra = d.RandAugment;
+        check.OneOf("data.rand_augment.policies", ra.Policies, ["", .. RandAugment.PolicyNames]);
+        check.Int("data.rand_augment.num_policies", ra.NumPolicies, 1, 100);
+        check.Real("data.rand_augment.total_level", ra.TotalLevel, ra.TotalLevel > 0, "a positive number");
+        check.Real("data.rand_augment.magnitude_level", ra.MagnitudeLevel, ra.MagnitudeLevel >= 0, "0 or more");
+        check.Real("data.rand_augment.magnitude_std", ra.MagnitudeStd, ra.MagnitudeStd >= 0, "0 (no noise) or more");
+        check.Int("data.rand_augment.pad_val", ra.PadVal, 0, 255);
+        check.OneOf("data.rand_augment.interpolation", ra.Interpolation, AugmentConfigs.Interpolations);
+        var aa = d.AutoAugment;
+        check.OneOf("data.auto_augment.policies", aa.Policies, ["", .. AutoAugment.PolicyNames]);
+        check.Int("data.auto_augment.pad_val", aa.PadVal, 0, 255);
+        check.OneOf("data.auto_augment.interpolation", aa.Interpolation, AugmentConfigs.Interpolations);
+        if (aa.Policies.Length > 0 && ra.Policies.Length > 0)
+            check.Fail("data.auto_augment.policies", aa.Policies,
+                "empty while data.rand_augment.policies is set: use one of RandAugment and AutoAugment");
         if (d.Classes.Length > 0)
         {
             check.OneOf("data.dataset", d.Dataset, "fashion_mnist");   // data.classes splits Fashion-MNIST only

@@ -89,10 +89,18 @@ public sealed record BatchAugmentsConfig(double Mixup = 0, double Cutmix = 0);
 /// 0.3-3.3, erased to the mean pixel) after the other training augmentation; 0 (the default) turns it off.</param>
 /// <param name="Classes">For <c>fashion_mnist</c>: a new class split, the classes to keep as comma-separated names or
 /// indices, relabelled 0..k-1 in that order (e.g. <c>T-shirt/top,Pullover,Coat,Shirt</c>); empty keeps all ten.</param>
+/// <param name="RandAugment">mmpretrain's <c>RandAugment</c> on the 8-bit training images; off by default.</param>
+/// <param name="AutoAugment">mmpretrain's <c>AutoAugment</c> on the 8-bit training images; off by default.</param>
 public sealed record DataConfig(
     string Dataset = "image_folder", string Root = "data/imagenet", int BatchSize = 64, int Workers = 2,
     int CropSize = 224, int ResizeEdge = 256, int Pad = 2, bool Flip = true, double RandomErasing = 0,
-    string Classes = "");
+    string Classes = "", RandAugmentConfig? RandAugment = null, AutoAugmentConfig? AutoAugment = null)
+{
+    /// <summary>RandAugment (off while its <c>policies</c> is empty).</summary>
+    public RandAugmentConfig RandAugment { get; init; } = RandAugment ?? new();
+    /// <summary>AutoAugment (off while its <c>policies</c> is empty).</summary>
+    public AutoAugmentConfig AutoAugment { get; init; } = AutoAugment ?? new();
+}
 
 /// <summary>The optimizer as mmpretrain's <c>optim_wrapper</c> configures it.</summary>
 /// <param name="Lr">Learning rate at <see cref="BaseBatchSize"/> images per step.</param>

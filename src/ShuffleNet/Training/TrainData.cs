@@ -26,7 +26,7 @@ public static class TrainData
                     $"{config.Model.Stem.InChannels}");
             var keep = ClassSubset.Parse(d.Classes, IdxDataset.FashionMnistClasses);
             return (FashionMnist(d.Root, train: true, d.BatchSize, config.Run.Seed,
-                        Presets.FashionMnistTrain(d.Pad, d.Flip, d.RandomErasing), keep),
+                        Presets.FashionMnistTrain(d.Pad, d.Flip, d.RandomErasing, AugmentConfigs.Build(d)), keep),
                     FashionMnist(d.Root, train: false, EvalBatchSize, keep: keep));
         }
         if (d.Dataset == "image_folder") return ImageFolders(config);
@@ -77,7 +77,8 @@ public static class TrainData
             var annotations = Path.Combine(d.Root, "meta", "val.txt");
             IImageDataset val = File.Exists(annotations) ? new AnnotationListDataset(annotations, valDir, train.Classes)
                 : new ImageFolderDataset(valDir);
-            var trainLoader = new DataLoader(train, Presets.ImageNetTrain(d.CropSize, randomErasing: d.RandomErasing),
+            var trainLoader = new DataLoader(train, Presets.ImageNetTrain(d.CropSize, randomErasing: d.RandomErasing,
+                    augment: AugmentConfigs.Build(d)),
                 new LoaderOptions { BatchSize = d.BatchSize, Workers = d.Workers, Seed = config.Run.Seed,
                     Shuffle = true, DropLast = true });
             var valLoader = new DataLoader(val, Presets.ImageNetEval(d.ResizeEdge, d.CropSize),
