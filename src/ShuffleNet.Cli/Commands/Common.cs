@@ -41,6 +41,18 @@ internal static class Common
     }
 
     /// <summary>
+    /// The test pipeline every verb that classifies images (predict, serve, cam) runs: Fashion-MNIST's for a 1-channel
+    /// model, else the ImageNet one with the checkpoint's own resize and crop (<see cref="Preprocessing"/>), so the
+    /// verbs agree on every checkpoint.
+    /// </summary>
+    public static Vision.Transforms.Pipeline EvalPipeline(string checkpointPath, int inChannels, int? resize)
+    {
+        if (inChannels == 1) return Vision.Transforms.Presets.FashionMnistPredict();
+        var p = Preprocessing(checkpointPath, resize);
+        return Vision.Transforms.Presets.ImageNetEval(p.Resize, p.Crop);
+    }
+
+    /// <summary>
     /// Moves a Spectre progress task as bytes arrive (synchronously: <see cref="Progress{T}"/> would post to the thread
     /// pool).
     /// </summary>

@@ -61,10 +61,7 @@ internal static class PredictCommand
             if (names is not null && names.Count != model.Backend.NumClasses)
                 throw new ArgumentException($"{names.Count} class names for a model of {model.Backend.NumClasses} " +
                                             "classes; give --classes with one name per class");
-            var p = Common.Preprocessing(path, r.GetValue(resize));
-            var pipeline = model.InChannels == 1
-                ? Presets.FashionMnistPredict()
-                : Presets.ImageNetEval(p.Resize, p.Crop);
+            var pipeline = Common.EvalPipeline(path, model.InChannels, r.GetValue(resize));
             // no buffer larger than the images to fill it
             int batchSize = Math.Min(r.GetValue(batch)![0], Math.Max(1, files.Count));
             var run = new Run(model, pipeline, files, names, r.GetValue(topk), batchSize, workers);

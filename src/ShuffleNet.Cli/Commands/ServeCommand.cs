@@ -23,6 +23,7 @@ internal static class ServeCommand
         var classes = Options.Classes();
         var threads = Options.Threads("Inference threads of the model.");
         var device = Options.Device();
+        var resize = Options.Resize();
         var host = Named<string>("--host", defaults.Host,
             "Address to listen on: 127.0.0.1 (this machine) or 0.0.0.0 (all interfaces).");
         var port = Named<int>("--port", defaults.Port, "TCP port (0: any free one; the address is printed).");
@@ -43,7 +44,7 @@ internal static class ServeCommand
             "Serve a model over HTTP: POST /v1/classify, /healthz, /readyz, /metrics, /openapi/v1.json and a page at " +
                 "/.")
         {
-            checkpoint, arch, backend, classes, threads, device,
+            checkpoint, arch, backend, classes, threads, device, resize,
             host, port, maxBatch, maxDelay, queue, maxBytes, maxPixels, maxImages, decodeThreads,
         };
         command.SetAction(r => Common.Run(() =>
@@ -59,7 +60,7 @@ internal static class ServeCommand
             var path = Common.ResolveCheckpoint(r.GetValue(checkpoint)!);
             using var model = Backends.Open(path, r.GetValue(backend), r.GetValue(arch), r.GetValue(threads),
                 r.GetValue(device)!);
-            var pipeline = model.InChannels == 1 ? Presets.FashionMnistPredict() : Presets.ImageNetEval(256, 224);
+            var pipeline = Common.EvalPipeline(path, model.InChannels, r.GetValue(resize));
             var names = r.GetValue(classes) is { } file ? ClassNames.Load(file) : null;
             var app = InferenceServer.Build(model.Backend, pipeline, names, options);
             app.Lifetime.ApplicationStarted.Register(() =>

@@ -28,8 +28,8 @@ public partial class ServeCommandTests
         {
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
             psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ShuffleNet.Cli.dll"));
-            foreach (var a in (string[])["serve", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--port", "0",
-                .. args])
+            string[] model = args.Contains("--checkpoint") ? [] : ["--checkpoint", CliRunner.Reference("mmcls_1.0.pth")];
+            foreach (var a in (string[])["serve", .. model, "--port", "0", .. args])
                 psi.ArgumentList.Add(a);
             psi.Environment["NO_COLOR"] = "1";
             Process = Process.Start(psi)!;
@@ -119,6 +119,31 @@ public partial class ServeCommandTests
             expected["image"] = photo;
             var response = await client.PostAsync("/v1/classify", Png(photo));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(expected.ToJsonString(), await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_checkpoint_is_served_with_its_publishers_preprocessing_as_predict_runs_it()
+    {
+        // torchvision's x1.5 weights declare resize 232 (the reference 1.0x weights under that published name stand in
+        // for them): serve must preprocess as predict does, not with the ImageNet default of 256
+        using var dir = new CliRunner.TempDir();
+        var named = dir.File("shufflenetv2_x1_5-3c479a10.pth");
+        File.Copy(CliRunner.Reference("mmcls_1.0.pth"), named);
+        string[] oneByOne = ["--backend", "ort", "--batch", "1", "--threads", "1", "--json", Images];
+        var predicted = CliRunner.Run(["predict", "--checkpoint", named, .. oneByOne]);
+        var plain = CliRunner.Run(["predict", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), .. oneByOne]);
+        Assert.Equal(0, predicted.ExitCode);
+        Assert.NotEqual(plain.Stdout, predicted.Stdout.Replace(named, CliRunner.Reference("mmcls_1.0.pth")));
+        using var server = new Server("--checkpoint", named, "--backend", "ort", "--threads", "1");
+        using var client = new HttpClient { BaseAddress = server.Url };
+        foreach (var line in predicted.Stdout.Trim().Split('\n'))
+        {
+            var expected = JsonNode.Parse(line)!;
+            var photo = Path.GetFileName(expected["image"]!.GetValue<string>());
+            expected["image"] = photo;
+            var response = await client.PostAsync("/v1/classify", Png(photo));
             Assert.Equal(expected.ToJsonString(), await response.Content.ReadAsStringAsync());
         }
     }
