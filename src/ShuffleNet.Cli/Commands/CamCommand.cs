@@ -50,18 +50,30 @@ internal static class CamCommand
                     $"'{path}' is an ONNX model; Grad-CAM needs gradients: give the .pth checkpoint");
             var settings = new Settings(r.GetValue(layer)!, r.GetValue(target), r.GetValue(topk), r.GetValue(output)!,
                 r.GetValue(json));
-            return Execute(path, r.GetValue(classes), Common.Preprocessing(path, r.GetValue(resize)),
-                settings, r.GetValue(images)!);
+            return Execute(path, r.GetValue(classes), r.GetValue(resize), settings, r.GetValue(images)!);
         }));
         return command;
+    }
+
+    // <name>.cam.png in the output folder: two images of one name (a/x.jpg, b/x.png) would overwrite each other, so
+    // they are refused before any work
+    private static string[] OutputNames(string[] files, string folder)
+    {
+        var outputs = files.Select(f => Path.Combine(folder, Path.GetFileNameWithoutExtension(f) + ".cam.png")).ToArray();
+        var clash = outputs.Select((o, i) => (o, i)).GroupBy(x => x.o, StringComparer.Ordinal)
+            .FirstOrDefault(g => g.Count() > 1);
+        if (clash is not null)
+            throw new ArgumentException($"'{files[clash.First().i]}' and '{files[clash.Skip(1).First().i]}' would both " +
+                                        $"write '{clash.Key}'; rename one or run cam on them separately");
+        return outputs;
     }
 
     private sealed record Settings(string Layer, int? Class, int TopK, string Output, bool Json);
 
     // on the CPU: a few images' gradients take well under a second each there
-    private static int Execute(string path, string? classFile, EvalPreprocessing preprocessing, Settings s,
-        string[] files)
+    private static int Execute(string path, string? classFile, int? resize, Settings s, string[] files)
     {
+        var outputs = OutputNames(files, s.Output);
         using var model = ShuffleNetV2Builder.FromCheckpoint(CheckpointFile.Load(path), path);
         var names = classFile is not null ? ClassNames.Load(classFile)
             : model.Classes ?? (model.NumClasses == 1000 ? ClassNames.ImageNet1k : null);
@@ -70,12 +82,10 @@ internal static class CamCommand
                                         "give --classes with one name per class");
         if (s.Class is { } k && (k < 0 || k >= model.NumClasses))
             throw new ArgumentException($"--class {k} is outside the model's classes 0..{model.NumClasses - 1}");
-        var pipeline = model.Backbone.Stem.InChannels == 1
-            ? Presets.FashionMnistPredict()
-            : Presets.ImageNetEval(preprocessing.Resize, preprocessing.Crop);
+        var pipeline = Common.EvalPipeline(path, model.Backbone.Stem.InChannels, resize);
         Directory.CreateDirectory(s.Output);
         int failed = 0;
-        foreach (var file in files)
+        foreach (var (file, png) in files.Zip(outputs))
         {
             try
             {
@@ -83,7 +93,6 @@ internal static class CamCommand
                 int[] shape = [pipeline.Channels, pipeline.Height, pipeline.Width];
                 var cam = GradCam.Compute(model, chw, shape, s.Layer, s.Class);
                 var top = TopK.Of(cam.Logits, s.TopK, names);
-                var png = Path.Combine(s.Output, Path.GetFileNameWithoutExtension(file) + ".cam.png");
                 using var view = pipeline.Normalize.ToImage(chw, pipeline.Height, pipeline.Width);
                 string label = names?[cam.Class] ?? $"class_{cam.Class}";
                 CamOverlay.Write(png, view, cam, [.. top.Select(t => (t.Index, t.Label, t.Score))],

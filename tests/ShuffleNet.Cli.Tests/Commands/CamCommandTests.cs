@@ -52,6 +52,17 @@ public class CamCommandTests
         Assert.Equal(1, onnx.ExitCode);
         Assert.Contains("Grad-CAM needs gradients", onnx.Stderr);
 
+        // two images of one name would write one picture: refused before any work
+        Directory.CreateDirectory(dir.File("a"));
+        Directory.CreateDirectory(dir.File("b"));
+        File.Copy(image, dir.File("a/x.png"));
+        File.Copy(image, dir.File("b/x.png"));
+        var twins = CliRunner.Run("cam", "--checkpoint", Model, "--output", dir.File("twins"), dir.File("a/x.png"),
+            dir.File("b/x.png"));
+        Assert.Equal(1, twins.ExitCode);
+        Assert.Contains("would both write", twins.Stderr);
+        Assert.False(Directory.Exists(dir.File("twins")));
+
         // one broken image: named on stderr, the others still explained, exit code 1
         File.WriteAllText(dir.File("broken.jpg"), "not a jpeg");
         var mixed = CliRunner.Run("cam", "--checkpoint", Model, "--output", dir.File("out"), dir.File("broken.jpg"),
