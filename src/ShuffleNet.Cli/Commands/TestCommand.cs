@@ -80,6 +80,7 @@ internal static class TestCommand
         Outputs o)
     {
         var backend = Backends.Choose(chosen, checkpointPath);
+        if (o.ReportDir is not null) EvaluationReport.CheckFolder(o.ReportDir);   // before minutes of evaluation
         var engine = backend.ToString().ToLowerInvariant();
         var (inference, workers) = Backends.SplitCores(backend, threads);
         using var model = Backends.Open(checkpointPath, backend, null, inference, device);

@@ -33,6 +33,31 @@ public static class EvaluationReport
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 
+    /// <summary>The files <see cref="Write"/> may write into its folder.</summary>
+    public static readonly IReadOnlyList<string> FileNames =
+    [
+        "metrics.json", "per_class.csv", "confusion_matrix.csv", "confusion_matrix.json", "confusion_matrix.png",
+        "mistakes.png",
+    ];
+
+    /// <summary>
+    /// Creates <paramref name="dir"/> if needed and refuses, before any evaluation, a report the folder cannot take: a
+    /// path that is a file, or one of <see cref="FileNames"/> that is not a regular file.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be made, or a target is refused; the message names it.</exception>
+    public static void CheckFolder(string dir)
+    {
+        if (File.Exists(dir))
+            throw new IOException($"--report '{dir}' is a file; give a folder (it is created if missing)");
+        try { Directory.CreateDirectory(dir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot create the report folder '{dir}': {e.Message}", e);
+        }
+        foreach (var name in FileNames)
+            AtomicFile.CheckTarget(Path.Combine(dir, name), error: (message, inner) => new IOException(message, inner));
+    }
+
     /// <summary>Writes the report of <paramref name="result"/> into <paramref name="dir"/> (created if
     /// missing).</summary>
     /// <param name="dir">The folder.</param>

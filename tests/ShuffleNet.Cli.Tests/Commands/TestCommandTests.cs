@@ -19,6 +19,24 @@ public class TestCommandTests
         }
     }
 
+    [Fact]
+    public void A_report_the_folder_cannot_take_is_refused_before_the_evaluation()
+    {
+        using var dir = new CliRunner.TempDir();
+        ThreeClasses(dir.File("data"));
+        File.WriteAllText(dir.File("report"), "a file, not a folder");
+        Directory.CreateDirectory(dir.File("taken/metrics.json"));   // a folder where a report file goes
+        foreach (var (target, says) in new[] { ("report", "is a file; give a folder"), ("taken", "not a regular file") })
+        {
+            var r = CliRunner.Run("test", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--data",
+                dir.File("data"), "--report", dir.File(target));
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains(says, r.Stderr);
+            Assert.DoesNotContain("top-1", r.Stdout);   // refused before any image was evaluated
+        }
+        Assert.Equal("a file, not a folder", File.ReadAllText(dir.File("report")));
+    }
+
     [Theory]
     [InlineData("torch")]
     [InlineData("ort")]
