@@ -99,7 +99,8 @@ public abstract class Optimizer : IDisposable
     public static Optimizer Create(OptimizerConfig config, IReadOnlyList<ParamGroup> groups) => config.Type switch
     {
         "AdamW" => new AdamW(groups, config.Beta1, config.Beta2, config.Eps),
-        _ => new Sgd(groups, config.Momentum, config.Nesterov),
+        "SGD" => new Sgd(groups, config.Momentum, config.Nesterov),
+        _ => throw new ConfigException($"optimizer.type '{config.Type}' is not known; use SGD or AdamW"),
     };
 
     /// <inheritdoc />

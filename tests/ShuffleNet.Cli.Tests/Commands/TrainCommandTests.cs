@@ -53,13 +53,16 @@ public class TrainCommandTests
         Assert.False(Directory.Exists(dir.File("run")));
     }
 
-    [Fact]
-    public void Plot_without_dry_run_is_refused()
+    [Theory]
+    [InlineData("--plot", "lr.png", "--plot draws the schedule of a --dry-run")]
+    [InlineData("--dataset-size", "1000", "--dataset-size stands in for the dataset in a --dry-run")]
+    public void Dry_run_options_without_dry_run_are_refused(string option, string value, string says)
     {
         using var dir = new CliRunner.TempDir();
-        var r = CliRunner.Run("train", "--plot", dir.File("lr.png"), "--work-dir", dir.File("run"));
+        var r = CliRunner.Run("train", option, option == "--plot" ? dir.File(value) : value, "--work-dir",
+            dir.File("run"));
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("--dry-run", r.Stderr);
+        Assert.Contains(says, r.Stderr);
         Assert.False(Directory.Exists(dir.File("run")));
     }
 }
