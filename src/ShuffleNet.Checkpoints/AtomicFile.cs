@@ -92,6 +92,14 @@ public static partial class AtomicFile
     }
 
     /// <summary>
+    /// Writes <paramref name="bytes"/> to <paramref name="path"/> as <see cref="Write"/> does (charts, images,
+    /// reports), a failure raised as an <see cref="IOException"/> whose message names the file.
+    /// </summary>
+    /// <exception cref="IOException">The file could not be written (refused target, full disk, I/O error).</exception>
+    public static void WriteBytes(string path, byte[] bytes) =>
+        Write(path, stream => stream.Write(bytes), (message, inner) => new IOException(message, inner));
+
+    /// <summary>
     /// Removes the temp files <see cref="Write"/> leaves in <paramref name="folder"/> when its process is killed
     /// (<c>.name.&lt;32 hex digits&gt;.tmp</c>); one that a live writer holds open is left alone. Returns their names.
     /// </summary>

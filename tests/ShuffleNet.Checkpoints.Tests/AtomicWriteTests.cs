@@ -24,6 +24,18 @@ public sealed class AtomicWriteTests : IDisposable
     }
 
     [Fact]
+    public void WriteBytes_writes_the_bytes_and_raises_failures_as_IOException_naming_the_file()
+    {
+        var path = Path.Combine(_dir, "chart.png");
+        AtomicFile.WriteBytes(path, [1, 2, 3]);
+        Assert.Equal(new byte[] { 1, 2, 3 }, File.ReadAllBytes(path));
+        var missing = Path.Combine(_dir, "no-such-folder", "chart.png");
+        var e = Assert.Throws<IOException>(() => AtomicFile.WriteBytes(missing, [1]));
+        Assert.Contains(missing, e.Message);
+        Assert.Single(Directory.EnumerateFileSystemEntries(_dir));
+    }
+
+    [Fact]
     public void Failed_save_keeps_the_previous_file()
     {
         var path = Path.Combine(_dir, "keep.pth");

@@ -1,3 +1,4 @@
+using ShuffleNet.Checkpoints;
 using ShuffleNet.Onnx.Runtime;
 
 namespace ShuffleNet.Onnx.Quantization;
@@ -72,8 +73,8 @@ public static class QuantizationGate
             sample ??= batch.Images[..(fp32.ImageSize)];
             for (int i = 0; i < batch.Count; i++)
             {
-                int pa = ArgMax(a.AsSpan(i * fp32.NumClasses, fp32.NumClasses)),
-                    pb = ArgMax(b.AsSpan(i * int8.NumClasses, int8.NumClasses));
+                int pa = Logits.ArgMax(a.AsSpan(i * fp32.NumClasses, fp32.NumClasses)),
+                    pb = Logits.ArgMax(b.AsSpan(i * int8.NumClasses, int8.NumClasses));
                 agree += pa == pb ? 1 : 0;
                 if (batch.Labels is not { } labels) continue;
                 labelled++;
@@ -120,12 +121,5 @@ public static class QuantizationGate
         var r = bench.MeasureInterleaved(batch, [("fp32", () => fp32.Run(input, batch, outA)), ("int8",
             () => int8.Run(input, batch, outB))]);
         return new GateSpeed(batch, r[0], r[1]);
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> v)
-    {
-        int best = 0;
-        for (int i = 1; i < v.Length; i++) if (v[i] > v[best]) best = i;
-        return best;
     }
 }

@@ -73,11 +73,6 @@ public sealed class DataLoader
     public static Random SampleRandom(int seed, int epoch, int index) => new(Mix(seed, epoch, index));
 
     private static int Mix(int seed, int epoch, int index)
-    {
         // SplitMix64 finalizer over the three numbers: nearby inputs give unrelated seeds
-        ulong z = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)epoch << 32 ^ (uint)index;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return (int)((z ^ (z >> 31)) & 0x7FFFFFFF);
-    }
+        => SeedMix.Finish((ulong)(uint)seed * SeedMix.Gamma ^ (ulong)(uint)epoch << 32 ^ (uint)index);
 }

@@ -1,4 +1,5 @@
 using ShuffleNet.Vision.Datasets;
+using ShuffleNet.Vision.Loading;
 using ShuffleNet.Vision.Transforms;
 
 namespace ShuffleNet.Data;
@@ -72,11 +73,6 @@ public sealed class DatasetSource : IBatchSource
     }
 
     // SplitMix64 of (seed, epoch, batch): stable across processes and .NET versions, unlike HashCode.Combine
-    private static int Mix(int seed, int epoch, int batch)
-    {
-        ulong z = ((ulong)(uint)seed << 32 | (uint)epoch) * 0x9E3779B97F4A7C15UL + (ulong)(long)batch;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return (int)((z ^ (z >> 31)) & 0x7FFFFFFF);
-    }
+    private static int Mix(int seed, int epoch, int batch) =>
+        SeedMix.Finish(((ulong)(uint)seed << 32 | (uint)epoch) * SeedMix.Gamma + (ulong)(long)batch);
 }

@@ -1,3 +1,4 @@
+using ShuffleNet.Checkpoints;
 using ShuffleNet.Data;
 using static TorchSharp.torch;
 
@@ -95,9 +96,7 @@ public static class Evaluator
     // argmax and its softmax probability, 1 / sum(exp(l - max)), in double so 1000 classes lose nothing
     private static (int Index, float Probability) Top1(ReadOnlySpan<float> logits)
     {
-        int best = 0;
-        for (int k = 1; k < logits.Length; k++)
-            if (logits[k] > logits[best]) best = k;
+        int best = Logits.ArgMax(logits);
         double sum = 0;
         foreach (var l in logits) sum += Math.Exp(l - (double)logits[best]);
         return (best, (float)(1 / sum));

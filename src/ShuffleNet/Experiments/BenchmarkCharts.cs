@@ -13,6 +13,7 @@ public static class BenchmarkCharts
     /// One panel per guideline: per setting and width, a bar of the speed relative to the first setting here, with the
     /// paper's GPU (circle) and ARM (triangle) ratios for the same cell. Bars under the dashed line at 1 are slower.
     /// </summary>
+    /// <exception cref="IOException">The chart could not be written (the message names it).</exception>
     public static void Guidelines(IReadOnlyList<GuidelineRow> rows, string pngPath, string title)
     {
         var groups = rows.GroupBy(r => r.Guideline).ToList();
@@ -48,12 +49,13 @@ public static class BenchmarkCharts
         }
         byte[] png;
         using (var image = multiplot.Render(1200, 330 * groups.Count)) png = image.GetImageBytes(ImageFormat.Png);
-        AtomicFile.Write(pngPath, stream => stream.Write(png));
+        AtomicFile.WriteBytes(pngPath, png);
     }
 
     /// <summary>
     /// Images per second against conv+fc multiply-adds, one labelled point per model, one colour per family.
     /// </summary>
+    /// <exception cref="IOException">The chart could not be written (the message names it).</exception>
     public static void SpeedVersusFlops(IReadOnlyList<(string Family, string Name, double MFlops,
         double ImagesPerSecond)> points, string pngPath, string title)
     {
@@ -79,6 +81,6 @@ public static class BenchmarkCharts
         plot.YLabel("images / s on this machine");
         plot.ShowLegend(Alignment.UpperRight);
         var png = plot.GetImageBytes(1000, 650, ImageFormat.Png);
-        AtomicFile.Write(pngPath, stream => stream.Write(png));
+        AtomicFile.WriteBytes(pngPath, png);
     }
 }

@@ -42,7 +42,7 @@ public sealed class BatchAugments(BatchAugmentsConfig config)
     }
 
     /// <summary>CutMix's <c>correct_lam</c>: the share of the image outside <paramref name="box"/>.</summary>
-    public static double KeptShare(CutBox box, int height, int width) =>
+    internal static double KeptShare(CutBox box, int height, int width) =>
         1 - (double)(box.Y2 - box.Y1) * (box.X2 - box.X1) / ((double)height * width);
 
     /// <summary><c>lam * t + (1 - lam) * t[perm]</c>.</summary>
@@ -79,7 +79,7 @@ public sealed class BatchAugments(BatchAugmentsConfig config)
     /// <see cref="RandBox(int, int, double, Random)"/> with the centre drawn: row <paramref name="cy"/>, column
     /// <paramref name="cx"/>.
     /// </summary>
-    public static CutBox RandBox(int height, int width, double lam, int cy, int cx)
+    internal static CutBox RandBox(int height, int width, double lam, int cy, int cx)
     {
         double ratio = Math.Sqrt(1 - lam);
         int cutH = (int)(height * ratio), cutW = (int)(width * ratio);
@@ -100,7 +100,7 @@ public sealed class BatchAugments(BatchAugmentsConfig config)
     }
 
     /// <summary>A draw from Beta(alpha, alpha), as the ratio of two Gamma(alpha) draws.</summary>
-    public static double SampleBeta(double alpha, Random rng)
+    internal static double SampleBeta(double alpha, Random rng)
     {
         double a = SampleGamma(alpha, rng), b = SampleGamma(alpha, rng);
         return a + b > 0 ? a / (a + b) : 0.5;

@@ -55,7 +55,7 @@ public static class TrainChart
         }
         byte[] png;
         using (var image = multiplot.Render(1000, 900)) png = image.GetImageBytes(ImageFormat.Png);
-        AtomicFile.Write(pngPath, stream => stream.Write(png), (message, inner) => new IOException(message, inner));
+        AtomicFile.WriteBytes(pngPath, png);
     }
 
     /// <summary>
@@ -84,7 +84,7 @@ public static class TrainChart
         plot.ShowLegend(Alignment.UpperRight);
         byte[] png;
         using (var image = plot.GetImage(1000, 500)) png = image.GetImageBytes(ImageFormat.Png);
-        AtomicFile.Write(pngPath, stream => stream.Write(png), (message, inner) => new IOException(message, inner));
+        AtomicFile.WriteBytes(pngPath, png);
     }
 
     private static void Line(Plot plot, List<double> x, List<double> y, string label, Color color, bool markers = false)

@@ -4,6 +4,7 @@ using ShuffleNet.Data;
 using ShuffleNet.Distributed;
 using ShuffleNet.Evaluation;
 using ShuffleNet.Models;
+using ShuffleNet.Vision.Loading;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -242,13 +243,8 @@ public sealed class Trainer
     }
 
     // SplitMix64 of (seed, iteration, rank): the batch augments' generator of one step
-    private static int HashCode32(int seed, long iter, int rank)
-    {
-        ulong z = ((ulong)(uint)seed << 32 ^ (ulong)iter) * 0x9E3779B97F4A7C15UL + (ulong)rank;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return (int)((z ^ (z >> 31)) & 0x7FFFFFFF);
-    }
+    private static int HashCode32(int seed, long iter, int rank) =>
+        SeedMix.Finish(((ulong)(uint)seed << 32 ^ (ulong)iter) * SeedMix.Gamma + (ulong)rank);
 
     private void PrepareWorkDir()
     {

@@ -144,12 +144,7 @@ public static class TrainingCheckpoint
         if (top.GetValueOrDefault(EmaKey) is not OrderedDictionary<object, object?> swapped)
         {
             Weights.Load(model, stateDict, path);
-            if (ema is not null)
-                foreach (var (name, _) in ema.Averages.ToList())
-                {
-                    using var t = Weights.ToTensor(stateDict[name]);
-                    ema.SetAverage(name, t);
-                }
+            if (ema is not null) SetAverages(ema, stateDict);
             return;
         }
         var raw = new StateDict();
@@ -158,12 +153,18 @@ public static class TrainingCheckpoint
                 raw[key["module.".Length..]] = t;
         Weights.Load(model, raw, path);
         if (ema is null) return;   // EMA turned off for the rest of the run: train on from the raw weights
+        SetAverages(ema, stateDict);
+        ema.Steps = swapped.GetValueOrDefault("steps") is TensorData steps ? BitConverter.ToInt64(steps.Bytes) : 0;
+    }
+
+    // every averaged tensor of the EMA from the checkpoint's state_dict (the averages, or the weights to start from)
+    private static void SetAverages(ExponentialMovingAverage ema, StateDict stateDict)
+    {
         foreach (var (name, _) in ema.Averages.ToList())
         {
             using var t = Weights.ToTensor(stateDict[name]);
             ema.SetAverage(name, t);
         }
-        ema.Steps = swapped.GetValueOrDefault("steps") is TensorData steps ? BitConverter.ToInt64(steps.Bytes) : 0;
     }
 
     private static void LoadOptimizer(string path, OrderedDictionary<object, object?> opt, Optimizer optimizer)

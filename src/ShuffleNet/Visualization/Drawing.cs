@@ -67,6 +67,5 @@ internal static class Drawing
     }
 
     /// <summary>Writes encoded PNG bytes to <paramref name="path"/> through a temporary file.</summary>
-    public static void WritePng(byte[] png, string path) =>
-        AtomicFile.Write(path, s => s.Write(png), (message, inner) => new IOException(message, inner));
+    public static void WritePng(byte[] png, string path) => AtomicFile.WriteBytes(path, png);
 }

@@ -175,6 +175,5 @@ public static class EvaluationReport
     private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
 
     private static void WriteText(string path, string text) =>
-        AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)),
-            (message, inner) => new IOException(message, inner));
+        AtomicFile.WriteBytes(path, Encoding.UTF8.GetBytes(text));
 }

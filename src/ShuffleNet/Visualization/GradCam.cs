@@ -1,3 +1,4 @@
+using ShuffleNet.Checkpoints;
 using ShuffleNet.Models;
 using static TorchSharp.torch;
 
@@ -78,7 +79,7 @@ public static class GradCam
                 throw new ArgumentException(
                     $"--target-layer '{layer}' gives no 4-d feature map; choose a stage or a unit");
             var values = logits[0].detach().to(ScalarType.Float32).data<float>().ToArray();
-            int cls = target ?? Array.IndexOf(values, values.Max());
+            int cls = target ?? Logits.ArgMax(values);
             if (cls < 0 || cls >= values.Length)
                 throw new ArgumentException($"--class {cls} is outside the model's classes 0..{values.Length - 1}");
             var gradients = autograd.grad([logits[0, cls]], [captured])[0];
