@@ -59,12 +59,13 @@ internal static class CamCommand
     // they are refused before any work
     private static string[] OutputNames(string[] files, string folder)
     {
-        var outputs = files.Select(f => Path.Combine(folder, Path.GetFileNameWithoutExtension(f) + ".cam.png")).ToArray();
+        var outputs = files.Select(f => Path.Combine(folder, Path.GetFileNameWithoutExtension(f) + ".cam.png"))
+            .ToArray();
         var clash = outputs.Select((o, i) => (o, i)).GroupBy(x => x.o, StringComparer.Ordinal)
             .FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
-            throw new ArgumentException($"'{files[clash.First().i]}' and '{files[clash.Skip(1).First().i]}' would both " +
-                                        $"write '{clash.Key}'; rename one or run cam on them separately");
+            throw new ArgumentException($"'{files[clash.First().i]}' and '{files[clash.Skip(1).First().i]}' would " +
+                                        $"both write '{clash.Key}'; rename one or run cam on them separately");
         return outputs;
     }
 

@@ -68,7 +68,8 @@ internal static class TrainCommand
                     "--plot draws the schedule of a --dry-run; add --dry-run (a training run draws log.png itself)");
             if (r.GetValue(datasetSize) is not null && !r.GetValue(dryRun))
                 throw new ArgumentException(
-                    "--dataset-size stands in for the dataset in a --dry-run; add --dry-run (a training run counts it)");
+                    "--dataset-size stands in for the dataset in a --dry-run; add --dry-run " +
+                    "(a training run counts it)");
             if (r.GetValue(dryRun))
                 return DryRun(cfg, name, Math.Max(1, r.GetValue(nproc)), r.GetValue(datasetSize), r.GetValue(plot));
             var launch = LaunchEnvironment.Detect();

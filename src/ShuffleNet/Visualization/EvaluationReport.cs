@@ -44,7 +44,8 @@ public static class EvaluationReport
     /// Creates <paramref name="dir"/> if needed and refuses, before any evaluation, a report the folder cannot take: a
     /// path that is a file, or one of <see cref="FileNames"/> that is not a regular file.
     /// </summary>
-    /// <exception cref="IOException">The folder cannot be made, or a target is refused; the message names it.</exception>
+    /// <exception cref="IOException">The folder cannot be made, or a target is refused; the message names
+    /// it.</exception>
     public static void CheckFolder(string dir)
     {
         if (File.Exists(dir))

@@ -28,7 +28,8 @@ public partial class ServeCommandTests
         {
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
             psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ShuffleNet.Cli.dll"));
-            string[] model = args.Contains("--checkpoint") ? [] : ["--checkpoint", CliRunner.Reference("mmcls_1.0.pth")];
+            string[] model = args.Contains("--checkpoint") ? []
+                : ["--checkpoint", CliRunner.Reference("mmcls_1.0.pth")];
             foreach (var a in (string[])["serve", .. model, "--port", "0", .. args])
                 psi.ArgumentList.Add(a);
             psi.Environment["NO_COLOR"] = "1";

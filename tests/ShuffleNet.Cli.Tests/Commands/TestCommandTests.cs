@@ -26,7 +26,8 @@ public class TestCommandTests
         ThreeClasses(dir.File("data"));
         File.WriteAllText(dir.File("report"), "a file, not a folder");
         Directory.CreateDirectory(dir.File("taken/metrics.json"));   // a folder where a report file goes
-        foreach (var (target, says) in new[] { ("report", "is a file; give a folder"), ("taken", "not a regular file") })
+        foreach (var (target, says) in new[]
+                 { ("report", "is a file; give a folder"), ("taken", "not a regular file") })
         {
             var r = CliRunner.Run("test", "--checkpoint", CliRunner.Reference("mmcls_1.0.pth"), "--data",
                 dir.File("data"), "--report", dir.File(target));
