@@ -101,7 +101,7 @@ internal static class QuantizeCommand
             PerChannel = perChannel, KeepStemFp32 = keepFirst, KeepHeadFp32 = keepLast, Method = method,
             Stem = stem, Classes = ckpt.Classes,
         };
-        var data = QuantizeData.Load(calibrationSpec, stem.InChannels, ckpt.Classes, images, gateImages, seed);
+        var data = QuantizeData.Load(calibrationSpec, path, stem.InChannels, ckpt.Classes, images, gateImages, seed);
 
         // one pool for every session, spinning as ONNX Runtime does by default: the gate times fp32 and int8 like for
         // like

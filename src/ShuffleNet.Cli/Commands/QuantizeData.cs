@@ -21,8 +21,8 @@ internal sealed record QuantizeData(List<ImageBatch> Calibration, IEnumerable<Im
 {
     private const int BatchSize = 32;
 
-    public static QuantizeData Load(string spec, int inChannels, IReadOnlyList<string>? classes, int calibrationImages,
-        int heldOutImages, int seed)
+    public static QuantizeData Load(string spec, string checkpointPath, int inChannels, IReadOnlyList<string>? classes,
+        int calibrationImages, int heldOutImages, int seed)
     {
         var root = spec is "fashion-mnist" or "fashion_mnist" ? IdxDataset.FashionMnistDefaultDir : spec;
         bool idx = File.Exists(Path.Combine(root, "t10k-images-idx3-ubyte.gz")) || File.Exists(Path.Combine(root,
@@ -39,11 +39,11 @@ internal sealed record QuantizeData(List<ImageBatch> Calibration, IEnumerable<Im
             return new QuantizeData(Take(train.Epoch(0), calibrationImages).ToList(), Take(test.Epoch(0),
                 heldOutImages), $"Fashion-MNIST in {root}");
         }
-        return Folder(root, inChannels, classes, calibrationImages, heldOutImages, seed);
+        return Folder(root, checkpointPath, inChannels, classes, calibrationImages, heldOutImages, seed);
     }
 
-    private static QuantizeData Folder(string root, int inChannels, IReadOnlyList<string>? classes,
-        int calibrationImages, int heldOutImages, int seed)
+    private static QuantizeData Folder(string root, string checkpointPath, int inChannels,
+        IReadOnlyList<string>? classes, int calibrationImages, int heldOutImages, int seed)
     {
         var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Where(f => ImageFolderDataset.DefaultExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
@@ -59,9 +59,9 @@ internal sealed record QuantizeData(List<ImageBatch> Calibration, IEnumerable<Im
 
         var order = files.ToArray();
         new Random(seed).Shuffle(order);
-        var (augment, eval) = inChannels == 1
-            ? (Presets.FashionMnistPredict(), Presets.FashionMnistPredict())
-            : (Presets.ImageNetTrain(regionDecode: false), Presets.ImageNetEval());
+        // the gate reads its images as predict and test do, with the checkpoint's own resize
+        var eval = Common.EvalPipeline(checkpointPath, inChannels, resize: null);
+        var augment = inChannels == 1 ? Presets.FashionMnistPredict() : Presets.ImageNetTrain(regionDecode: false);
         var decoder = ImageDecoder.Default;
         var calibration = Enumerable.Range(0, calibrationImages).Select(i =>
             (augment.Run(decoder.Decode(order[i % order.Length]), new Random(HashCode.Combine(seed, i))), (int?)null));
