@@ -24,6 +24,6 @@ for f in /usr/share/datasets/fashion-mnist/*-ubyte.gz; do
 done
 cp tests/reference/mmcls_1.0.pth .gpu-b/ref/
 cp -r tests/reference/images .gpu-b/ref/images
-cp configs/shufflenet-v2-1x_fashion-mnist_full.json configs/shufflenet-v2-1x_fashion-mnist_toolkit.json .gpu-b/configs/
+cp configs/shufflenet-v2-1x_fashion-mnist_full.json .gpu-b/configs/
 cp $here/run.sh $here/peer_pytorch.py .gpu-b/
 du -sh .gpu-a .gpu-b

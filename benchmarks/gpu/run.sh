@@ -61,22 +61,22 @@ run 90 cli benchmark --device cuda --batch 1,256 --warmup 10 --iterations 50
 run 60 peer infer 256 50 10 fp32
 run 60 peer infer 1 50 10 fp32
 run 60 peer infer 256 50 10 bf16-cl
-# the Fashion-MNIST net (28x28, batch 128): launch-bound, what the trainings below run
+# the Fashion-MNIST net (28x28, batch 128): launch-bound, what the training below runs
 run 60 bench 128 50 10 fp32 fashion cuda nchw
 run 60 peer fashion 128 50 10 fp32
 # 4. NCCL, one rank (the machine has one GPU)
 run 30 bench nccl
 
-# 5. the trainings: the full Fashion-MNIST config (the model issues 18 and 20 evaluate) and the toolkit config (21)
+# 5. the training: the full Fashion-MNIST config (the model issues 18, 20 and 21 evaluate)
 left=$((budget - (SECONDS - start) - 60))
-say "trainings get ${left}s"
-for name in full toolkit; do
+say "training gets ${left}s"
+for name in full; do
   cfg=$pack/configs/shufflenet-v2-1x_fashion-mnist_$name.json
   say "\$ train $name [t=$((SECONDS - start))s]"
   (timeout -s INT -k 20 "$left" dotnet "$app/ShuffleNet.Cli.dll" train --config "$cfg" --device cuda --data /tmp/fm \
      --work-dir "$work/$name" >"$work/train-$name.txt" 2>&1; echo "train $name rc=$?" >>"$work/train-$name.txt") &
 done
-# 6. meanwhile, the JPEG loader feeding the GPU (CPU-bound: the trainings above use one core each)
+# 6. meanwhile, the JPEG loader feeding the GPU (CPU-bound: the training above uses one core)
 run 60 python3 - "$pack/ref/images" /tmp/jpegs/all 4096 <<'PY'
 import os, sys
 from concurrent.futures import ProcessPoolExecutor
@@ -107,19 +107,18 @@ for threads in 8 4 2; do
       --output "$work/loader-$set.csv" /tmp/jpegs/$set
     took[$threads$set]=$(python3 -c "import time; print(time.time() - $t0)")
   done
-  say "loader: JPEGs to the GPU at batch 256, $((16 - threads)) decoding workers (trainings running):" \
+  say "loader: JPEGs to the GPU at batch 256, $((16 - threads)) decoding workers (training running):" \
       "$(python3 -c "print(f'{(4096 - 2000) / (${took[${threads}all]} - ${took[${threads}first]}):.0f} img/s')")"
 done
 wait
-for name in full toolkit; do tail -n 8 "$work/train-$name.txt" | tee -a "$log"; done
+for name in full; do tail -n 8 "$work/train-$name.txt" | tee -a "$log"; done
 
 # 7. test on CUDA against the CPU with the model just trained: the same top-1 on the 10,000 test images
 ck=$work/full/latest.pth
 run 60 cli test --checkpoint "$ck" --data /tmp/fm --device cuda --json
 run 90 cli test --checkpoint "$ck" --data /tmp/fm --device cpu --json
 
-# what comes back (at most 8 files of 16 MiB): the logs, the full model (+ optimizer), the toolkit model alone
+# what comes back (at most 8 files of 16 MiB): the logs, the full model (+ optimizer)
 [ -f "$ck" ] && cp "$ck" "$out/full-latest.pth"
-[ -f "$work/toolkit/latest.pth" ] && run 60 cli convert --checkpoint "$work/toolkit/latest.pth" --output "$out/toolkit-model.pth"
 tar -C "$work" -czf "$out/runs.tar.gz" --exclude='*.pth' . 2>>"$log"
 say "done [t=$((SECONDS - start))s]"
