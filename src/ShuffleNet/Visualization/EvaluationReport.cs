@@ -74,7 +74,15 @@ public static class EvaluationReport
     {
         Directory.CreateDirectory(dir);
         var written = new List<string>();
-        string Out(string name) { var p = Path.Combine(dir, name); written.Add(p); return p; }
+        string Out(string name)
+        {
+            // CheckFolder vets FileNames before the evaluation runs; a file outside that list would go unvetted
+            if (!FileNames.Contains(name))
+                throw new InvalidOperationException($"'{name}' is not in {nameof(EvaluationReport)}.{nameof(FileNames)}");
+            var p = Path.Combine(dir, name);
+            written.Add(p);
+            return p;
+        }
         string Name(int c) => c < classes.Count ? classes[c] : c.ToString(CultureInfo.InvariantCulture);
         var metrics = SingleLabelMetric.Compute(result.Confusion, classes);
         var worst = result.Samples.Where(s => s.Label != s.Predicted)

@@ -50,6 +50,18 @@ public class EvaluationReportTests
         Assert.Equal((1400, 3, 2), (Get("truth"), Get("predicted"), Get("count")));
     }
 
+    [Fact]
+    public void Write_writes_the_files_CheckFolder_vets_and_no_others()
+    {
+        using var dir = new TempFolder();
+        var written = EvaluationReport.Write(dir.Path, Result(3, (0, 1), (2, 2)), ["a", "b", "c"], null,
+            new ReportSubject("m.pth", "data", "torch"));
+        var onDisk = Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order().ToList();
+        Assert.Equal(written.Select(Path.GetFileName).Order(), onDisk);
+        // everything but the gallery, which needs the images
+        Assert.Equal(EvaluationReport.FileNames.Where(n => n != "mistakes.png").Order(), onDisk);
+    }
+
     private sealed class TempFolder : IDisposable
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("shufflenet-report-").FullName;
