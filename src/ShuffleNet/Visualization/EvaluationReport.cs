@@ -78,7 +78,8 @@ public static class EvaluationReport
         {
             // CheckFolder vets FileNames before the evaluation runs; a file outside that list would go unvetted
             if (!FileNames.Contains(name))
-                throw new InvalidOperationException($"'{name}' is not in {nameof(EvaluationReport)}.{nameof(FileNames)}");
+                throw new InvalidOperationException(
+                    $"'{name}' is not in {nameof(EvaluationReport)}.{nameof(FileNames)}");
             var p = Path.Combine(dir, name);
             written.Add(p);
             return p;
