@@ -10,46 +10,45 @@ namespace ShuffleNet.Vision.Transforms;
 public static class PillowOps
 {
     /// <summary><c>ImageOps.autocontrast(img)</c>, cutoff 0: per channel, darkest to 0, lightest to 255.</summary>
-    public static void AutoContrast(ImageU8 image)
+    public static void AutoContrast(ImageU8 image) => ApplyHistogramLut(image, (h, lut) =>
     {
-        var lut = new byte[256 * image.Channels];
-        var hist = Histograms(image);
-        for (int c = 0; c < image.Channels; c++)
+        int lo = 0, hi = 255;
+        while (lo < 255 && h[lo] == 0) lo++;
+        while (hi > 0 && h[hi] == 0) hi--;
+        for (int i = 0; i < 256; i++)
         {
-            var h = hist.AsSpan(c * 256, 256);
-            int lo = 0, hi = 255;
-            while (lo < 255 && h[lo] == 0) lo++;
-            while (hi > 0 && h[hi] == 0) hi--;
-            for (int i = 0; i < 256; i++)
-            {
-                if (hi <= lo) { lut[c * 256 + i] = (byte)i; continue; }
-                double scale = 255.0 / (hi - lo), offset = -lo * scale;
-                lut[c * 256 + i] = (byte)Math.Clamp((int)(i * scale + offset), 0, 255);
-            }
+            if (hi <= lo) { lut[i] = (byte)i; continue; }
+            double scale = 255.0 / (hi - lo), offset = -lo * scale;
+            lut[i] = (byte)Math.Clamp((int)(i * scale + offset), 0, 255);
         }
-        ApplyLut(image, lut);
-    }
+    });
 
     /// <summary><c>ImageOps.equalize(img)</c>: each channel's histogram flattened, Pillow's integer steps.</summary>
-    public static void Equalize(ImageU8 image)
+    public static void Equalize(ImageU8 image) => ApplyHistogramLut(image, (h, lut) =>
+    {
+        long total = 0, last = 0;
+        int used = 0;
+        foreach (var n in h)
+            if (n != 0) { total += n; last = n; used++; }
+        long step = used <= 1 ? 0 : (total - last) / 255;
+        long acc = step / 2;
+        for (int i = 0; i < 256; i++)
+        {
+            lut[i] = step == 0 ? (byte)i : (byte)Math.Min(acc / step, 255);
+            acc += h[i];
+        }
+    });
+
+    /// <summary>Fills a channel's 256-entry table from that channel's histogram.</summary>
+    private delegate void HistogramTable(ReadOnlySpan<long> histogram, Span<byte> table);
+
+    // the shared frame of AutoContrast and Equalize: histograms, one table per channel from its own, one pass
+    private static void ApplyHistogramLut(ImageU8 image, HistogramTable fill)
     {
         var lut = new byte[256 * image.Channels];
         var hist = Histograms(image);
         for (int c = 0; c < image.Channels; c++)
-        {
-            var h = hist.AsSpan(c * 256, 256);
-            long total = 0, last = 0;
-            int used = 0;
-            foreach (var n in h)
-                if (n != 0) { total += n; last = n; used++; }
-            long step = used <= 1 ? 0 : (total - last) / 255;
-            long acc = step / 2;
-            for (int i = 0; i < 256; i++)
-            {
-                lut[c * 256 + i] = step == 0 ? (byte)i : (byte)Math.Min(acc / step, 255);
-                acc += h[i];
-            }
-        }
+            fill(hist.AsSpan(c * 256, 256), lut.AsSpan(c * 256, 256));
         ApplyLut(image, lut);
     }
 
